@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pmemdisk: the kernel module, pmemctl, the selftests and the test VM.
+#
+#   make                 module for KVER, pmemctl, selftests
+#   make KVER=<release>  the same against another installed kernel
+#   make deps            install everything the project needs (apt-get)
+#   make demo            boot a VM with emulated NVDIMMs and show pmemdisk
+#   make check           host tests, checkpatch, VM tests on 6.1 and 6.12
+#   make bench           benchmarks (not tests)
+#
+# Kernel builds happen in build/kmod/<release>/ (a copy of the sources), so
+# builds for different kernels never share object files; the module of the
+# last build is also copied to driver/pmemdisk.ko.
+
+SHELL := /bin/bash
+SRC := $(CURDIR)
+BUILD := $(SRC)/build
+
+# The Debian kernels `make deps` installs; newest of each series.
+kver_of = $(shell ls /lib/modules 2>/dev/null | grep -E '^$(1)' | sort -V | tail -n 1)
+KVER_61 := $(call kver_of,6\.1\.)
+KVER_612 := $(call kver_of,6\.12\.)
+KVER ?= $(KVER_61)
+KVERS ?= $(KVER_61) $(KVER_612)
+
+CC ?= gcc
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+USER_CFLAGS := -O2 -g $(WARN) -I$(SRC)
+# kselftest_harness.h compares its operands as given: signedness is the
+# test's business there.
+TEST_CFLAGS := $(USER_CFLAGS) -Wno-sign-compare
+
+# kselftest_harness.h and checkpatch.pl come from the linux-source-6.1
+# tarball, extracted at build time (never committed).
+LINUX_TARBALL := /usr/src/linux-source-6.1.tar.xz
+KSRC_EXTRACT := $(BUILD)/linux-source
+KSFT := $(KSRC_EXTRACT)/tools/testing/selftests
+CHECKPATCH := $(KSRC_EXTRACT)/scripts/checkpatch.pl
+
+CORE_SRCS := $(wildcard driver/core/*.c)
+CORE_HDRS := $(wildcard driver/core/*.h)
+PMEMCTL_SRCS := $(wildcard userspace/*.c)
+PMEMCTL_HDRS := $(wildcard userspace/*.h) uapi/pmemdisk.h
+HOST_TEST_SRCS := $(wildcard selftests/host/*_test.c)
+HOST_TESTS := $(patsubst selftests/host/%.c,$(BUILD)/host/%,$(HOST_TEST_SRCS))
+HOST_LIB_SRCS := $(filter-out $(HOST_TEST_SRCS),$(wildcard selftests/host/*.c))
+GUEST_TEST_SRCS := $(wildcard selftests/vm/*_test.c)
+GUEST_TESTS := $(patsubst selftests/vm/%.c,$(BUILD)/guest/%,$(GUEST_TEST_SRCS))
+
+.PHONY: all module pmemctl selftests deps demo check check-run bench clean \
+	checkpatch initramfs modules-all help
+
+all: module pmemctl selftests
+
+help:
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---------------------------------------------------------------- deps
+# Everything the project needs, from Debian's archive. A quick no-op when all
+# of it is installed (dpkg-query only; apt-get runs only for what is missing).
+DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev kmod cpio \
+	busybox-static qemu-system-x86 util-linux xz-utils zstd \
+	linux-image-amd64 linux-headers-amd64 \
+	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1 \
+	fio e2fsprogs xfsprogs ndctl daxctl jq gnuplot-nox
+
+deps:
+	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
+		$(DEB_PACKAGES) 2>/dev/null | awk '$$1 == "ii" { print $$2 }' | \
+		sort | comm -13 - <(printf '%s\n' $(DEB_PACKAGES) | sort)); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing:" $$missing; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends $$missing; \
+	else \
+		echo "deps: all $(words $(DEB_PACKAGES)) packages present"; \
+	fi
+
+# -------------------------------------------------------------- module
+module:
+	@if [ -z "$(KVER)" ] || [ ! -d /lib/modules/$(KVER)/build ]; then \
+		echo "no kernel headers for '$(KVER)' in /lib/modules: run 'make deps'" >&2; \
+		exit 1; fi
+	@mkdir -p $(BUILD)/kmod/$(KVER)
+	@tar -c Kbuild $$(find driver uapi -name '*.[ch]') | tar -x -C $(BUILD)/kmod/$(KVER)
+	$(MAKE) -C /lib/modules/$(KVER)/build M=$(BUILD)/kmod/$(KVER) modules
+	@cp $(BUILD)/kmod/$(KVER)/pmemdisk.ko driver/pmemdisk.ko
+
+modules-all:
+	@for k in $(KVERS); do $(MAKE) --no-print-directory KVER=$$k module || exit 1; done
+
+# ------------------------------------------------------------- pmemctl
+pmemctl: userspace/pmemctl
+
+userspace/pmemctl: $(PMEMCTL_SRCS) $(PMEMCTL_HDRS)
+	$(CC) $(USER_CFLAGS) -o $@ $(PMEMCTL_SRCS)
+
+# ----------------------------------------------------------- selftests
+$(KSRC_EXTRACT)/.stamp: $(LINUX_TARBALL)
+	@echo "extracting kselftest harness and checkpatch from $(LINUX_TARBALL)"
+	@rm -rf $(KSRC_EXTRACT) && mkdir -p $(KSRC_EXTRACT)
+	@tar -xJf $(LINUX_TARBALL) -C $(KSRC_EXTRACT) --strip-components=1 \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/tools/testing/selftests/kselftest.h \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+	@touch $@
+
+$(LINUX_TARBALL):
+	@echo "$(LINUX_TARBALL) missing: run 'make deps'" >&2; exit 1
+
+selftests: $(HOST_TESTS) $(GUEST_TESTS)
+
+$(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_LIB_SRCS) $(CORE_SRCS) \
+		$(CORE_HDRS) $(wildcard selftests/host/*.h) $(KSRC_EXTRACT)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined -I$(KSFT) -o $@ \
+		$< $(HOST_LIB_SRCS) $(CORE_SRCS)
+
+# Guest test programs are static: the initramfs needs no libraries for them.
+$(BUILD)/guest/%_test: selftests/vm/%_test.c uapi/pmemdisk.h $(KSRC_EXTRACT)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -static -I$(KSFT) -o $@ $<
+
+checkpatch: $(KSRC_EXTRACT)/.stamp
+	@selftests/checkpatch.sh $(CHECKPATCH)
+
+# ------------------------------------------------------------- the VM
+initramfs: all
+	qemu/mkinitramfs $(KVER)
+
+# ------------------------------------------------- demo, check, bench
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@qemu/mkinitramfs $(KVER) >/dev/null
+	@qemu/demo $(KVER)
+
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: pmemctl selftests $(KSRC_EXTRACT)/.stamp
+	@for k in $(KVERS); do \
+		$(MAKE) --no-print-directory KVER=$$k module >$(BUILD)/module-$$k.log 2>&1 || \
+		{ cat $(BUILD)/module-$$k.log; echo "module build failed for $$k" >&2; }; \
+		qemu/mkinitramfs $$k >/dev/null || echo "initramfs failed for $$k" >&2; \
+	done
+	@selftests/run --kvers "$(KVERS)" --checkpatch $(CHECKPATCH)
+
+bench: deps
+	@echo "bench: no benchmarks yet (they arrive with the BTT and performance issues)" >&2
+	@exit 2
+
+clean:
+	rm -rf $(BUILD) userspace/pmemctl driver/pmemdisk.ko
+	rm -f pmemdisk.ko pmemdisk.mod* pmemdisk.o .pmemdisk* modules.order Module.symvers
+	find driver \( -name '*.o' -o -name '.*.cmd' \) -delete

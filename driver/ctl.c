@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/pmemdisk-ctl: the one way in from userspace.
+ *
+ * Every request is one ioctl carrying one complete structure from
+ * uapi/pmemdisk.h. A request is copied in, validated as a whole, carried out,
+ * and its reply copied back; a refusal changes nothing and says why in the
+ * reply's reason field.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+
+#include "pmemdisk.h"
+#include "../uapi/pmemdisk.h"
+
+/*
+ * Copy a request in, check the common header (size, reserved words).
+ * @req is zeroed first so that no stale kernel bytes can reach userspace
+ * when the reply is copied back.
+ */
+static int pmd_ctl_copy_in(void *req, size_t req_size, const void __user *arg,
+			   u32 *reason)
+{
+	u32 user_size;
+
+	memset(req, 0, req_size);
+	if (get_user(user_size, (const u32 __user *)arg))
+		return -EFAULT;
+	if (user_size != req_size) {
+		*reason = PMD_REASON_BAD_SIZE;
+		return -EINVAL;
+	}
+	if (copy_from_user(req, arg, req_size))
+		return -EFAULT;
+	return 0;
+}
+
+/* Copy back only the leading size and reason words of a refused request. */
+static int pmd_ctl_refuse(void __user *arg, u32 size, u32 reason, int err)
+{
+	struct { u32 size; u32 reason; } head = { size, reason };
+
+	if (copy_to_user(arg, &head, sizeof(head)))
+		return -EFAULT;
+	return err;
+}
+
+static long pmd_ctl_version(void __user *arg)
+{
+	struct pmemdisk_version v;
+	u32 reason = PMD_REASON_NONE;
+	int rc;
+
+	rc = pmd_ctl_copy_in(&v, sizeof(v), arg, &reason);
+	if (rc == -EINVAL)
+		return pmd_ctl_refuse(arg, sizeof(v), reason, rc);
+	if (rc)
+		return rc;
+	if (memchr_inv(v.reserved, 0, sizeof(v.reserved)))
+		return pmd_ctl_refuse(arg, sizeof(v),
+				      PMD_REASON_RESERVED_NONZERO, -EINVAL);
+
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	v.abi_major = PMEMDISK_ABI_MAJOR;
+	v.abi_minor = PMEMDISK_ABI_MINOR;
+	strscpy(v.module_version, PMEMDISK_VERSION, sizeof(v.module_version));
+	strscpy(v.kernel_release, utsname()->release, sizeof(v.kernel_release));
+	if (copy_to_user(arg, &v, sizeof(v)))
+		return -EFAULT;
+	return 0;
+}
+
+static long pmd_ctl_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case PMEMDISK_IOC_VERSION:
+		return pmd_ctl_version(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations pmd_ctl_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = pmd_ctl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice pmd_ctl_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = PMEMDISK_CTL_NAME,
+	.fops = &pmd_ctl_fops,
+	.mode = 0600,
+};
+
+int pmd_ctl_init(void)
+{
+	int rc = misc_register(&pmd_ctl_dev);
+
+	if (rc)
+		pr_err("cannot register /dev/%s: %d\n", PMEMDISK_CTL_NAME, rc);
+	return rc;
+}
+
+void pmd_ctl_exit(void)
+{
+	misc_deregister(&pmd_ctl_dev);
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A simulated medium for host tests of the portable core.
+ *
+ * It is a byte array behind the pmd_media interface that can lose power:
+ * arm it with a cut point N and stores 1..N-1 land whole, store N lands
+ * torn (only its first K 8-byte words, counted on 8-byte aligned media
+ * boundaries), and every later store is dropped, as if the machine had died
+ * right after store N reached the media. What is in the array afterwards is
+ * exactly what a reboot would find.
+ *
+ * sim_enumerate_cuts() drives an operation through every (N, K) pair so a
+ * test can check an invariant after a power cut at every possible point.
+ */
+#ifndef _PMD_SIMMEDIA_H
+#define _PMD_SIMMEDIA_H
+
+#include "../../driver/core/media.h"
+
+struct sim_media {
+	struct pmd_media media;		/* what the code under test gets */
+	u8 *bytes;			/* the durable image */
+	u64 stores;			/* stores issued so far (landed or not) */
+	u64 persists;			/* persist barriers issued so far */
+	u64 cut_at;			/* 0: never cut; else the store that tears */
+	long tear_words;		/* words of store cut_at that land; -1: all */
+	bool power_lost;		/* the cut has happened */
+	u64 cut_store_words;		/* words the cut store spanned */
+};
+
+int sim_media_init(struct sim_media *sim, u64 size);
+void sim_media_free(struct sim_media *sim);
+
+/* Lose power at store @store (1-based) keeping @words of it (-1: whole). */
+void sim_media_arm_cut(struct sim_media *sim, u64 store, long words);
+/* Power back on: counters reset, nothing armed; the image is kept. */
+void sim_media_reboot(struct sim_media *sim);
+
+/* 8-byte words a store of @len bytes at @off touches. */
+u64 sim_store_words(u64 off, u64 len);
+
+/*
+ * Run @op on @sim once for every possible power cut: for store n = 1, 2, ...
+ * and every torn prefix of it, restore the media to @initial, arm the cut,
+ * run @op, reboot, and call @check(store = n, words = landed words). When @op
+ * completes without reaching the cut, @check is called once more with
+ * store 0 and words -1 (no cut) and the walk ends. A non-zero value from
+ * @check stops the walk and is returned. *visited counts @check calls.
+ */
+typedef int (*sim_op_fn)(struct sim_media *sim, void *ctx);
+typedef int (*sim_check_fn)(struct sim_media *sim, void *ctx, u64 store,
+			    long words);
+int sim_enumerate_cuts(struct sim_media *sim, const u8 *initial,
+		       sim_op_fn op, sim_check_fn check, void *ctx,
+		       u64 *visited);
+
+#endif /* _PMD_SIMMEDIA_H */

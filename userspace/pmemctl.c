@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmemctl: the pmemdisk admin tool.
+ *
+ * Thin command functions over ctl.c; each command is one entry in the
+ * table below and documented in pmemctl.8.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "../driver/version.h"
+#include "../uapi/pmemdisk.h"
+
+struct command {
+	const char *name;
+	const char *args;
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+static int cmd_version(int argc, char **argv)
+{
+	struct pmemdisk_version v;
+	int fd, rc;
+
+	if (argc > 1) {
+		fprintf(stderr, "pmemctl: version takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	printf("pmemctl %s (ABI %d.%d)\n", PMEMDISK_VERSION,
+	       PMEMDISK_ABI_MAJOR, PMEMDISK_ABI_MINOR);
+	fflush(stdout);
+	fd = ctl_open();
+	if (fd < 0)
+		return -fd;
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	rc = ctl_request(fd, PMEMDISK_IOC_VERSION, &v, "version");
+	close(fd);
+	if (rc)
+		return rc;
+	printf("pmemdisk.ko %.*s (ABI %u.%u) on Linux %.*s\n",
+	       (int)sizeof(v.module_version), v.module_version,
+	       v.abi_major, v.abi_minor,
+	       (int)sizeof(v.kernel_release), v.kernel_release);
+	if (v.abi_major != PMEMDISK_ABI_MAJOR) {
+		fprintf(stderr, "pmemctl: ABI major %u of pmemdisk.ko differs "
+			"from pmemctl's %d: use the pmemctl of the same release\n",
+			v.abi_major, PMEMDISK_ABI_MAJOR);
+		return EXIT_REFUSED;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "version", "", "print pmemctl's and the loaded module's versions",
+	  cmd_version },
+	{ "help", "", "this text", cmd_help },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: pmemctl COMMAND [ARGS]\n\n"
+		"Manage pmemdisk persistent-memory disks through %s.\n\n"
+		"commands:\n", PMEMCTL_DEV);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s %s", commands[i].name,
+			 commands[i].args);
+		fprintf(f, "  %-28s %s\n", left, commands[i].help);
+	}
+	fprintf(f, "\nexit status: 0 done, 1 refused or failed, 2 usage, "
+		"3 pmemdisk.ko not loaded,\n4 not permitted, "
+		"5 confirmation declined. See pmemctl(8).\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	usage(stdout);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "pmemctl: unknown command '%s' (see 'pmemctl help')\n",
+		argv[1]);
+	return EXIT_USAGE;
+}

@@ -142,9 +142,10 @@ check: deps
 
 check-run: pmemctl selftests $(KSRC_EXTRACT)/.stamp
 	@for k in $(KVERS); do \
+		echo "building pmemdisk.ko and the guest initramfs for $$k"; \
 		$(MAKE) --no-print-directory KVER=$$k module >$(BUILD)/module-$$k.log 2>&1 || \
-		{ cat $(BUILD)/module-$$k.log; echo "module build failed for $$k" >&2; }; \
-		qemu/mkinitramfs $$k >/dev/null || echo "initramfs failed for $$k" >&2; \
+		{ cat $(BUILD)/module-$$k.log; echo "module build failed for $$k" >&2; exit 1; }; \
+		qemu/mkinitramfs $$k >/dev/null || exit 1; \
 	done
 	@selftests/run --kvers "$(KVERS)" --checkpatch $(CHECKPATCH)
 

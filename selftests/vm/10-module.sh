@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pmemdisk.ko loads and unloads cleanly, creates /dev/pmemdisk-ctl (0600),
+# answers the version request, and pmemctl reports both versions.
+. "$(dirname "$0")/lib.sh"
+
+guest "load, version, unload" --dimm "$(dimm_path d0):256M" <<'GUEST'
+. /pmd/tests/lib.sh
+check "pmemdisk.ko loads" insmod /pmd/pmemdisk.ko
+check "/dev/pmemdisk-ctl exists" test -c /dev/pmemdisk-ctl
+/pmd/tests/ctl_test
+[ $? -eq 0 ] || t_failed=1
+
+out=$(pmemctl version 2>&1); rc=$?
+diag "$out"
+[ $rc -eq 0 ] && echo "$out" | grep -qx "pmemctl 0.1.0 (ABI 1.0)" &&
+	echo "$out" | grep -qx "pmemdisk.ko 0.1.0 (ABI 1.0) on Linux $(uname -r)" &&
+	ok "pmemctl version prints the tool's and the module's versions" ||
+	not_ok "pmemctl version prints the tool's and the module's versions"
+
+check "pmemdisk.ko unloads" rmmod pmemdisk
+check_fails "/dev/pmemdisk-ctl is gone after unload" test -e /dev/pmemdisk-ctl
+out=$(pmemctl version 2>&1); rc=$?
+diag "$out"
+[ $rc -eq 3 ] && echo "$out" | grep -q "is pmemdisk.ko loaded?" &&
+	ok "pmemctl version without the module exits 3 and says why" ||
+	not_ok "pmemctl version without the module exits 3 and says why" "status $rc"
+
+cycles=0
+for i in $(seq 20); do
+	insmod /pmd/pmemdisk.ko && pmemctl version >/dev/null && rmmod pmemdisk || break
+	cycles=$i
+done
+[ $cycles -eq 20 ] && ok "20 load/version/unload cycles" ||
+	not_ok "20 load/version/unload cycles" "cycle $((cycles + 1)) failed"
+check_dmesg_clean
+finish
+GUEST
+plan_end

@@ -24,7 +24,7 @@
  * @req is zeroed first so that no stale kernel bytes can reach userspace
  * when the reply is copied back.
  */
-static int pmd_ctl_copy_in(void *req, size_t req_size, const void __user *arg,
+static int pmdisk_ctl_copy_in(void *req, size_t req_size, const void __user *arg,
 			   u32 *reason)
 {
 	u32 user_size;
@@ -33,7 +33,7 @@ static int pmd_ctl_copy_in(void *req, size_t req_size, const void __user *arg,
 	if (get_user(user_size, (const u32 __user *)arg))
 		return -EFAULT;
 	if (user_size != req_size) {
-		*reason = PMD_REASON_BAD_SIZE;
+		*reason = PMEMDISK_REASON_BAD_SIZE;
 		return -EINVAL;
 	}
 	if (copy_from_user(req, arg, req_size))
@@ -42,7 +42,7 @@ static int pmd_ctl_copy_in(void *req, size_t req_size, const void __user *arg,
 }
 
 /* Copy back only the leading size and reason words of a refused request. */
-static int pmd_ctl_refuse(void __user *arg, u32 size, u32 reason, int err)
+static int pmdisk_ctl_refuse(void __user *arg, u32 size, u32 reason, int err)
 {
 	struct { u32 size; u32 reason; } head = { size, reason };
 
@@ -51,20 +51,20 @@ static int pmd_ctl_refuse(void __user *arg, u32 size, u32 reason, int err)
 	return err;
 }
 
-static long pmd_ctl_version(void __user *arg)
+static long pmdisk_ctl_version(void __user *arg)
 {
 	struct pmemdisk_version v;
-	u32 reason = PMD_REASON_NONE;
+	u32 reason = PMEMDISK_REASON_NONE;
 	int rc;
 
-	rc = pmd_ctl_copy_in(&v, sizeof(v), arg, &reason);
+	rc = pmdisk_ctl_copy_in(&v, sizeof(v), arg, &reason);
 	if (rc == -EINVAL)
-		return pmd_ctl_refuse(arg, sizeof(v), reason, rc);
+		return pmdisk_ctl_refuse(arg, sizeof(v), reason, rc);
 	if (rc)
 		return rc;
 	if (memchr_inv(v.reserved, 0, sizeof(v.reserved)))
-		return pmd_ctl_refuse(arg, sizeof(v),
-				      PMD_REASON_RESERVED_NONZERO, -EINVAL);
+		return pmdisk_ctl_refuse(arg, sizeof(v),
+				      PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
 
 	memset(&v, 0, sizeof(v));
 	v.size = sizeof(v);
@@ -77,43 +77,43 @@ static long pmd_ctl_version(void __user *arg)
 	return 0;
 }
 
-static long pmd_ctl_ioctl(struct file *file, unsigned int cmd,
+static long pmdisk_ctl_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
 	case PMEMDISK_IOC_VERSION:
-		return pmd_ctl_version(uarg);
+		return pmdisk_ctl_version(uarg);
 	default:
 		return -ENOTTY;
 	}
 }
 
-static const struct file_operations pmd_ctl_fops = {
+static const struct file_operations pmdisk_ctl_fops = {
 	.owner = THIS_MODULE,
-	.unlocked_ioctl = pmd_ctl_ioctl,
+	.unlocked_ioctl = pmdisk_ctl_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
 
-static struct miscdevice pmd_ctl_dev = {
+static struct miscdevice pmdisk_ctl_dev = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = PMEMDISK_CTL_NAME,
-	.fops = &pmd_ctl_fops,
+	.fops = &pmdisk_ctl_fops,
 	.mode = 0600,
 };
 
-int pmd_ctl_init(void)
+int pmdisk_ctl_init(void)
 {
-	int rc = misc_register(&pmd_ctl_dev);
+	int rc = misc_register(&pmdisk_ctl_dev);
 
 	if (rc)
 		pr_err("cannot register /dev/%s: %d\n", PMEMDISK_CTL_NAME, rc);
 	return rc;
 }
 
-void pmd_ctl_exit(void)
+void pmdisk_ctl_exit(void)
 {
-	misc_deregister(&pmd_ctl_dev);
+	misc_deregister(&pmdisk_ctl_dev);
 }

@@ -2,33 +2,70 @@
 /*
  * pmemdisk: persistent memory as block devices.
  *
- * Module entry and exit only; each concern lives in its own file.
+ * Module entry and exit only; each concern lives in its own file. Load:
+ * discover regions (NFIT, e820, simulated), give each a disk, then open the
+ * control device. Unload: the reverse.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/module.h>
 
+#include "blk.h"
 #include "pmemdisk.h"
+#include "region.h"
 
-static int __init pmd_init(void)
+static char *sim;
+module_param(sim, charp, 0444);
+MODULE_PARM_DESC(sim,
+		 "simulated RAM-backed regions: comma-separated [WAYSx]SIZE, each a region of WAYS interleaved simulated DIMMs of SIZE bytes (e.g. 1G,2x512M); volatile");
+
+/* Until namespace labels exist every region is label-less: one raw disk. */
+static void pmdisk_create_label_less_disks(void)
+{
+	struct pmdisk_region *region;
+
+	mutex_lock(&pmdisk_regions_lock);
+	list_for_each_entry(region, &pmdisk_regions, list)
+		pmdisk_disk_create_raw(region, 0, region->size, region->id);
+	mutex_unlock(&pmdisk_regions_lock);
+}
+
+static int __init pmdisk_init(void)
 {
 	int rc;
 
-	rc = pmd_ctl_init();
+	/* Hardware first, so its region numbers do not depend on sim= */
+	pmdisk_nfit_discover();
+	pmdisk_e820_discover();
+	rc = pmdisk_sim_discover(sim);
 	if (rc)
-		return rc;
+		goto destroy_regions;
+	pmdisk_create_label_less_disks();
+
+	rc = pmdisk_ctl_init();
+	if (rc)
+		goto destroy_disks;
 	pr_info("version %s loaded\n", PMEMDISK_VERSION);
 	return 0;
+
+destroy_disks:
+	pmdisk_disks_destroy();
+destroy_regions:
+	pmdisk_regions_destroy();
+	return rc;
 }
 
-static void __exit pmd_exit(void)
+static void __exit pmdisk_exit(void)
 {
-	pmd_ctl_exit();
+	pmdisk_ctl_exit();
+	pmdisk_disks_destroy();
+	pmdisk_regions_destroy();
 	pr_info("unloaded\n");
 }
 
-module_init(pmd_init);
-module_exit(pmd_exit);
+module_init(pmdisk_init);
+module_exit(pmdisk_exit);
 
 MODULE_DESCRIPTION("pmemdisk: persistent memory (NVDIMM) block devices");
 MODULE_AUTHOR("The pmemdisk developers");

@@ -10,7 +10,7 @@
 #include "version.h"
 
 /* ctl.c: /dev/pmemdisk-ctl */
-int pmd_ctl_init(void);
-void pmd_ctl_exit(void);
+int pmdisk_ctl_init(void);
+void pmdisk_ctl_exit(void);
 
 #endif /* _PMEMDISK_H */

@@ -13,7 +13,7 @@ if [ ! -r "$checkpatch" ]; then
 	echo "not ok 1 checkpatch # $checkpatch missing: run 'make deps' and 'make'"
 	exit 1
 fi
-files=$(git ls-files 'driver/*.[ch]' 'uapi/*.h' 2>/dev/null)
+files=$(git ls-files -co --exclude-standard 'driver/*.[ch]' 'uapi/*.h' 2>/dev/null)
 [ -n "$files" ] || files=$(find driver uapi -name '*.[ch]' | sort)
 echo "KTAP version 1"
 echo "1..$(echo "$files" | wc -l)"

@@ -9,9 +9,9 @@
  *    has a static size check at the bottom of this file);
  *  - the first field is @size: userspace sets it to sizeof(the struct it was
  *    built with), so the ABI can grow at the end; the driver refuses a size
- *    it does not know with EINVAL and reason PMD_REASON_BAD_SIZE;
+ *    it does not know with EINVAL and reason PMEMDISK_REASON_BAD_SIZE;
  *  - reserved fields must be zero on input and are zero on output;
- *  - every reply carries @reason, a PMD_REASON_* code that says why a request
+ *  - every reply carries @reason, a PMEMDISK_REASON_* code that says why a request
  *    was refused (0 on success), so a tool can print a sentence, not just an
  *    errno.
  */
@@ -32,16 +32,16 @@
 
 /* Reason codes: why a request was refused. Keep pmemctl's table in step. */
 enum pmemdisk_reason {
-	PMD_REASON_NONE = 0,		/* success */
-	PMD_REASON_BAD_SIZE = 1,	/* @size field is not a size we know */
-	PMD_REASON_RESERVED_NONZERO = 2,/* a reserved field or flag was set */
-	PMD_REASON_MAX
+	PMEMDISK_REASON_NONE = 0,		/* success */
+	PMEMDISK_REASON_BAD_SIZE = 1,	/* @size field is not a size we know */
+	PMEMDISK_REASON_RESERVED_NONZERO = 2,/* a reserved field or flag was set */
+	PMEMDISK_REASON_MAX
 };
 
 /**
  * struct pmemdisk_version - PMEMDISK_IOC_VERSION reply
  * @size:		in: sizeof(struct pmemdisk_version)
- * @reason:		out: PMD_REASON_*
+ * @reason:		out: PMEMDISK_REASON_*
  * @abi_major:		out: PMEMDISK_ABI_MAJOR of the running module
  * @abi_minor:		out: PMEMDISK_ABI_MINOR of the running module
  * @module_version:	out: NUL-terminated module version string
@@ -63,12 +63,12 @@ struct pmemdisk_version {
 
 #ifndef __KERNEL__
 #include <assert.h>
-#define __PMD_UAPI_ASSERT(c, m) static_assert(c, m)
+#define __PMDISK_UAPI_ASSERT(c, m) static_assert(c, m)
 #else
 #include <linux/build_bug.h>
-#define __PMD_UAPI_ASSERT(c, m) static_assert(c, m)
+#define __PMDISK_UAPI_ASSERT(c, m) static_assert(c, m)
 #endif
-__PMD_UAPI_ASSERT(sizeof(struct pmemdisk_version) == 144,
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_version) == 144,
 		  "struct pmemdisk_version has a hole or changed size");
 
 #endif /* _UAPI_PMEMDISK_H */

@@ -12,18 +12,18 @@
 #include "ctl.h"
 #include "../uapi/pmemdisk.h"
 
-static const char *const reason_text[PMD_REASON_MAX] = {
-	[PMD_REASON_NONE] = "no error",
-	[PMD_REASON_BAD_SIZE] =
+static const char *const reason_text[PMEMDISK_REASON_MAX] = {
+	[PMEMDISK_REASON_NONE] = "no error",
+	[PMEMDISK_REASON_BAD_SIZE] =
 		"the request's size field does not match this module "
 		"(pmemctl and pmemdisk.ko are from different releases)",
-	[PMD_REASON_RESERVED_NONZERO] =
+	[PMEMDISK_REASON_RESERVED_NONZERO] =
 		"a reserved field or unknown flag was set",
 };
 
 const char *ctl_reason_text(uint32_t reason)
 {
-	if (reason < PMD_REASON_MAX && reason_text[reason])
+	if (reason < PMEMDISK_REASON_MAX && reason_text[reason])
 		return reason_text[reason];
 	return "unknown reason (pmemctl is older than pmemdisk.ko)";
 }
@@ -54,7 +54,7 @@ int ctl_request(int fd, unsigned long cmd, void *req, const char *what)
 		fprintf(stderr, "pmemctl: %s: not permitted (needs root)\n", what);
 		return EXIT_NO_PERM;
 	}
-	if (head[1] != PMD_REASON_NONE)
+	if (head[1] != PMEMDISK_REASON_NONE)
 		fprintf(stderr, "pmemctl: %s: %s (%s)\n", what,
 			ctl_reason_text(head[1]), strerror(errno));
 	else

@@ -31,7 +31,7 @@ int ctl_open(void);
  */
 int ctl_request(int fd, unsigned long cmd, void *req, const char *what);
 
-/* The sentence for a PMD_REASON_* code. */
+/* The sentence for a PMEMDISK_REASON_* code. */
 const char *ctl_reason_text(uint32_t reason);
 
 #endif /* _PMEMCTL_CTL_H */

@@ -7,8 +7,8 @@
  * driver/core/: in the kernel it maps onto kernel headers, on the host onto
  * libc, and the core sees the same names in both.
  */
-#ifndef _PMD_CORE_COMPAT_H
-#define _PMD_CORE_COMPAT_H
+#ifndef _PMDISK_CORE_COMPAT_H
+#define _PMDISK_CORE_COMPAT_H
 
 #ifdef __KERNEL__
 
@@ -17,7 +17,20 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/build_bug.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/stdarg.h>
 #include <asm/byteorder.h>
+
+static inline void *pmdisk_zalloc(size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+static inline void pmdisk_free(void *p)
+{
+	kvfree(p);
+}
 
 #else /* host */
 
@@ -26,7 +39,10 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef uint8_t u8;
@@ -37,6 +53,11 @@ typedef int64_t s64;
 typedef uint16_t __le16;
 typedef uint32_t __le32;
 typedef uint64_t __le64;
+typedef uint16_t __be16;
+typedef uint32_t __be32;
+
+#define __force
+#define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 
 #define le16_to_cpu(x) le16toh(x)
 #define le32_to_cpu(x) le32toh(x)
@@ -44,6 +65,28 @@ typedef uint64_t __le64;
 #define cpu_to_le16(x) htole16(x)
 #define cpu_to_le32(x) htole32(x)
 #define cpu_to_le64(x) htole64(x)
+#define be16_to_cpu(x) be16toh(x)
+#define be32_to_cpu(x) be32toh(x)
+
+static inline void *pmdisk_zalloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+static inline void pmdisk_free(void *p)
+{
+	free(p);
+}
+
+#define ALIGN(x, a) (((x) + (a) - 1) / (a) * (a))
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+
+/* The kernel's sort(), on libc's qsort (no swap function needed here). */
+static inline void sort(void *base, size_t num, size_t size,
+			int (*cmp)(const void *, const void *), void *swap)
+{
+	qsort(base, num, size, cmp);
+}
 
 #ifndef min
 #define min(a, b) ((a) < (b) ? (a) : (b))
@@ -55,7 +98,7 @@ typedef uint64_t __le64;
 
 #endif /* __KERNEL__ */
 
-#define PMD_SZ_4K	4096ULL
-#define PMD_SZ_2M	(2ULL << 20)
+#define PMDISK_SZ_4K	4096ULL
+#define PMDISK_SZ_2M	(2ULL << 20)
 
-#endif /* _PMD_CORE_COMPAT_H */
+#endif /* _PMDISK_CORE_COMPAT_H */

@@ -7,55 +7,55 @@
  * helpers, so the same code runs on a mapped pmem range in the kernel and on
  * a simulated medium in host tests that can lose power after any store.
  *
- * Durability contract: bytes passed to pmd_media_write() may still sit in a
- * volatile cache until pmd_media_persist() returns; after it returns,
+ * Durability contract: bytes passed to pmdisk_media_write() may still sit in a
+ * volatile cache until pmdisk_media_persist() returns; after it returns,
  * everything written before the call survives a power cut. A single write is
  * not atomic: a power cut may leave any 8-byte aligned prefix of it on media.
  */
-#ifndef _PMD_CORE_MEDIA_H
-#define _PMD_CORE_MEDIA_H
+#ifndef _PMDISK_CORE_MEDIA_H
+#define _PMDISK_CORE_MEDIA_H
 
 #include "compat.h"
 
-struct pmd_media;
+struct pmdisk_media;
 
-struct pmd_media_ops {
-	int (*read)(struct pmd_media *m, u64 off, void *buf, size_t len);
-	int (*write)(struct pmd_media *m, u64 off, const void *buf, size_t len);
-	void (*persist)(struct pmd_media *m);
+struct pmdisk_media_ops {
+	int (*read)(struct pmdisk_media *m, u64 off, void *buf, size_t len);
+	int (*write)(struct pmdisk_media *m, u64 off, const void *buf, size_t len);
+	void (*persist)(struct pmdisk_media *m);
 };
 
-struct pmd_media {
-	const struct pmd_media_ops *ops;
+struct pmdisk_media {
+	const struct pmdisk_media_ops *ops;
 	u64 size;	/* bytes addressable through this medium */
 };
 
 /* True when [off, off + len) lies inside the medium (and does not wrap). */
-static inline bool pmd_media_range_ok(const struct pmd_media *m, u64 off,
+static inline bool pmdisk_media_range_ok(const struct pmdisk_media *m, u64 off,
 				      u64 len)
 {
 	return off <= m->size && len <= m->size - off;
 }
 
-static inline int pmd_media_read(struct pmd_media *m, u64 off, void *buf,
+static inline int pmdisk_media_read(struct pmdisk_media *m, u64 off, void *buf,
 				 size_t len)
 {
-	if (!pmd_media_range_ok(m, off, len))
+	if (!pmdisk_media_range_ok(m, off, len))
 		return -ERANGE;
 	return m->ops->read(m, off, buf, len);
 }
 
-static inline int pmd_media_write(struct pmd_media *m, u64 off,
+static inline int pmdisk_media_write(struct pmdisk_media *m, u64 off,
 				  const void *buf, size_t len)
 {
-	if (!pmd_media_range_ok(m, off, len))
+	if (!pmdisk_media_range_ok(m, off, len))
 		return -ERANGE;
 	return m->ops->write(m, off, buf, len);
 }
 
-static inline void pmd_media_persist(struct pmd_media *m)
+static inline void pmdisk_media_persist(struct pmdisk_media *m)
 {
 	m->ops->persist(m);
 }
 
-#endif /* _PMD_CORE_MEDIA_H */
+#endif /* _PMDISK_CORE_MEDIA_H */

@@ -8,7 +8,7 @@
 
 #define WORD 8ULL
 
-static struct sim_media *to_sim(struct pmd_media *m)
+static struct sim_media *to_sim(struct pmdisk_media *m)
 {
 	return (struct sim_media *)((char *)m - offsetof(struct sim_media, media));
 }
@@ -20,7 +20,7 @@ u64 sim_store_words(u64 off, u64 len)
 	return (off + len + WORD - 1) / WORD - off / WORD;
 }
 
-static int sim_read(struct pmd_media *m, u64 off, void *buf, size_t len)
+static int sim_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
 {
 	memcpy(buf, to_sim(m)->bytes + off, len);
 	return 0;
@@ -41,7 +41,7 @@ static void sim_apply_prefix(struct sim_media *sim, u64 off, const u8 *src,
 	memcpy(sim->bytes + off, src, end - off);
 }
 
-static int sim_write(struct pmd_media *m, u64 off, const void *buf, size_t len)
+static int sim_write(struct pmdisk_media *m, u64 off, const void *buf, size_t len)
 {
 	struct sim_media *sim = to_sim(m);
 	u64 n;
@@ -63,7 +63,7 @@ static int sim_write(struct pmd_media *m, u64 off, const void *buf, size_t len)
 	return 0;
 }
 
-static void sim_persist(struct pmd_media *m)
+static void sim_persist(struct pmdisk_media *m)
 {
 	struct sim_media *sim = to_sim(m);
 
@@ -71,7 +71,7 @@ static void sim_persist(struct pmd_media *m)
 		sim->persists++;
 }
 
-static const struct pmd_media_ops sim_ops = {
+static const struct pmdisk_media_ops sim_ops = {
 	.read = sim_read,
 	.write = sim_write,
 	.persist = sim_persist,

@@ -2,7 +2,7 @@
 /*
  * A simulated medium for host tests of the portable core.
  *
- * It is a byte array behind the pmd_media interface that can lose power:
+ * It is a byte array behind the pmdisk_media interface that can lose power:
  * arm it with a cut point N and stores 1..N-1 land whole, store N lands
  * torn (only its first K 8-byte words, counted on 8-byte aligned media
  * boundaries), and every later store is dropped, as if the machine had died
@@ -12,13 +12,13 @@
  * sim_enumerate_cuts() drives an operation through every (N, K) pair so a
  * test can check an invariant after a power cut at every possible point.
  */
-#ifndef _PMD_SIMMEDIA_H
-#define _PMD_SIMMEDIA_H
+#ifndef _PMDISK_SIMMEDIA_H
+#define _PMDISK_SIMMEDIA_H
 
 #include "../../driver/core/media.h"
 
 struct sim_media {
-	struct pmd_media media;		/* what the code under test gets */
+	struct pmdisk_media media;		/* what the code under test gets */
 	u8 *bytes;			/* the durable image */
 	u64 stores;			/* stores issued so far (landed or not) */
 	u64 persists;			/* persist barriers issued so far */
@@ -54,4 +54,4 @@ int sim_enumerate_cuts(struct sim_media *sim, const u8 *initial,
 		       sim_op_fn op, sim_check_fn check, void *ctx,
 		       u64 *visited);
 
-#endif /* _PMD_SIMMEDIA_H */
+#endif /* _PMDISK_SIMMEDIA_H */

@@ -39,9 +39,9 @@ TEST_F(sim, written_bytes_read_back)
 	u8 in[100], out[100];
 
 	fill(in, sizeof(in), 3);
-	ASSERT_EQ(0, pmd_media_write(&self->sim.media, 1001, in, sizeof(in)));
-	pmd_media_persist(&self->sim.media);
-	ASSERT_EQ(0, pmd_media_read(&self->sim.media, 1001, out, sizeof(out)));
+	ASSERT_EQ(0, pmdisk_media_write(&self->sim.media, 1001, in, sizeof(in)));
+	pmdisk_media_persist(&self->sim.media);
+	ASSERT_EQ(0, pmdisk_media_read(&self->sim.media, 1001, out, sizeof(out)));
 	ASSERT_EQ(0, memcmp(in, out, sizeof(in)));
 	ASSERT_EQ(1, self->sim.stores);
 	ASSERT_EQ(1, self->sim.persists);
@@ -52,11 +52,11 @@ TEST_F(sim, out_of_range_io_is_refused_and_changes_nothing)
 	u8 buf[16] = { 0xff };
 	u8 zero[MEDIA_SIZE] = { 0 };
 
-	EXPECT_EQ(-ERANGE, pmd_media_write(&self->sim.media, MEDIA_SIZE - 8, buf, 16));
-	EXPECT_EQ(-ERANGE, pmd_media_write(&self->sim.media, MEDIA_SIZE + 1, buf, 0));
+	EXPECT_EQ(-ERANGE, pmdisk_media_write(&self->sim.media, MEDIA_SIZE - 8, buf, 16));
+	EXPECT_EQ(-ERANGE, pmdisk_media_write(&self->sim.media, MEDIA_SIZE + 1, buf, 0));
 	/* offset + length wraps around 2^64 */
-	EXPECT_EQ(-ERANGE, pmd_media_read(&self->sim.media, ~0ULL - 4, buf, 16));
-	EXPECT_EQ(0, pmd_media_read(&self->sim.media, MEDIA_SIZE, buf, 0));
+	EXPECT_EQ(-ERANGE, pmdisk_media_read(&self->sim.media, ~0ULL - 4, buf, 16));
+	EXPECT_EQ(0, pmdisk_media_read(&self->sim.media, MEDIA_SIZE, buf, 0));
 	EXPECT_EQ(0, self->sim.stores);
 	EXPECT_EQ(0, memcmp(zero, self->sim.bytes, MEDIA_SIZE));
 }
@@ -69,18 +69,18 @@ TEST_F(sim, power_cut_drops_every_store_after_the_cut)
 	fill(b, 32, 2);
 	fill(c, 32, 3);
 	sim_media_arm_cut(&self->sim, 2, -1);	/* store 2 lands whole */
-	pmd_media_write(&self->sim.media, 0, a, 32);
-	pmd_media_write(&self->sim.media, 64, b, 32);
-	pmd_media_write(&self->sim.media, 128, c, 32);
-	pmd_media_write(&self->sim.media, 0, c, 32);	/* overwrite of a */
+	pmdisk_media_write(&self->sim.media, 0, a, 32);
+	pmdisk_media_write(&self->sim.media, 64, b, 32);
+	pmdisk_media_write(&self->sim.media, 128, c, 32);
+	pmdisk_media_write(&self->sim.media, 0, c, 32);	/* overwrite of a */
 	ASSERT_TRUE(self->sim.power_lost);
 	sim_media_reboot(&self->sim);
 
-	pmd_media_read(&self->sim.media, 0, out, 32);
+	pmdisk_media_read(&self->sim.media, 0, out, 32);
 	EXPECT_EQ(0, memcmp(a, out, 32));
-	pmd_media_read(&self->sim.media, 64, out, 32);
+	pmdisk_media_read(&self->sim.media, 64, out, 32);
 	EXPECT_EQ(0, memcmp(b, out, 32));
-	pmd_media_read(&self->sim.media, 128, out, 32);
+	pmdisk_media_read(&self->sim.media, 128, out, 32);
 	EXPECT_EQ(0, out[0] | out[31]);
 }
 
@@ -103,7 +103,7 @@ TEST_F(sim, torn_store_lands_as_aligned_word_prefix)
 		memset(self->sim.bytes, 0, MEDIA_SIZE);
 		sim_media_reboot(&self->sim);
 		sim_media_arm_cut(&self->sim, 1, words);
-		pmd_media_write(&self->sim.media, 5, data, sizeof(data));
+		pmdisk_media_write(&self->sim.media, 5, data, sizeof(data));
 		ASSERT_TRUE(self->sim.power_lost);
 		EXPECT_EQ(4, self->sim.cut_store_words);
 		memcpy(out, self->sim.bytes, sizeof(out));
@@ -128,7 +128,7 @@ static int walk_op(struct sim_media *sim, void *ctx)
 
 	for (i = 0; i < 3; i++) {
 		memset(buf, 0xa0 + i, sizeof(buf));
-		pmd_media_write(&sim->media, walk_off[i], buf, walk_len[i]);
+		pmdisk_media_write(&sim->media, walk_off[i], buf, walk_len[i]);
 	}
 	return 0;
 }

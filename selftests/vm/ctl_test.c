@@ -58,7 +58,7 @@ TEST_F(ctl, version_reply_is_complete_and_zero_padded)
 	ASSERT_EQ(0, ioctl(self->fd, PMEMDISK_IOC_VERSION, &v));
 	ASSERT_EQ(0, uname(&u));
 	EXPECT_EQ(sizeof(v), v.size);
-	EXPECT_EQ(PMD_REASON_NONE, v.reason);
+	EXPECT_EQ(PMEMDISK_REASON_NONE, v.reason);
 	EXPECT_EQ(PMEMDISK_ABI_MAJOR, v.abi_major);
 	EXPECT_EQ(PMEMDISK_ABI_MINOR, v.abi_minor);
 	EXPECT_STREQ("0.1.0", v.module_version);
@@ -79,7 +79,7 @@ TEST_F(ctl, wrong_size_is_refused_with_reason)
 	v.size = sizeof(v) - 8;
 	ASSERT_EQ(-1, ioctl(self->fd, PMEMDISK_IOC_VERSION, &v));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(PMD_REASON_BAD_SIZE, v.reason);
+	EXPECT_EQ(PMEMDISK_REASON_BAD_SIZE, v.reason);
 	EXPECT_EQ(0, v.abi_major);	/* nothing but the header came back */
 }
 
@@ -92,7 +92,7 @@ TEST_F(ctl, reserved_field_set_is_refused_with_reason)
 	v.reserved[3] = 1;
 	ASSERT_EQ(-1, ioctl(self->fd, PMEMDISK_IOC_VERSION, &v));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(PMD_REASON_RESERVED_NONZERO, v.reason);
+	EXPECT_EQ(PMEMDISK_REASON_RESERVED_NONZERO, v.reason);
 	EXPECT_EQ(0, v.abi_major);
 }
 

@@ -57,3 +57,22 @@ check_dmesg_clean() {
 }
 
 finish() { exit "$t_failed"; }
+
+# check_eq NAME EXPECTED ACTUAL: ok when the two strings are equal.
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected '$2', got '$3'"; fi
+}
+
+# A deterministic pattern of BYTES bytes for TAG, to write and compare.
+pattern() { # pattern TAG BYTES
+	yes "$1" | head -c "$2"
+}
+
+# sha256 of COUNT 4 KiB blocks of DEV starting at block SKIP.
+dev_sum() { # dev_sum DEV SKIP COUNT
+	dd if="$1" bs=4096 skip="$2" count="$3" iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1
+}
+
+# Kernel log lines since the last call of mark_dmesg.
+mark_dmesg() { dmesg_mark=$(dmesg | wc -l); }
+dmesg_new() { dmesg | tail -n +"$((${dmesg_mark:-0} + 1))"; }

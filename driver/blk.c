@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The raw disk data path and the disk's block-layer and sysfs presence.
+ *
+ * bio-based and synchronous: each bio is copied to or from the mapped range
+ * in the submitter's context. Writes use memcpy_flushcache() (non-temporal
+ * stores, no fence); durability comes from the fence that REQ_PREFLUSH and
+ * REQ_FUA trigger (pmdisk_region_flush). Reads use copy_mc_to_kernel(), so a
+ * poisoned line fails the bio with EIO instead of crashing the machine.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "blk.h"
+#include "kcompat.h"
+#include "region.h"
+
+static LIST_HEAD(pmdisk_disks);
+static DEFINE_MUTEX(pmdisk_disks_lock);
+
+static inline u64 to_offset(sector_t sector)
+{
+	return (u64)sector << SECTOR_SHIFT;
+}
+
+static inline sector_t to_sectors(u64 bytes)
+{
+	return bytes >> SECTOR_SHIFT;
+}
+
+/* True when [sector, sector + nr) touches a known bad sector. */
+static bool pmdisk_is_bad(struct pmdisk_disk *disk, sector_t sector, u64 nr)
+{
+	sector_t first_bad;
+	int num_bad;
+
+	return disk->bb.count &&
+	       badblocks_check(&disk->bb, sector, nr, &first_bad, &num_bad);
+}
+
+static blk_status_t pmdisk_read(struct pmdisk_disk *disk, struct bio_vec *bv,
+			     sector_t sector)
+{
+	void *dst;
+	unsigned long rem;
+
+	if (pmdisk_is_bad(disk, sector, to_sectors(bv->bv_len)))
+		return BLK_STS_IOERR;
+	dst = bvec_kmap_local(bv);
+	rem = copy_mc_to_kernel(dst, disk->virt + to_offset(sector), bv->bv_len);
+	kunmap_local(dst);
+	return rem ? BLK_STS_IOERR : BLK_STS_OK;
+}
+
+static blk_status_t pmdisk_write(struct pmdisk_disk *disk, struct bio_vec *bv,
+			      sector_t sector)
+{
+	bool bad = pmdisk_is_bad(disk, sector, to_sectors(bv->bv_len));
+	void *src = bvec_kmap_local(bv);
+
+	memcpy_flushcache(disk->virt + to_offset(sector), src, bv->bv_len);
+	kunmap_local(src);
+	/* Every sector this write covered now holds good data. */
+	if (bad)
+		badblocks_clear(&disk->bb, sector, to_sectors(bv->bv_len));
+	return BLK_STS_OK;
+}
+
+/* Discard and write-zeroes: the range reads back as zeroes afterwards. */
+static blk_status_t pmdisk_zero(struct pmdisk_disk *disk, sector_t sector, u64 bytes)
+{
+	const void *zero = page_address(ZERO_PAGE(0));
+	u64 off = to_offset(sector), done;
+
+	for (done = 0; done < bytes; done += PAGE_SIZE) {
+		size_t len = min_t(u64, PAGE_SIZE, bytes - done);
+
+		memcpy_flushcache(disk->virt + off + done, zero, len);
+		cond_resched();
+	}
+	if (pmdisk_is_bad(disk, sector, to_sectors(bytes)))
+		badblocks_clear(&disk->bb, sector, to_sectors(bytes));
+	return BLK_STS_OK;
+}
+
+static void pmdisk_submit_bio(struct bio *bio)
+{
+	struct pmdisk_disk *disk = bio->bi_bdev->bd_disk->private_data;
+	sector_t sector = bio->bi_iter.bi_sector;
+	blk_status_t status = BLK_STS_OK;
+	struct bvec_iter iter;
+	struct bio_vec bv;
+
+	if (to_offset(sector) + bio->bi_iter.bi_size > disk->size) {
+		bio_io_error(bio);
+		return;
+	}
+	if (bio->bi_opf & REQ_PREFLUSH)
+		pmdisk_region_flush(disk->region);
+
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+		bio_for_each_segment(bv, bio, iter) {
+			status = pmdisk_read(disk, &bv, iter.bi_sector);
+			if (status)
+				break;
+		}
+		break;
+	case REQ_OP_WRITE:
+		bio_for_each_segment(bv, bio, iter) {
+			status = pmdisk_write(disk, &bv, iter.bi_sector);
+			if (status)
+				break;
+		}
+		break;
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		status = pmdisk_zero(disk, sector, bio->bi_iter.bi_size);
+		break;
+	default:
+		status = BLK_STS_NOTSUPP;
+		break;
+	}
+
+	if (!status && (bio->bi_opf & REQ_FUA))
+		pmdisk_region_flush(disk->region);
+	bio->bi_status = status;
+	bio_endio(bio);
+}
+
+static const struct block_device_operations pmdisk_disk_ops = {
+	.owner = THIS_MODULE,
+	.submit_bio = pmdisk_submit_bio,
+};
+
+/* ---- /sys/block/pmemdisk<N>/pmemdisk/ -------------------------------- */
+
+static struct pmdisk_disk *to_pmd_disk(struct device *dev)
+{
+	return dev_to_disk(dev)->private_data;
+}
+
+static ssize_t region_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_pmd_disk(dev)->region->name);
+}
+static DEVICE_ATTR_RO(region);
+
+static ssize_t size_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", to_pmd_disk(dev)->size);
+}
+static DEVICE_ATTR_RO(size);
+
+static ssize_t atomicity_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "none\n");
+}
+static DEVICE_ATTR_RO(atomicity);
+
+static ssize_t persistence_domain_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  pmdisk_persistence_name(to_pmd_disk(dev)->region->persistence));
+}
+static DEVICE_ATTR_RO(persistence_domain);
+
+static ssize_t dimms_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct pmdisk_region *region = to_pmd_disk(dev)->region;
+	unsigned int i;
+	int len = 0;
+
+	for (i = 0; i < region->ways; i++)
+		len += sysfs_emit_at(buf, len, "%sdimm%u", i ? " " : "",
+				     region->dimms[i]->id);
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+static DEVICE_ATTR_RO(dimms);
+
+static struct attribute *pmdisk_disk_attrs[] = {
+	&dev_attr_region.attr,
+	&dev_attr_size.attr,
+	&dev_attr_atomicity.attr,
+	&dev_attr_persistence_domain.attr,
+	&dev_attr_dimms.attr,
+	NULL,
+};
+
+static const struct attribute_group pmdisk_disk_group = {
+	.name = "pmemdisk",
+	.attrs = pmdisk_disk_attrs,
+};
+
+static const struct attribute_group *pmdisk_disk_groups[] = {
+	&pmdisk_disk_group,
+	NULL,
+};
+
+/* ---- lifetime ---------------------------------------------------------- */
+
+struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region, u64 offset,
+				     u64 size, unsigned int number)
+{
+	struct pmdisk_disk *disk;
+	struct gendisk *gd;
+	int rc = -ENOMEM;
+
+	disk = kzalloc(sizeof(*disk), GFP_KERNEL);
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	disk->number = number;
+	disk->region = region;
+	disk->offset = offset;
+	disk->size = size;
+	disk->virt = region->virt + offset;
+	disk->sector_size = 512;
+	if (badblocks_init(&disk->bb, 1))
+		goto free_disk;
+
+	gd = pmdisk_alloc_disk(disk->sector_size, NUMA_NO_NODE);
+	if (!gd)
+		goto exit_badblocks;
+	disk->gd = gd;
+	gd->fops = &pmdisk_disk_ops;
+	gd->private_data = disk;
+	gd->bb = &disk->bb;
+	snprintf(gd->disk_name, DISK_NAME_LEN, "pmemdisk%u", number);
+	set_capacity(gd, to_sectors(size));
+	if (region->readonly)
+		set_disk_ro(gd, true);
+	rc = device_add_disk(NULL, gd, pmdisk_disk_groups);
+	if (rc)
+		goto put_disk;
+
+	mutex_lock(&pmdisk_disks_lock);
+	list_add_tail(&disk->list, &pmdisk_disks);
+	mutex_unlock(&pmdisk_disks_lock);
+	pr_info("%s: %llu MiB raw disk on %s\n", gd->disk_name, size >> 20,
+		region->name);
+	return disk;
+
+put_disk:
+	put_disk(gd);
+exit_badblocks:
+	badblocks_exit(&disk->bb);
+free_disk:
+	kfree(disk);
+	pr_err("pmemdisk%u on %s: cannot create it (%d)\n", number, region->name, rc);
+	return ERR_PTR(rc);
+}
+
+static void pmdisk_disk_destroy(struct pmdisk_disk *disk)
+{
+	del_gendisk(disk->gd);
+	put_disk(disk->gd);
+	badblocks_exit(&disk->bb);
+	kfree(disk);
+}
+
+void pmdisk_disks_destroy(void)
+{
+	struct pmdisk_disk *disk, *next;
+
+	mutex_lock(&pmdisk_disks_lock);
+	list_for_each_entry_safe(disk, next, &pmdisk_disks, list) {
+		list_del(&disk->list);
+		pmdisk_disk_destroy(disk);
+	}
+	mutex_unlock(&pmdisk_disks_lock);
+}

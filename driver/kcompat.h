@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels pmemdisk supports (Debian 6.1 and
+ * 6.12) lives here, so the rest of the driver reads as one version.
+ */
+#ifndef _PMDISK_KCOMPAT_H
+#define _PMDISK_KCOMPAT_H
+
+#include <linux/blkdev.h>
+
+/*
+ * Features are detected from the kernel headers by Kbuild, not guessed from
+ * version numbers (distributions backport):
+ *   PMDISK_HAVE_BLK_FEATURES  queue_limits carries features and
+ *                             blk_alloc_disk() takes the limits (6.11+)
+ */
+
+/*
+ * A bio-based disk with the queue limits of a memory-speed device: no
+ * request size limit, non-rotational, a volatile write cache with FUA (so
+ * the block layer sends flushes: stores are only durable after a fence),
+ * discard and write-zeroes. Returns NULL on failure.
+ */
+static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, int node)
+{
+#ifdef PMDISK_HAVE_BLK_FEATURES
+	/* limits and features are set up front, not on the queue */
+	struct queue_limits lim = {
+		.logical_block_size = lbs,
+		.physical_block_size = PAGE_SIZE,
+		.max_hw_sectors = UINT_MAX,
+		.max_hw_discard_sectors = UINT_MAX,
+		.discard_granularity = PAGE_SIZE,
+		.max_write_zeroes_sectors = UINT_MAX,
+		.features = BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
+			    BLK_FEAT_SYNCHRONOUS,
+	};
+	struct gendisk *disk = blk_alloc_disk(&lim, node);
+
+	return IS_ERR(disk) ? NULL : disk;
+#else
+	struct gendisk *disk = blk_alloc_disk(node);
+	struct request_queue *q;
+
+	if (!disk)
+		return NULL;
+	q = disk->queue;
+	blk_queue_logical_block_size(q, lbs);
+	blk_queue_physical_block_size(q, PAGE_SIZE);
+	blk_queue_max_hw_sectors(q, UINT_MAX);
+	blk_queue_max_discard_sectors(q, UINT_MAX);
+	q->limits.discard_granularity = PAGE_SIZE;
+	blk_queue_max_write_zeroes_sectors(q, UINT_MAX);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_write_cache(q, true, true);
+	return disk;
+#endif
+}
+
+#endif /* _PMDISK_KCOMPAT_H */

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Regions and DIMMs: claiming, mapping, flushing, teardown. See region.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "core/nfit.h"
+#include "region.h"
+
+LIST_HEAD(pmdisk_regions);
+LIST_HEAD(pmdisk_dimms);
+DEFINE_MUTEX(pmdisk_regions_lock);
+
+static unsigned int pmdisk_next_region_id;
+static unsigned int pmdisk_next_dimm_id;
+
+const char *pmdisk_persistence_name(enum pmdisk_persistence p)
+{
+	switch (p) {
+	case PMDISK_PERSIST_CPU_CACHE:	return "cpu_cache";
+	case PMDISK_PERSIST_MEMCTRL:	return "memory_controller";
+	case PMDISK_PERSIST_VOLATILE:	return "volatile";
+	default:			return "unknown";
+	}
+}
+
+const char *pmdisk_source_name(enum pmdisk_region_source s)
+{
+	switch (s) {
+	case PMDISK_SRC_NFIT:	return "nfit";
+	case PMDISK_SRC_E820:	return "e820";
+	default:		return "simulated";
+	}
+}
+
+struct pmdisk_dimm *pmdisk_dimm_find(u32 handle)
+{
+	struct pmdisk_dimm *dimm;
+
+	lockdep_assert_held(&pmdisk_regions_lock);
+	list_for_each_entry(dimm, &pmdisk_dimms, list)
+		if (!dimm->simulated && dimm->handle == handle)
+			return dimm;
+	return NULL;
+}
+
+struct pmdisk_dimm *pmdisk_dimm_add(const struct pmdisk_dimm *tmpl)
+{
+	struct pmdisk_dimm *dimm = kmemdup(tmpl, sizeof(*tmpl), GFP_KERNEL);
+
+	if (!dimm)
+		return NULL;
+	mutex_lock(&pmdisk_regions_lock);
+	dimm->id = pmdisk_next_dimm_id++;
+	list_add_tail(&dimm->list, &pmdisk_dimms);
+	mutex_unlock(&pmdisk_regions_lock);
+	return dimm;
+}
+
+static struct pmdisk_region *pmdisk_region_alloc(enum pmdisk_region_source source,
+					   u64 size, struct pmdisk_dimm **dimms,
+					   unsigned int ways)
+{
+	struct pmdisk_region *region;
+	unsigned int i;
+
+	if (ways > PMDISK_MAX_WAYS)
+		return ERR_PTR(-EINVAL);
+	region = kzalloc(sizeof(*region), GFP_KERNEL);
+	if (!region)
+		return ERR_PTR(-ENOMEM);
+	region->source = source;
+	region->size = size;
+	region->ways = ways;
+	for (i = 0; i < ways; i++) {
+		region->dimms[i] = dimms[i];
+		if (dimms[i]->flags & PMDISK_NFIT_MEM_NOT_ARMED)
+			region->readonly = true;
+	}
+	return region;
+}
+
+static void pmdisk_region_publish(struct pmdisk_region *region)
+{
+	mutex_lock(&pmdisk_regions_lock);
+	region->id = pmdisk_next_region_id++;
+	snprintf(region->name, sizeof(region->name), "region%u", region->id);
+	list_add_tail(&region->list, &pmdisk_regions);
+	mutex_unlock(&pmdisk_regions_lock);
+	pr_info("%s: %s, %llu MiB at %pa, %u-way, persistence %s%s\n",
+		region->name, pmdisk_source_name(region->source),
+		region->size >> 20, &region->base, region->ways,
+		pmdisk_persistence_name(region->persistence),
+		region->readonly ? ", read-only (DIMM not armed)" : "");
+}
+
+struct pmdisk_region *pmdisk_region_add_phys(enum pmdisk_region_source source,
+				       phys_addr_t base, u64 size,
+				       enum pmdisk_persistence persistence,
+				       struct pmdisk_dimm **dimms, unsigned int ways,
+				       const char *owner)
+{
+	struct pmdisk_region *region;
+
+	if (owner) {
+		pr_warn("skipping [mem %pa-%pa]: owned by %s (unbind or blacklist it to let pmemdisk use this range)\n",
+			&base, &(phys_addr_t){ base + size - 1 }, owner);
+		return ERR_PTR(-EBUSY);
+	}
+	region = pmdisk_region_alloc(source, size, dimms, ways);
+	if (IS_ERR(region))
+		return region;
+	region->base = base;
+	region->persistence = persistence;
+
+	/* Exclusive claim: two drivers mapping one range is data loss. */
+	region->res = request_mem_region(base, size, "pmemdisk");
+	if (!region->res) {
+		pr_warn("skipping [mem %pa-%pa]: busy, another driver claimed it (see /proc/iomem)\n",
+			&base, &(phys_addr_t){ base + size - 1 });
+		kfree(region);
+		return ERR_PTR(-EBUSY);
+	}
+	region->virt = memremap(base, size, MEMREMAP_WB);
+	if (!region->virt) {
+		pr_warn("skipping [mem %pa-%pa]: cannot map it\n",
+			&base, &(phys_addr_t){ base + size - 1 });
+		release_mem_region(base, size);
+		kfree(region);
+		return ERR_PTR(-ENOMEM);
+	}
+	pmdisk_region_publish(region);
+	return region;
+}
+
+struct pmdisk_region *pmdisk_region_add_sim(u64 size, struct pmdisk_dimm **dimms,
+				      unsigned int ways)
+{
+	struct pmdisk_region *region = pmdisk_region_alloc(PMDISK_SRC_SIM, size, dimms, ways);
+
+	if (IS_ERR(region))
+		return region;
+	region->persistence = PMDISK_PERSIST_VOLATILE;
+	region->virt = vzalloc(size);
+	if (!region->virt) {
+		pr_warn("simulated region of %llu MiB: out of memory\n", size >> 20);
+		kfree(region);
+		return ERR_PTR(-ENOMEM);
+	}
+	pmdisk_region_publish(region);
+	return region;
+}
+
+/*
+ * Make the region's stores durable. The data path writes with
+ * memcpy_flushcache(), i.e. non-temporal stores and cache-line write-backs
+ * that may still be in flight. wmb() (sfence on x86) waits for them; with
+ * flush hints, a write to one hint per DIMM then drains the memory
+ * controller's write-pending queue, and the second wmb() orders that write
+ * before whatever the caller does next (completing the bio). Without hints
+ * the platform is ADR or eADR and the fence suffices.
+ */
+void pmdisk_region_flush(struct pmdisk_region *region)
+{
+	unsigned int i;
+	bool hinted = false;
+
+	/* Wait for memcpy_flushcache()'s non-temporal stores to land. */
+	wmb();
+	for (i = 0; i < region->ways; i++) {
+		if (region->dimms[i]->flush_hint) {
+			writeq(1, region->dimms[i]->flush_hint);
+			hinted = true;
+		}
+	}
+	if (!hinted)
+		return;
+	/* Order the hint writes before the caller completes the request. */
+	wmb();
+}
+
+void pmdisk_regions_destroy(void)
+{
+	struct pmdisk_region *region, *rn;
+	struct pmdisk_dimm *dimm, *dn;
+
+	mutex_lock(&pmdisk_regions_lock);
+	list_for_each_entry_safe(region, rn, &pmdisk_regions, list) {
+		list_del(&region->list);
+		if (region->source == PMDISK_SRC_SIM) {
+			vfree(region->virt);
+		} else {
+			memunmap(region->virt);
+			release_mem_region(region->base, region->size);
+		}
+		kfree(region);
+	}
+	list_for_each_entry_safe(dimm, dn, &pmdisk_dimms, list) {
+		list_del(&dimm->list);
+		if (dimm->flush_hint)
+			iounmap(dimm->flush_hint);
+		kvfree(dimm->sim_labels);
+		kfree(dimm);
+	}
+	pmdisk_next_region_id = 0;
+	pmdisk_next_dimm_id = 0;
+	mutex_unlock(&pmdisk_regions_lock);
+}

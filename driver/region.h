@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Regions and DIMMs: what discovery finds and disks are carved from.
+ *
+ * A region is one contiguous persistent-memory range (an NFIT SPA range, an
+ * e820 type-12 range, or a simulated RAM range), claimed exclusively and
+ * mapped once. Its DIMMs are the devices of its interleave set, in position
+ * order. Regions and DIMMs live from module load to unload; the lists are
+ * only changed at those times, under pmdisk_regions_lock.
+ */
+#ifndef _PMDISK_REGION_H
+#define _PMDISK_REGION_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#define PMDISK_MAX_WAYS		16
+#define PMDISK_REGION_NAME_LEN	24
+
+enum pmdisk_region_source {
+	PMDISK_SRC_NFIT,
+	PMDISK_SRC_E820,
+	PMDISK_SRC_SIM,
+};
+
+/* Where a store is durable once it left the CPU: sysfs "persistence_domain". */
+enum pmdisk_persistence {
+	PMDISK_PERSIST_CPU_CACHE,		/* eADR: CPU caches are flushed on power loss */
+	PMDISK_PERSIST_MEMCTRL,		/* ADR: the memory controller's queues are */
+	PMDISK_PERSIST_UNKNOWN,		/* the platform does not say */
+	PMDISK_PERSIST_VOLATILE,		/* simulated: RAM, lost at power off */
+};
+
+struct pmdisk_dimm {
+	struct list_head list;
+	unsigned int id;		/* dimm<id>, in discovery order */
+	bool simulated;
+	u32 handle;			/* NFIT device handle (_ADR) */
+	u16 phys_id;
+	u16 vendor_id, device_id, revision_id;
+	u16 subsystem_vendor_id, subsystem_device_id, subsystem_revision_id;
+	u16 format_code;
+	u32 serial;
+	char nfit_id[24];		/* the id Linux and ndctl show */
+	u16 flags;			/* NFIT memdev state flags, ORed */
+	void __iomem *flush_hint;	/* one hint address, or NULL */
+	void *sim_labels;		/* simulated label area */
+	size_t label_size;
+};
+
+struct pmdisk_region {
+	struct list_head list;
+	unsigned int id;		/* region<id> */
+	char name[PMDISK_REGION_NAME_LEN];
+	enum pmdisk_region_source source;
+	enum pmdisk_persistence persistence;
+	bool readonly;			/* a DIMM is not armed */
+	phys_addr_t base;		/* 0 for simulated regions */
+	u64 size;
+	void *virt;			/* the whole range, mapped once */
+	struct resource *res;		/* our claim on [base, base + size) */
+	unsigned int ways;
+	struct pmdisk_dimm *dimms[PMDISK_MAX_WAYS];	/* in interleave position order */
+};
+
+extern struct list_head pmdisk_regions;
+extern struct list_head pmdisk_dimms;
+extern struct mutex pmdisk_regions_lock;
+
+/* The NFIT DIMM with @handle, or NULL; caller holds pmdisk_regions_lock. */
+struct pmdisk_dimm *pmdisk_dimm_find(u32 handle);
+/* A DIMM as discovery describes it; pmdisk_dimm_add() copies it. */
+struct pmdisk_dimm *pmdisk_dimm_add(const struct pmdisk_dimm *tmpl);
+
+/*
+ * Claim and map [base, base + size) as a new region with @ways DIMMs.
+ * Returns the region, or an ERR_PTR with the reason already logged:
+ * -EBUSY when another driver owns the range (@owner names it when known).
+ */
+struct pmdisk_region *pmdisk_region_add_phys(enum pmdisk_region_source source,
+				       phys_addr_t base, u64 size,
+				       enum pmdisk_persistence persistence,
+				       struct pmdisk_dimm **dimms, unsigned int ways,
+				       const char *owner);
+struct pmdisk_region *pmdisk_region_add_sim(u64 size, struct pmdisk_dimm **dimms,
+				      unsigned int ways);
+
+/* Make every store to the region issued so far durable (see region.c). */
+void pmdisk_region_flush(struct pmdisk_region *region);
+
+const char *pmdisk_persistence_name(enum pmdisk_persistence p);
+const char *pmdisk_source_name(enum pmdisk_region_source s);
+
+/* Unmap, release and free every region and DIMM (module unload). */
+void pmdisk_regions_destroy(void);
+
+/* discovery: each adds the regions it finds; a failure skips that source */
+void pmdisk_nfit_discover(void);
+void pmdisk_e820_discover(void);
+int pmdisk_sim_discover(const char *spec);
+
+#endif /* _PMDISK_REGION_H */

@@ -20,7 +20,10 @@ module_param(sim, charp, 0444);
 MODULE_PARM_DESC(sim,
 		 "simulated RAM-backed regions: comma-separated [WAYSx]SIZE, each a region of WAYS interleaved simulated DIMMs of SIZE bytes (e.g. 1G,2x512M); volatile");
 
-/* Until namespace labels exist every region is label-less: one raw disk. */
+/*
+ * Until pmemdisk provisions disks from labels, every region is treated as
+ * label-less: one raw disk spanning it (label state is only reported).
+ */
 static void pmdisk_create_label_less_disks(void)
 {
 	struct pmdisk_region *region;
@@ -41,6 +44,7 @@ static int __init pmdisk_init(void)
 	rc = pmdisk_sim_discover(sim);
 	if (rc)
 		goto destroy_regions;
+	pmdisk_labels_probe();
 	pmdisk_create_label_less_disks();
 
 	rc = pmdisk_ctl_init();

@@ -11,9 +11,12 @@
 #ifndef _PMDISK_REGION_H
 #define _PMDISK_REGION_H
 
+#include <linux/acpi.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+
+#include "lsa.h"
 
 #define PMDISK_MAX_WAYS		16
 #define PMDISK_REGION_NAME_LEN	24
@@ -45,8 +48,16 @@ struct pmdisk_dimm {
 	char nfit_id[24];		/* the id Linux and ndctl show */
 	u16 flags;			/* NFIT memdev state flags, ORed */
 	void __iomem *flush_hint;	/* one hint address, or NULL */
-	void *sim_labels;		/* simulated label area */
-	size_t label_size;
+
+	/* the label storage area (lsa.c) */
+	acpi_handle acpi;		/* the DIMM's ACPI device, if found */
+	enum pmdisk_label_method label_method;
+	enum pmdisk_label_state label_state;
+	bool labels_writable;
+	u32 label_size;			/* bytes */
+	u32 label_max_xfer;		/* bytes per firmware call */
+	u32 label_nslot, label_used;	/* with a valid index */
+	void *sim_labels;		/* simulated DIMMs: the area in RAM */
 };
 
 struct pmdisk_region {

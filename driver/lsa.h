@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DIMM label storage areas: how each DIMM's labels are reached (lsa.c).
+ */
+#ifndef _PMDISK_LSA_H
+#define _PMDISK_LSA_H
+
+enum pmdisk_label_method {
+	PMDISK_LABELS_NONE,	/* the DIMM has no label area */
+	PMDISK_LABELS_DSM,	/* Intel DSM functions 4, 5, 6 */
+	PMDISK_LABELS_LSX,	/* ACPI _LSI, _LSR, _LSW */
+	PMDISK_LABELS_SIM,	/* simulated DIMM: in RAM */
+};
+
+enum pmdisk_label_state {
+	PMDISK_LABEL_STATE_NONE,	/* no label area */
+	PMDISK_LABEL_STATE_ABSENT,	/* no valid index: label-less */
+	PMDISK_LABEL_STATE_V1_1,	/* valid index, 128-byte labels */
+	PMDISK_LABEL_STATE_V1_2,	/* valid index, 256-byte labels */
+	PMDISK_LABEL_STATE_ERROR,	/* the area could not be read */
+};
+
+/* Find every DIMM's label transport and read its index state. */
+void pmdisk_labels_probe(void);
+
+#endif /* _PMDISK_LSA_H */

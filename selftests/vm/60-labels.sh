@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Label storage areas: pmemdisk finds each DIMM's label transport (Intel DSM
+# on QEMU; RAM for simulated DIMMs), reports a fresh area as label-less, and
+# reads the index blocks that Linux's ndctl writes, both label versions,
+# counting ndctl's namespace label. The DIMM ids pmemdisk derives from the
+# NFIT match ndctl's. (Compatibility test: it loads the in-kernel nfit.)
+. "$(dirname "$0")/lib.sh"
+
+dimms=(--dimm "$(dimm_path d0):128M:128K" --dimm "$(dimm_path d1):128M:128K")
+
+guest "fresh label areas, then ndctl init-labels and create-namespace" "${dimms[@]}" <<'GUEST'
+. /pmd/tests/lib.sh
+check "load with a simulated region too" insmod /pmd/pmemdisk.ko sim=16M
+msgs=$(dmesg | grep 'pmemdisk: dimm')
+diag "$msgs"
+check_eq "both NVDIMMs: label area via the Intel DSM, no valid index" 2 \
+	"$(echo "$msgs" | grep -c '128 KiB label area via Intel DSM: no valid index (label-less)')"
+check "the simulated DIMM has its area in RAM" sh -c "echo '$msgs' | grep -q 'dimm2 (sim-2): 128 KiB label area via RAM (simulated)'"
+check "unload" rmmod pmemdisk
+
+modprobe nfit
+for i in $(seq 50); do [ -e /sys/bus/nd/devices/region1 ] && break; sleep 0.1; done
+ndctl disable-region all >/dev/null
+check "ndctl init-labels v1.1 on nmem0" ndctl init-labels -f -V 1.1 nmem0
+check "ndctl init-labels v1.2 on nmem1" ndctl init-labels -f -V 1.2 nmem1
+ndctl enable-region all >/dev/null
+check "ndctl create-namespace on the v1.2 DIMM's region" ndctl create-namespace -r region1 -m raw -s 32M -n compat
+ids=$(ndctl list -D | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | sort | tr '\n' ' ')
+ndctl disable-region all >/dev/null
+rmmod nd_pmem nd_btt nfit 2>/dev/null
+check_fails "the in-kernel nfit is gone" sh -c 'lsmod | grep -q "^nfit "'
+
+mark_dmesg
+check "pmemdisk loads after nfit" insmod /pmd/pmemdisk.ko
+msgs=$(dmesg_new | grep 'pmemdisk: dimm')
+diag "$msgs"
+check "dimm0 has ndctl's v1.1 index, no label in use" sh -c "echo '$msgs' | grep -q 'dimm0 .*labels v1.1' && echo '$msgs' | grep -q 'dimm0: 0 of 1020 label slots in use'"
+check "dimm1 has ndctl's v1.2 index and its namespace label" sh -c "echo '$msgs' | grep -q 'dimm1 .*labels v1.2' && echo '$msgs' | grep -q 'dimm1: 1 of 510 label slots in use'"
+ours=$(echo "$msgs" | sed -n 's/.*dimm[0-9] (\([^)]*\)).*/\1/p' | sort | tr '\n' ' ')
+check_eq "DIMM ids match ndctl's" "$ids" "$ours"
+check "unload" rmmod pmemdisk
+check_dmesg_clean
+finish
+GUEST
+plan_end

@@ -40,7 +40,9 @@ static bool pmdisk_is_bad(struct pmdisk_disk *disk, sector_t sector, u64 nr)
 	sector_t first_bad;
 	int num_bad;
 
-	return disk->bb.count &&
+	/* An unlocked peek keeps the common case (no bad blocks) cheap; */
+	/* badblocks_check() itself is consistent under its seqlock. */
+	return READ_ONCE(disk->bb.count) &&
 	       badblocks_check(&disk->bb, sector, nr, &first_bad, &num_bad);
 }
 

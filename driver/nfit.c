@@ -28,18 +28,15 @@ static void pmdisk_nfit_note(void *ctx, bool fatal, const char *msg)
 static const char *pmdisk_nfit_owner(void)
 {
 	struct acpi_device *adev = acpi_dev_get_first_match_dev("ACPI0012", NULL, -1);
-	const char *owner = NULL;
 	struct device *phys;
+	bool bound;
 
 	if (!adev)
 		return NULL;
-	if (adev->dev.driver)
-		owner = adev->dev.driver->name;
 	phys = acpi_get_first_physical_node(adev);
-	if (!owner && phys && phys->driver)
-		owner = phys->driver->name;
+	bound = READ_ONCE(adev->dev.driver) || (phys && READ_ONCE(phys->driver));
 	acpi_dev_put(adev);
-	return owner ? "nfit (the in-kernel ACPI NFIT driver is bound to ACPI0012)" : NULL;
+	return bound ? "nfit (the in-kernel ACPI NFIT driver is bound to ACPI0012)" : NULL;
 }
 
 static enum pmdisk_persistence pmdisk_nfit_persistence(const struct pmdisk_nfit *nfit)

@@ -169,7 +169,7 @@ TEST_F(lsa, labels_round_trip_and_update_flips_the_index)
 TEST_F(lsa, refusals_change_nothing)
 {
 	struct pmdisk_nslabel l;
-	u32 del = 5;
+	u32 del = 5, twice[2] = { 7, 7 };	/* slot 7 named twice */
 	u8 *before = malloc(LSA_128K);
 	u32 slot;
 
@@ -179,6 +179,8 @@ TEST_F(lsa, refusals_change_nothing)
 	memcpy(before, self->sim.bytes, LSA_128K);
 	self->sim.stores = 0;
 	EXPECT_EQ(-EINVAL, pmdisk_lsa_update(&self->lsa, NULL, 0, &del, 1));	/* free slot */
+	EXPECT_EQ(0, self->sim.stores);
+	EXPECT_EQ(0, memcmp(before, self->sim.bytes, LSA_128K));
 	/* fill every slot, one more is -ENOSPC */
 	for (slot = 0; slot < self->lsa.nslot; slot++) {
 		make_label(&l, slot & 63, 0, 1);
@@ -188,12 +190,7 @@ TEST_F(lsa, refusals_change_nothing)
 	self->sim.stores = 0;
 	make_label(&l, 1, 0, 1);
 	EXPECT_EQ(-ENOSPC, pmdisk_lsa_update(&self->lsa, &l, 1, NULL, 0));
-	del = 7;
-	{
-		u32 twice[2] = { 7, 7 };
-
-		EXPECT_EQ(-EINVAL, pmdisk_lsa_update(&self->lsa, NULL, 0, twice, 2));
-	}
+	EXPECT_EQ(-EINVAL, pmdisk_lsa_update(&self->lsa, NULL, 0, twice, 2));
 	EXPECT_EQ(0, self->sim.stores);
 	EXPECT_EQ(0, memcmp(before, self->sim.bytes, LSA_128K));
 	free(before);

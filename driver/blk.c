@@ -143,7 +143,7 @@ static const struct block_device_operations pmdisk_disk_ops = {
 
 /* ---- /sys/block/pmemdisk<N>/pmemdisk/ -------------------------------- */
 
-static struct pmdisk_disk *to_pmd_disk(struct device *dev)
+static struct pmdisk_disk *to_pmdisk_disk(struct device *dev)
 {
 	return dev_to_disk(dev)->private_data;
 }
@@ -151,14 +151,14 @@ static struct pmdisk_disk *to_pmd_disk(struct device *dev)
 static ssize_t region_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%s\n", to_pmd_disk(dev)->region->name);
+	return sysfs_emit(buf, "%s\n", to_pmdisk_disk(dev)->region->name);
 }
 static DEVICE_ATTR_RO(region);
 
 static ssize_t size_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", to_pmd_disk(dev)->size);
+	return sysfs_emit(buf, "%llu\n", to_pmdisk_disk(dev)->size);
 }
 static DEVICE_ATTR_RO(size);
 
@@ -173,20 +173,34 @@ static ssize_t persistence_domain_show(struct device *dev,
 				       struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%s\n",
-			  pmdisk_persistence_name(to_pmd_disk(dev)->region->persistence));
+			  pmdisk_persistence_name(to_pmdisk_disk(dev)->region->persistence));
 }
 static DEVICE_ATTR_RO(persistence_domain);
+
+static ssize_t uuid_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%pUb\n", to_pmdisk_disk(dev)->desc.uuid);
+}
+static DEVICE_ATTR_RO(uuid);
+
+static ssize_t name_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_pmdisk_disk(dev)->desc.name);
+}
+static DEVICE_ATTR_RO(name);
 
 static ssize_t dimms_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct pmdisk_region *region = to_pmd_disk(dev)->region;
+	struct pmdisk_region *region = to_pmdisk_disk(dev)->region;
 	unsigned int i;
 	int len = 0;
 
 	for (i = 0; i < region->ways; i++)
 		len += sysfs_emit_at(buf, len, "%sdimm%u", i ? " " : "",
-				     region->dimms[i]->id);
+				     region->map[i].dimm->id);
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 static DEVICE_ATTR_RO(dimms);
@@ -197,12 +211,27 @@ static struct attribute *pmdisk_disk_attrs[] = {
 	&dev_attr_atomicity.attr,
 	&dev_attr_persistence_domain.attr,
 	&dev_attr_dimms.attr,
+	&dev_attr_uuid.attr,
+	&dev_attr_name.attr,
 	NULL,
 };
+
+/* uuid and name exist only for disks that are namespaces (have labels). */
+static umode_t pmdisk_disk_attr_visible(struct kobject *kobj,
+					struct attribute *attr, int n)
+{
+	struct pmdisk_disk *disk = to_pmdisk_disk(kobj_to_dev(kobj));
+
+	if ((attr == &dev_attr_uuid.attr || attr == &dev_attr_name.attr) &&
+	    !disk->desc.has_uuid)
+		return 0;
+	return attr->mode;
+}
 
 static const struct attribute_group pmdisk_disk_group = {
 	.name = "pmemdisk",
 	.attrs = pmdisk_disk_attrs,
+	.is_visible = pmdisk_disk_attr_visible,
 };
 
 static const struct attribute_group *pmdisk_disk_groups[] = {
@@ -212,34 +241,40 @@ static const struct attribute_group *pmdisk_disk_groups[] = {
 
 /* ---- lifetime ---------------------------------------------------------- */
 
-struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region, u64 offset,
-				     u64 size, unsigned int number)
+struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region,
+					   const struct pmdisk_disk_desc *desc)
 {
 	struct pmdisk_disk *disk;
 	struct gendisk *gd;
 	int rc = -ENOMEM;
 
+	if (desc->offset > region->size || desc->size > region->size - desc->offset ||
+	    (desc->sector_size != 512 && desc->sector_size != 4096) ||
+	    !IS_ALIGNED(desc->size, desc->sector_size)) {
+		pr_err("pmemdisk%u on %s: bad geometry (offset %llu, size %llu, sector %u)\n",
+		       desc->number, region->name, desc->offset, desc->size,
+		       desc->sector_size);
+		return ERR_PTR(-EINVAL);
+	}
 	disk = kzalloc(sizeof(*disk), GFP_KERNEL);
 	if (!disk)
 		return ERR_PTR(-ENOMEM);
-	disk->number = number;
+	disk->desc = *desc;
 	disk->region = region;
-	disk->offset = offset;
-	disk->size = size;
-	disk->virt = region->virt + offset;
-	disk->sector_size = 512;
+	disk->size = desc->size;
+	disk->virt = region->virt + desc->offset;
 	if (badblocks_init(&disk->bb, 1))
 		goto free_disk;
 
-	gd = pmdisk_alloc_disk(disk->sector_size, NUMA_NO_NODE);
+	gd = pmdisk_alloc_disk(desc->sector_size, NUMA_NO_NODE);
 	if (!gd)
 		goto exit_badblocks;
 	disk->gd = gd;
 	gd->fops = &pmdisk_disk_ops;
 	gd->private_data = disk;
 	gd->bb = &disk->bb;
-	snprintf(gd->disk_name, DISK_NAME_LEN, "pmemdisk%u", number);
-	set_capacity(gd, to_sectors(size));
+	snprintf(gd->disk_name, DISK_NAME_LEN, "pmemdisk%u", desc->number);
+	set_capacity(gd, to_sectors(desc->size));
 	if (region->readonly)
 		set_disk_ro(gd, true);
 	rc = device_add_disk(NULL, gd, pmdisk_disk_groups);
@@ -249,8 +284,13 @@ struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region, u64 off
 	mutex_lock(&pmdisk_disks_lock);
 	list_add_tail(&disk->list, &pmdisk_disks);
 	mutex_unlock(&pmdisk_disks_lock);
-	pr_info("%s: %llu MiB raw disk on %s\n", gd->disk_name, size >> 20,
-		region->name);
+	if (desc->has_uuid)
+		pr_info("%s: %llu MiB raw disk on %s, namespace %pUb \"%s\"\n",
+			gd->disk_name, desc->size >> 20, region->name, desc->uuid,
+			desc->name);
+	else
+		pr_info("%s: %llu MiB raw disk on %s (label-less)\n", gd->disk_name,
+			desc->size >> 20, region->name);
 	return disk;
 
 put_disk:
@@ -259,7 +299,8 @@ exit_badblocks:
 	badblocks_exit(&disk->bb);
 free_disk:
 	kfree(disk);
-	pr_err("pmemdisk%u on %s: cannot create it (%d)\n", number, region->name, rc);
+	pr_err("pmemdisk%u on %s: cannot create it (%d)\n", desc->number,
+	       region->name, rc);
 	return ERR_PTR(rc);
 }
 

@@ -13,21 +13,30 @@
 struct gendisk;
 struct pmdisk_region;
 
-struct pmdisk_disk {
-	struct list_head list;
+/* What a disk is: where it lies and, for a namespace, who it is. */
+struct pmdisk_disk_desc {
 	unsigned int number;		/* N in /dev/pmemdisk<N> */
-	struct pmdisk_region *region;
 	u64 offset;			/* of the disk's data in the region */
 	u64 size;			/* bytes */
-	void *virt;			/* region->virt + offset */
-	unsigned int sector_size;	/* logical block size: 512 or 4096 */
+	unsigned int sector_size;	/* 512 or 4096 */
+	bool has_uuid;			/* label-less disks have none */
+	u8 uuid[16];
+	char name[65];
+};
+
+struct pmdisk_disk {
+	struct list_head list;
+	struct pmdisk_disk_desc desc;
+	struct pmdisk_region *region;
+	u64 size;			/* bytes (desc.size) */
+	void *virt;			/* region->virt + desc.offset */
 	struct gendisk *gd;
 	struct badblocks bb;		/* /sys/block/pmemdisk<N>/badblocks */
 };
 
-/* A raw (atomicity none) disk over [offset, offset + size) of @region. */
-struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region, u64 offset,
-				     u64 size, unsigned int number);
+/* A raw (atomicity none) disk on @region as @desc says. */
+struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region,
+					   const struct pmdisk_disk_desc *desc);
 /* Remove every disk (module unload: none can be open). */
 void pmdisk_disks_destroy(void);
 

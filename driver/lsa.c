@@ -45,11 +45,6 @@ static void put_le32(u32 x, void *p)
 	memcpy(p, &v, sizeof(v));
 }
 
-struct pmdisk_lsa_media {
-	struct pmdisk_media media;
-	struct pmdisk_dimm *dimm;
-};
-
 static struct pmdisk_dimm *media_dimm(struct pmdisk_media *m)
 {
 	return container_of(m, struct pmdisk_lsa_media, media)->dimm;
@@ -271,17 +266,23 @@ static const char *const pmdisk_label_method_names[] = {
 };
 
 /* Read the DIMM's index blocks and record what state its labels are in. */
+int pmdisk_dimm_lsa_load(struct pmdisk_dimm *dimm, struct pmdisk_lsa *lsa)
+{
+	if (dimm->label_method == PMDISK_LABELS_NONE)
+		return -ENODEV;
+	return pmdisk_lsa_load(lsa, &dimm->lsa_media.media);
+}
+
 static void lsa_load_state(struct pmdisk_dimm *dimm)
 {
-	struct pmdisk_lsa_media lm = {
-		.media = { .ops = &pmdisk_lsa_ops, .size = dimm->label_size },
-		.dimm = dimm,
-	};
 	struct pmdisk_lsa lsa;
 	u32 slot, used = 0;
 	int rc;
 
-	rc = pmdisk_lsa_load(&lsa, &lm.media);
+	dimm->lsa_media.media.ops = &pmdisk_lsa_ops;
+	dimm->lsa_media.media.size = dimm->label_size;
+	dimm->lsa_media.dimm = dimm;
+	rc = pmdisk_dimm_lsa_load(dimm, &lsa);
 	if (rc && rc != -ENODEV) {
 		dimm->label_state = PMDISK_LABEL_STATE_ERROR;
 		pr_warn("dimm%u: cannot read the label area (%d)\n", dimm->id, rc);

@@ -5,6 +5,16 @@
 #ifndef _PMDISK_LSA_H
 #define _PMDISK_LSA_H
 
+#include "core/label.h"
+
+struct pmdisk_dimm;
+
+/* A DIMM's label area as a medium for the label core. */
+struct pmdisk_lsa_media {
+	struct pmdisk_media media;
+	struct pmdisk_dimm *dimm;
+};
+
 enum pmdisk_label_method {
 	PMDISK_LABELS_NONE,	/* the DIMM has no label area */
 	PMDISK_LABELS_DSM,	/* Intel DSM functions 4, 5, 6 */
@@ -22,5 +32,8 @@ enum pmdisk_label_state {
 
 /* Find every DIMM's label transport and read its index state. */
 void pmdisk_labels_probe(void);
+
+/* Load @dimm's label area; release it with pmdisk_lsa_release(). */
+int pmdisk_dimm_lsa_load(struct pmdisk_dimm *dimm, struct pmdisk_lsa *lsa);
 
 #endif /* _PMDISK_LSA_H */

@@ -3,8 +3,8 @@
  * pmemdisk: persistent memory as block devices.
  *
  * Module entry and exit only; each concern lives in its own file. Load:
- * discover regions (NFIT, e820, simulated), give each a disk, then open the
- * control device. Unload: the reverse.
+ * discover regions (NFIT, e820, simulated), read their DIMMs' labels, make
+ * their disks, then open the control device. Unload: the reverse.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,6 +12,7 @@
 #include <linux/module.h>
 
 #include "blk.h"
+#include "disks.h"
 #include "pmemdisk.h"
 #include "region.h"
 
@@ -19,20 +20,6 @@ static char *sim;
 module_param(sim, charp, 0444);
 MODULE_PARM_DESC(sim,
 		 "simulated RAM-backed regions: comma-separated [WAYSx]SIZE, each a region of WAYS interleaved simulated DIMMs of SIZE bytes (e.g. 1G,2x512M); volatile");
-
-/*
- * Until pmemdisk provisions disks from labels, every region is treated as
- * label-less: one raw disk spanning it (label state is only reported).
- */
-static void pmdisk_create_label_less_disks(void)
-{
-	struct pmdisk_region *region;
-
-	mutex_lock(&pmdisk_regions_lock);
-	list_for_each_entry(region, &pmdisk_regions, list)
-		pmdisk_disk_create_raw(region, 0, region->size, region->id);
-	mutex_unlock(&pmdisk_regions_lock);
-}
 
 static int __init pmdisk_init(void)
 {
@@ -45,7 +32,7 @@ static int __init pmdisk_init(void)
 	if (rc)
 		goto destroy_regions;
 	pmdisk_labels_probe();
-	pmdisk_create_label_less_disks();
+	pmdisk_disks_from_regions();
 
 	rc = pmdisk_ctl_init();
 	if (rc)

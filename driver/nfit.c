@@ -74,6 +74,8 @@ static struct pmdisk_dimm *pmdisk_nfit_dimm(const struct pmdisk_nfit_mapping *ma
 	tmpl.subsystem_revision_id = d->subsystem_revision_id;
 	tmpl.format_code = d->code;
 	tmpl.serial = d->serial_number;
+	tmpl.manufacturing_date = d->manufacturing_date;
+	tmpl.manufacturing_location = d->manufacturing_location;
 	pmdisk_nfit_dimm_id(d, tmpl.nfit_id, sizeof(tmpl.nfit_id));
 	if (map->flush && map->flush->nr_kept) {
 		tmpl.flush_hint = ioremap(map->flush->hints[0], sizeof(u64));
@@ -114,7 +116,7 @@ void pmdisk_nfit_discover(void)
 	owner = pmdisk_nfit_owner();
 
 	for (i = 0; i < nfit->nr_spa; i++) {
-		struct pmdisk_dimm *dimms[PMDISK_MAX_WAYS];
+		struct pmdisk_mapping map[PMDISK_MAX_WAYS];
 		bool ok = true;
 
 		if (pmdisk_nfit_region(nfit, i, r, pmdisk_nfit_note, NULL))
@@ -126,15 +128,20 @@ void pmdisk_nfit_discover(void)
 			continue;
 		}
 		for (j = 0; j < r->ways && ok; j++) {
-			dimms[j] = pmdisk_nfit_dimm(&r->map[j]);
-			ok = dimms[j] != NULL;
+			const struct pmdisk_nfit_memdev *m = r->map[j].memdev;
+
+			map[j].dimm = pmdisk_nfit_dimm(&r->map[j]);
+			map[j].region_offset = m->region_offset;
+			map[j].dpa = m->dpa;
+			map[j].size = m->region_size;
+			ok = map[j].dimm != NULL;
 		}
 		if (!ok) {
 			pr_err("NFIT: SPA range %u: out of memory\n", r->spa->index);
 			continue;
 		}
 		pmdisk_region_add_phys(PMDISK_SRC_NFIT, r->spa->base, r->spa->size,
-				       pmdisk_nfit_persistence(nfit), dimms, r->ways,
+				       pmdisk_nfit_persistence(nfit), map, r->ways,
 				       NULL);
 	}
 out:

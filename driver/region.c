@@ -63,8 +63,9 @@ struct pmdisk_dimm *pmdisk_dimm_add(const struct pmdisk_dimm *tmpl)
 }
 
 static struct pmdisk_region *pmdisk_region_alloc(enum pmdisk_region_source source,
-					   u64 size, struct pmdisk_dimm **dimms,
-					   unsigned int ways)
+						 u64 size,
+						 const struct pmdisk_mapping *map,
+						 unsigned int ways)
 {
 	struct pmdisk_region *region;
 	unsigned int i;
@@ -78,8 +79,8 @@ static struct pmdisk_region *pmdisk_region_alloc(enum pmdisk_region_source sourc
 	region->size = size;
 	region->ways = ways;
 	for (i = 0; i < ways; i++) {
-		region->dimms[i] = dimms[i];
-		if (dimms[i]->flags & PMDISK_NFIT_MEM_NOT_ARMED)
+		region->map[i] = map[i];
+		if (map[i].dimm->flags & PMDISK_NFIT_MEM_NOT_ARMED)
 			region->readonly = true;
 	}
 	return region;
@@ -102,8 +103,8 @@ static void pmdisk_region_publish(struct pmdisk_region *region)
 struct pmdisk_region *pmdisk_region_add_phys(enum pmdisk_region_source source,
 				       phys_addr_t base, u64 size,
 				       enum pmdisk_persistence persistence,
-				       struct pmdisk_dimm **dimms, unsigned int ways,
-				       const char *owner)
+				       const struct pmdisk_mapping *map,
+				       unsigned int ways, const char *owner)
 {
 	struct pmdisk_region *region;
 
@@ -112,7 +113,7 @@ struct pmdisk_region *pmdisk_region_add_phys(enum pmdisk_region_source source,
 			&base, &(phys_addr_t){ base + size - 1 }, owner);
 		return ERR_PTR(-EBUSY);
 	}
-	region = pmdisk_region_alloc(source, size, dimms, ways);
+	region = pmdisk_region_alloc(source, size, map, ways);
 	if (IS_ERR(region))
 		return region;
 	region->base = base;
@@ -138,10 +139,11 @@ struct pmdisk_region *pmdisk_region_add_phys(enum pmdisk_region_source source,
 	return region;
 }
 
-struct pmdisk_region *pmdisk_region_add_sim(u64 size, struct pmdisk_dimm **dimms,
-				      unsigned int ways)
+struct pmdisk_region *pmdisk_region_add_sim(u64 size,
+					    const struct pmdisk_mapping *map,
+					    unsigned int ways)
 {
-	struct pmdisk_region *region = pmdisk_region_alloc(PMDISK_SRC_SIM, size, dimms, ways);
+	struct pmdisk_region *region = pmdisk_region_alloc(PMDISK_SRC_SIM, size, map, ways);
 
 	if (IS_ERR(region))
 		return region;
@@ -173,8 +175,8 @@ void pmdisk_region_flush(struct pmdisk_region *region)
 	/* Wait for memcpy_flushcache()'s non-temporal stores to land. */
 	wmb();
 	for (i = 0; i < region->ways; i++) {
-		if (region->dimms[i]->flush_hint) {
-			writeq(1, region->dimms[i]->flush_hint);
+		if (region->map[i].dimm->flush_hint) {
+			writeq(1, region->map[i].dimm->flush_hint);
 			hinted = true;
 		}
 	}

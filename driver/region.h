@@ -45,6 +45,8 @@ struct pmdisk_dimm {
 	u16 subsystem_vendor_id, subsystem_device_id, subsystem_revision_id;
 	u16 format_code;
 	u32 serial;
+	u16 manufacturing_date;
+	u8 manufacturing_location;
 	char nfit_id[24];		/* the id Linux and ndctl show */
 	u16 flags;			/* NFIT memdev state flags, ORed */
 	void __iomem *flush_hint;	/* one hint address, or NULL */
@@ -57,7 +59,16 @@ struct pmdisk_dimm {
 	u32 label_size;			/* bytes */
 	u32 label_max_xfer;		/* bytes per firmware call */
 	u32 label_nslot, label_used;	/* with a valid index */
+	struct pmdisk_lsa_media lsa_media;
 	void *sim_labels;		/* simulated DIMMs: the area in RAM */
+};
+
+/* One DIMM's part of a region (what the NFIT memdev map says). */
+struct pmdisk_mapping {
+	struct pmdisk_dimm *dimm;
+	u64 region_offset;		/* for the interleave-set cookie */
+	u64 dpa;			/* where the part starts on the DIMM */
+	u64 size;			/* bytes the DIMM gives the region */
 };
 
 struct pmdisk_region {
@@ -72,7 +83,7 @@ struct pmdisk_region {
 	void *virt;			/* the whole range, mapped once */
 	struct resource *res;		/* our claim on [base, base + size) */
 	unsigned int ways;
-	struct pmdisk_dimm *dimms[PMDISK_MAX_WAYS];	/* in interleave position order */
+	struct pmdisk_mapping map[PMDISK_MAX_WAYS];	/* in interleave position order */
 };
 
 extern struct list_head pmdisk_regions;
@@ -92,10 +103,11 @@ struct pmdisk_dimm *pmdisk_dimm_add(const struct pmdisk_dimm *tmpl);
 struct pmdisk_region *pmdisk_region_add_phys(enum pmdisk_region_source source,
 				       phys_addr_t base, u64 size,
 				       enum pmdisk_persistence persistence,
-				       struct pmdisk_dimm **dimms, unsigned int ways,
-				       const char *owner);
-struct pmdisk_region *pmdisk_region_add_sim(u64 size, struct pmdisk_dimm **dimms,
-				      unsigned int ways);
+				       const struct pmdisk_mapping *map,
+				       unsigned int ways, const char *owner);
+struct pmdisk_region *pmdisk_region_add_sim(u64 size,
+					    const struct pmdisk_mapping *map,
+					    unsigned int ways);
 
 /* Make every store to the region issued so far durable (see region.c). */
 void pmdisk_region_flush(struct pmdisk_region *region);

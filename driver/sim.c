@@ -47,7 +47,7 @@ static int pmdisk_sim_parse(const char *entry, unsigned int *ways, u64 *size)
 
 static int pmdisk_sim_region(unsigned int ways, u64 dimm_size)
 {
-	struct pmdisk_dimm *dimms[PMDISK_MAX_WAYS];
+	struct pmdisk_mapping map[PMDISK_MAX_WAYS];
 	struct pmdisk_region *region;
 	unsigned int i;
 
@@ -58,15 +58,20 @@ static int pmdisk_sim_region(unsigned int ways, u64 dimm_size)
 		tmpl.sim_labels = kvzalloc(PMDISK_SIM_LABEL_SIZE, GFP_KERNEL);
 		if (!tmpl.sim_labels)
 			return -ENOMEM;
-		dimms[i] = pmdisk_dimm_add(&tmpl);
-		if (!dimms[i]) {
+		map[i].dimm = pmdisk_dimm_add(&tmpl);
+		if (!map[i].dimm) {
 			kvfree(tmpl.sim_labels);
 			return -ENOMEM;
 		}
-		snprintf(dimms[i]->nfit_id, sizeof(dimms[i]->nfit_id), "sim-%u",
-			 dimms[i]->id);
+		/* serial: the DIMM number, so every set has its own cookie */
+		map[i].dimm->serial = map[i].dimm->id;
+		snprintf(map[i].dimm->nfit_id, sizeof(map[i].dimm->nfit_id),
+			 "sim-%u", map[i].dimm->id);
+		map[i].region_offset = i * dimm_size;
+		map[i].dpa = 0;
+		map[i].size = dimm_size;
 	}
-	region = pmdisk_region_add_sim(dimm_size * ways, dimms, ways);
+	region = pmdisk_region_add_sim(dimm_size * ways, map, ways);
 	return PTR_ERR_OR_ZERO(region);
 }
 

@@ -57,6 +57,7 @@ typedef uint16_t __be16;
 typedef uint32_t __be32;
 
 #define __force
+#define U32_MAX UINT32_MAX
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 
 #define le16_to_cpu(x) le16toh(x)

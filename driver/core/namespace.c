@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Namespaces from labels: see namespace.h.
+ */
+#include "namespace.h"
+
+/* Abstraction GUIDs as stored in labels (GUID byte order). */
+static const struct {
+	enum pmdisk_claim claim;
+	u8 guid[16];
+} pmdisk_claim_guids[] = {
+	/* 8aed63a2-29a2-4c66-8b12-f05d15d3922a */
+	{ PMDISK_CLAIM_BTT, { 0xa2, 0x63, 0xed, 0x8a, 0xa2, 0x29, 0x66, 0x4c,
+			      0x8b, 0x12, 0xf0, 0x5d, 0x15, 0xd3, 0x92, 0x2a } },
+	/* 18633bfc-1735-4217-8ac9-17239282d3f8 */
+	{ PMDISK_CLAIM_BTT2, { 0xfc, 0x3b, 0x63, 0x18, 0x35, 0x17, 0x17, 0x42,
+			       0x8a, 0xc9, 0x17, 0x23, 0x92, 0x82, 0xd3, 0xf8 } },
+	/* 266400ba-fb9f-4677-bcb0-968f11d0d225 */
+	{ PMDISK_CLAIM_PFN, { 0xba, 0x00, 0x64, 0x26, 0x9f, 0xfb, 0x77, 0x46,
+			      0xbc, 0xb0, 0x96, 0x8f, 0x11, 0xd0, 0xd2, 0x25 } },
+	/* 97a86d9c-3cdd-4eda-986f-5068b4f80088 */
+	{ PMDISK_CLAIM_DAX, { 0x9c, 0x6d, 0xa8, 0x97, 0xdd, 0x3c, 0xda, 0x4e,
+			      0x98, 0x6f, 0x50, 0x68, 0xb4, 0xf8, 0x00, 0x88 } },
+};
+
+static const u8 pmdisk_null_guid[16];
+
+enum pmdisk_claim pmdisk_claim_of(const u8 guid[16])
+{
+	unsigned int i;
+
+	if (!memcmp(guid, pmdisk_null_guid, 16))
+		return PMDISK_CLAIM_NONE;
+	for (i = 0; i < ARRAY_SIZE(pmdisk_claim_guids); i++)
+		if (!memcmp(guid, pmdisk_claim_guids[i].guid, 16))
+			return pmdisk_claim_guids[i].claim;
+	return PMDISK_CLAIM_UNKNOWN;
+}
+
+/* Cookie records, laid out as Linux's nfit_set_info and nfit_set_info2. */
+struct cookie_rec1 {
+	u64 region_offset;
+	u32 serial;
+	u32 pad;
+};
+
+struct cookie_rec2 {
+	u64 region_offset;
+	u32 serial;
+	u16 vendor_id;
+	u16 manufacturing_date;
+	u8 manufacturing_location;
+	u8 reserved[31];
+};
+
+static_assert(sizeof(struct cookie_rec1) == 16, "v1.1 cookie record");
+static_assert(sizeof(struct cookie_rec2) == 48, "v1.2 cookie record");
+
+/* Both record kinds start with the region offset. */
+static int cmp_region_offset(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The old order: the offsets' bytes compared as memory. */
+static int cmp_region_offset_bytes(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(u64));
+}
+
+u64 pmdisk_iset_cookie(const struct pmdisk_iset_dimm *dimms, unsigned int ways,
+		       enum pmdisk_cookie_kind kind)
+{
+	struct cookie_rec2 r2[PMDISK_NFIT_MAX_WAYS];
+	struct cookie_rec1 r1[PMDISK_NFIT_MAX_WAYS];
+	unsigned int i;
+
+	if (!ways || ways > PMDISK_NFIT_MAX_WAYS)
+		return 0;
+	memset(r1, 0, sizeof(r1));
+	memset(r2, 0, sizeof(r2));
+	for (i = 0; i < ways; i++) {
+		r1[i].region_offset = dimms[i].region_offset;
+		r1[i].serial = dimms[i].serial;
+		r2[i].region_offset = dimms[i].region_offset;
+		r2[i].serial = dimms[i].serial;
+		r2[i].vendor_id = dimms[i].vendor_id;
+		r2[i].manufacturing_date = dimms[i].manufacturing_date;
+		r2[i].manufacturing_location = dimms[i].manufacturing_location;
+	}
+	switch (kind) {
+	case PMDISK_COOKIE_V1_2:
+		sort(r2, ways, sizeof(r2[0]), cmp_region_offset, NULL);
+		return pmdisk_fletcher64(r2, ways * sizeof(r2[0]), false);
+	case PMDISK_COOKIE_ALT:
+		sort(r1, ways, sizeof(r1[0]), cmp_region_offset_bytes, NULL);
+		return pmdisk_fletcher64(r1, ways * sizeof(r1[0]), false);
+	default:
+		sort(r1, ways, sizeof(r1[0]), cmp_region_offset, NULL);
+		return pmdisk_fletcher64(r1, ways * sizeof(r1[0]), false);
+	}
+}
+
+/* 66f0d379-b4f3-4074-ac43-0d3318b78cdb: the NFIT persistent-memory type */
+static const u8 pmdisk_pm_type_guid[16] = {
+	0x79, 0xd3, 0xf0, 0x66, 0xf3, 0xb4, 0x74, 0x40,
+	0xac, 0x43, 0x0d, 0x33, 0x18, 0xb7, 0x8c, 0xdb,
+};
+
+/* The labels in use on one DIMM, read once. */
+struct dimm_labels {
+	struct pmdisk_nslabel *l;
+	u32 *slot;
+	unsigned int n;
+};
+
+static int read_dimm_labels(struct pmdisk_lsa *lsa, struct dimm_labels *dl)
+{
+	unsigned int used = 0;
+	u32 s;
+
+	for (s = 0; s < lsa->nslot; s++)
+		used += !pmdisk_lsa_slot_free(lsa, s);
+	dl->n = 0;
+	dl->l = pmdisk_zalloc((used + 1) * sizeof(*dl->l));
+	dl->slot = pmdisk_zalloc((used + 1) * sizeof(*dl->slot));
+	if (!dl->l || !dl->slot)
+		return -ENOMEM;
+	for (s = 0; s < lsa->nslot && dl->n < used; s++) {
+		if (pmdisk_lsa_read_label(lsa, s, &dl->l[dl->n]))
+			continue;	/* free, or an invalid label: ignored */
+		dl->slot[dl->n++] = s;
+	}
+	return 0;
+}
+
+struct scan {
+	struct pmdisk_lsa **lsa;
+	const struct pmdisk_iset_dimm *dimms;
+	unsigned int ways;
+	bool v12;
+	u64 cookie, altcookie;
+	pmdisk_ns_note_fn note;
+	void *ctx;
+};
+
+static void scan_note(struct scan *sc, const u8 *uuid, const char *fmt, ...)
+{
+	char msg[160];
+	int len;
+	va_list ap;
+
+	if (!sc->note)
+		return;
+	len = snprintf(msg, sizeof(msg),
+		       "label %02x%02x%02x%02x-%02x%02x-...: ",
+		       uuid[0], uuid[1], uuid[2], uuid[3], uuid[4], uuid[5]);
+	va_start(ap, fmt);
+	vsnprintf(msg + len, sizeof(msg) - len, fmt, ap);
+	va_end(ap);
+	sc->note(sc->ctx, msg);
+}
+
+/* Does label @l belong at position @pos of this set? (not its uuid) */
+static bool label_fits(struct scan *sc, const struct pmdisk_nslabel *l,
+		       unsigned int pos)
+{
+	u64 cookie = le64_to_cpu(l->isetcookie);
+
+	if (le16_to_cpu(l->nlabel) != sc->ways || le16_to_cpu(l->position) != pos)
+		return false;
+	if (cookie != sc->cookie && (sc->v12 || cookie != sc->altcookie))
+		return false;
+	return !sc->v12 || !memcmp(l->type_guid, pmdisk_pm_type_guid, 16);
+}
+
+/* The DIMM-relative start of label @l, or -1 when it is outside the set. */
+static s64 label_dpa_offset(struct scan *sc, const struct pmdisk_nslabel *l,
+			    unsigned int pos)
+{
+	const struct pmdisk_iset_dimm *d = &sc->dimms[pos];
+	u64 dpa = le64_to_cpu(l->dpa), raw = le64_to_cpu(l->rawsize);
+
+	if (!raw || dpa < d->dpa || raw > d->size || dpa - d->dpa > d->size - raw)
+		return -1;
+	return dpa - d->dpa;
+}
+
+static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms,
+		   unsigned int ways, struct pmdisk_ns *out, unsigned int max,
+		   pmdisk_ns_note_fn note, void *ctx)
+{
+	struct dimm_labels dl[PMDISK_NFIT_MAX_WAYS];
+	struct scan sc = {
+		.lsa = lsa, .dimms = dimms, .ways = ways, .note = note, .ctx = ctx,
+	};
+	unsigned int i, p, k, found = 0;
+	int rc = 0;
+
+	if (!ways || ways > PMDISK_NFIT_MAX_WAYS)
+		return 0;
+	memset(dl, 0, sizeof(dl));
+	for (p = 0; p < ways; p++) {
+		if (lsa[p]->label_size != lsa[0]->label_size)
+			return 0;	/* the caller checks versions agree */
+		rc = read_dimm_labels(lsa[p], &dl[p]);
+		if (rc)
+			goto out;
+	}
+	sc.v12 = lsa[0]->label_size == 256;
+	sc.cookie = pmdisk_iset_cookie(dimms, ways, sc.v12 ? PMDISK_COOKIE_V1_2 :
+						     PMDISK_COOKIE_V1_1);
+	sc.altcookie = pmdisk_iset_cookie(dimms, ways, PMDISK_COOKIE_ALT);
+
+	for (i = 0; i < dl[0].n && found < max; i++) {
+		const struct pmdisk_nslabel *l0 = &dl[0].l[i];
+		struct pmdisk_ns *ns = &out[found];
+		s64 off0 = label_dpa_offset(&sc, l0, 0);
+		u64 raw = le64_to_cpu(l0->rawsize);
+		bool ok = true;
+
+		if (!label_fits(&sc, l0, 0)) {
+			if (le16_to_cpu(l0->position) == 0)
+				scan_note(&sc, l0->uuid, "does not belong to this interleave set (nlabel, cookie or type)");
+			continue;
+		}
+		if (off0 < 0) {
+			scan_note(&sc, l0->uuid, "DPA range lies outside the region");
+			continue;
+		}
+		memset(ns, 0, sizeof(*ns));
+		ns->slot[0] = dl[0].slot[i];
+		for (p = 0; p < ways && ok; p++) {
+			unsigned int matches = 0;
+
+			for (k = 0; k < dl[p].n; k++) {
+				const struct pmdisk_nslabel *l = &dl[p].l[k];
+
+				if (memcmp(l->uuid, l0->uuid, 16) || !label_fits(&sc, l, p))
+					continue;
+				matches++;
+				if (label_dpa_offset(&sc, l, p) != off0 ||
+				    le64_to_cpu(l->rawsize) != raw) {
+					scan_note(&sc, l0->uuid, "position %u disagrees on DPA or size", p);
+					ok = false;
+				}
+				ns->slot[p] = dl[p].slot[k];
+			}
+			if (matches != 1) {
+				scan_note(&sc, l0->uuid, "%u labels for position %u, need exactly 1",
+					  matches, p);
+				ok = false;
+			}
+		}
+		if (!ok)
+			continue;
+		memcpy(ns->uuid, l0->uuid, 16);
+		memcpy(ns->name, l0->name, PMDISK_NS_NAME_LEN);
+		ns->name[PMDISK_NS_NAME_LEN] = '\0';
+		ns->lbasize = le64_to_cpu(l0->lbasize) ? (u32)min_t(u64, le64_to_cpu(l0->lbasize), U32_MAX) : 512;
+		ns->offset = (u64)off0 * ways;
+		ns->size = raw * ways;
+		ns->claim = sc.v12 ? pmdisk_claim_of(l0->abstraction_guid) : PMDISK_CLAIM_NONE;
+		for (k = 0; k < found; k++) {
+			if (ranges_overlap(out[k].offset, out[k].size, ns->offset, ns->size)) {
+				scan_note(&sc, l0->uuid, "overlaps an earlier namespace");
+				ok = false;
+				break;
+			}
+		}
+		if (ok)
+			found++;
+	}
+	rc = found;
+out:
+	for (p = 0; p < ways; p++) {
+		pmdisk_free(dl[p].l);
+		pmdisk_free(dl[p].slot);
+	}
+	return rc;
+}

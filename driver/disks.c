@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which disks each region has, decided at load from its DIMMs' labels:
+ *  - no DIMM holds a valid label index (or the region has no DIMMs, as e820
+ *    ranges): label-less, one raw disk spanning the region;
+ *  - every DIMM holds a valid index of the same version: one disk per
+ *    namespace the labels describe (namespace.c), in region-offset order;
+ *  - anything else (DIMMs disagree, an area cannot be read): no disk, so
+ *    nothing can write over namespaces pmemdisk cannot see whole.
+ * Disks are numbered in that order, region by region, so the numbering is
+ * the same at every load while the layout is unchanged.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "blk.h"
+#include "core/namespace.h"
+#include "disks.h"
+#include "region.h"
+
+#define PMDISK_MAX_NS_PER_REGION	64
+
+static const char *pmdisk_claim_name(enum pmdisk_claim claim)
+{
+	switch (claim) {
+	case PMDISK_CLAIM_BTT:	return "sector (BTT 1.1)";
+	case PMDISK_CLAIM_BTT2:	return "sector (BTT 2.0)";
+	case PMDISK_CLAIM_PFN:	return "fsdax";
+	case PMDISK_CLAIM_DAX:	return "devdax";
+	case PMDISK_CLAIM_NONE:	return "raw";
+	default:		return "an unknown claim class";
+	}
+}
+
+static void pmdisk_ns_note(void *ctx, const char *msg)
+{
+	struct pmdisk_region *region = ctx;
+
+	pr_warn("%s: %s: skipped\n", region->name, msg);
+}
+
+enum region_labels { LABEL_LESS, LABELLED, UNUSABLE };
+
+static enum region_labels pmdisk_region_labels(struct pmdisk_region *region)
+{
+	enum pmdisk_label_state first;
+	unsigned int i, valid = 0;
+
+	if (!region->ways)
+		return LABEL_LESS;
+	first = region->map[0].dimm->label_state;
+	for (i = 0; i < region->ways; i++) {
+		enum pmdisk_label_state st = region->map[i].dimm->label_state;
+
+		if (st == PMDISK_LABEL_STATE_ERROR)
+			return UNUSABLE;
+		if (st == PMDISK_LABEL_STATE_V1_1 || st == PMDISK_LABEL_STATE_V1_2) {
+			valid++;
+			if (st != first)
+				return UNUSABLE;
+		}
+	}
+	if (!valid)
+		return LABEL_LESS;
+	return valid == region->ways ? LABELLED : UNUSABLE;
+}
+
+static int cmp_ns_offset(const void *a, const void *b)
+{
+	const struct pmdisk_ns *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Scan the labels of @region's DIMMs; returns the namespaces found or < 0. */
+static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns)
+{
+	struct pmdisk_iset_dimm iset[PMDISK_MAX_WAYS];
+	struct pmdisk_lsa *lsap[PMDISK_MAX_WAYS];
+	struct pmdisk_lsa *lsa;
+	unsigned int i, loaded = 0;
+	int rc = 0;
+
+	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
+	if (!lsa)
+		return -ENOMEM;
+	for (i = 0; i < region->ways && !rc; i++) {
+		const struct pmdisk_mapping *m = &region->map[i];
+
+		rc = pmdisk_dimm_lsa_load(m->dimm, &lsa[i]);
+		if (rc)
+			break;
+		loaded++;
+		lsap[i] = &lsa[i];
+		iset[i] = (struct pmdisk_iset_dimm) {
+			.region_offset = m->region_offset,
+			.dpa = m->dpa,
+			.size = m->size,
+			.serial = m->dimm->serial,
+			.vendor_id = m->dimm->vendor_id,
+			.manufacturing_date = m->dimm->manufacturing_date,
+			.manufacturing_location = m->dimm->manufacturing_location,
+		};
+	}
+	if (!rc)
+		rc = pmdisk_ns_scan(lsap, iset, region->ways, ns,
+				    PMDISK_MAX_NS_PER_REGION, pmdisk_ns_note, region);
+	for (i = 0; i < loaded; i++)
+		pmdisk_lsa_release(&lsa[i]);
+	kfree(lsa);
+	if (rc > 0)
+		sort(ns, rc, sizeof(*ns), cmp_ns_offset, NULL);
+	return rc;
+}
+
+static void pmdisk_region_label_disks(struct pmdisk_region *region,
+				      unsigned int *number)
+{
+	struct pmdisk_ns *ns;
+	int n, i;
+
+	ns = kcalloc(PMDISK_MAX_NS_PER_REGION, sizeof(*ns), GFP_KERNEL);
+	if (!ns)
+		return;
+	n = pmdisk_region_scan(region, ns);
+	if (n < 0)
+		pr_err("%s: cannot read the labels (%d): no disks\n", region->name, n);
+	for (i = 0; i < n; i++) {
+		struct pmdisk_disk_desc desc = {
+			.offset = ns[i].offset,
+			.size = ns[i].size,
+			.sector_size = ns[i].lbasize,
+			.has_uuid = true,
+		};
+
+		memcpy(desc.uuid, ns[i].uuid, sizeof(desc.uuid));
+		strscpy(desc.name, ns[i].name, sizeof(desc.name));
+		if (ns[i].claim != PMDISK_CLAIM_NONE) {
+			pr_warn("%s: namespace %pUb \"%s\" is %s, which pmemdisk does not support yet: left untouched\n",
+				region->name, ns[i].uuid, ns[i].name,
+				pmdisk_claim_name(ns[i].claim));
+			continue;
+		}
+		if (ns[i].lbasize != 512 && ns[i].lbasize != 4096) {
+			pr_warn("%s: namespace %pUb \"%s\" has sector size %u (only 512 and 4096 are supported): left untouched\n",
+				region->name, ns[i].uuid, ns[i].name, ns[i].lbasize);
+			continue;
+		}
+		desc.number = (*number)++;
+		pmdisk_disk_create_raw(region, &desc);
+	}
+	kfree(ns);
+}
+
+void pmdisk_disks_from_regions(void)
+{
+	struct pmdisk_region *region;
+	unsigned int number = 0;
+
+	mutex_lock(&pmdisk_regions_lock);
+	list_for_each_entry(region, &pmdisk_regions, list) {
+		switch (pmdisk_region_labels(region)) {
+		case LABEL_LESS: {
+			struct pmdisk_disk_desc desc = {
+				.number = number++,
+				.size = region->size,
+				.sector_size = 512,
+			};
+
+			pmdisk_disk_create_raw(region, &desc);
+			break;
+		}
+		case LABELLED:
+			pmdisk_region_label_disks(region, &number);
+			break;
+		default:
+			pr_warn("%s: its DIMMs' label areas disagree or cannot be read: no disks (initialise the labels to use it)\n",
+				region->name);
+			break;
+		}
+	}
+	mutex_unlock(&pmdisk_regions_lock);
+}

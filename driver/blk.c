@@ -21,8 +21,8 @@
 #include "kcompat.h"
 #include "region.h"
 
-static LIST_HEAD(pmdisk_disks);
-static DEFINE_MUTEX(pmdisk_disks_lock);
+LIST_HEAD(pmdisk_disks);
+DEFINE_MUTEX(pmdisk_disks_lock);
 
 static inline u64 to_offset(sector_t sector)
 {
@@ -302,6 +302,11 @@ free_disk:
 	pr_err("pmemdisk%u on %s: cannot create it (%d)\n", desc->number,
 	       region->name, rc);
 	return ERR_PTR(rc);
+}
+
+bool pmdisk_disk_is_open(struct pmdisk_disk *disk)
+{
+	return atomic_read(&disk->gd->part0->bd_openers) > 0;
 }
 
 static void pmdisk_disk_destroy(struct pmdisk_disk *disk)

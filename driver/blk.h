@@ -37,6 +37,12 @@ struct pmdisk_disk {
 /* A raw (atomicity none) disk on @region as @desc says. */
 struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region,
 					   const struct pmdisk_disk_desc *desc);
+extern struct list_head pmdisk_disks;	/* in number order */
+extern struct mutex pmdisk_disks_lock;
+
+/* Opened (or mounted) by anyone right now. */
+bool pmdisk_disk_is_open(struct pmdisk_disk *disk);
+
 /* Remove every disk (module unload: none can be open). */
 void pmdisk_disks_destroy(void);
 

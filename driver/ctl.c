@@ -24,8 +24,8 @@
  * @req is zeroed first so that no stale kernel bytes can reach userspace
  * when the reply is copied back.
  */
-static int pmdisk_ctl_copy_in(void *req, size_t req_size, const void __user *arg,
-			   u32 *reason)
+int pmdisk_ctl_copy_in(void *req, size_t req_size, const void __user *arg,
+		       u32 *reason)
 {
 	u32 user_size;
 
@@ -42,7 +42,7 @@ static int pmdisk_ctl_copy_in(void *req, size_t req_size, const void __user *arg
 }
 
 /* Copy back only the leading size and reason words of a refused request. */
-static int pmdisk_ctl_refuse(void __user *arg, u32 size, u32 reason, int err)
+int pmdisk_ctl_refuse(void __user *arg, u32 size, u32 reason, int err)
 {
 	struct { u32 size; u32 reason; } head = { size, reason };
 
@@ -85,6 +85,10 @@ static long pmdisk_ctl_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case PMEMDISK_IOC_VERSION:
 		return pmdisk_ctl_version(uarg);
+	case PMEMDISK_IOC_LIST_DIMMS:
+	case PMEMDISK_IOC_LIST_REGIONS:
+	case PMEMDISK_IOC_LIST_DISKS:
+		return pmdisk_ctl_list(cmd, uarg);
 	default:
 		return -ENOTTY;
 	}

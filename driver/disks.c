@@ -20,8 +20,6 @@
 #include "disks.h"
 #include "region.h"
 
-#define PMDISK_MAX_NS_PER_REGION	64
-
 static const char *pmdisk_claim_name(enum pmdisk_claim claim)
 {
 	switch (claim) {
@@ -125,8 +123,16 @@ static void pmdisk_region_label_disks(struct pmdisk_region *region,
 	if (!ns)
 		return;
 	n = pmdisk_region_scan(region, ns);
-	if (n < 0)
+	if (n < 0) {
 		pr_err("%s: cannot read the labels (%d): no disks\n", region->name, n);
+		region->label_state = PMDISK_LABEL_STATE_ERROR;
+	}
+	/* every namespace uses its space, whether pmemdisk serves it or not */
+	for (i = 0; i < n; i++) {
+		region->used[i].offset = ns[i].offset;
+		region->used[i].size = ns[i].size;
+	}
+	region->nr_used = max(n, 0);
 	for (i = 0; i < n; i++) {
 		struct pmdisk_disk_desc desc = {
 			.offset = ns[i].offset,
@@ -169,13 +175,19 @@ void pmdisk_disks_from_regions(void)
 				.sector_size = 512,
 			};
 
+			region->label_state = region->ways ?
+				region->map[0].dimm->label_state : PMDISK_LABEL_STATE_NONE;
+			region->nr_used = 1;
+			region->used[0].size = region->size;
 			pmdisk_disk_create_raw(region, &desc);
 			break;
 		}
 		case LABELLED:
+			region->label_state = region->map[0].dimm->label_state;
 			pmdisk_region_label_disks(region, &number);
 			break;
 		default:
+			region->label_state = PMDISK_LABEL_STATE_ERROR;
 			pr_warn("%s: its DIMMs' label areas disagree or cannot be read: no disks (initialise the labels to use it)\n",
 				region->name);
 			break;

@@ -12,5 +12,13 @@
 /* ctl.c: /dev/pmemdisk-ctl */
 int pmdisk_ctl_init(void);
 void pmdisk_ctl_exit(void);
+/* Copy a request in (zeroed first) and check its size word. */
+int pmdisk_ctl_copy_in(void *req, size_t req_size, const void __user *arg,
+		       u32 *reason);
+/* Reply to a refused request with its size and a reason; returns @err. */
+int pmdisk_ctl_refuse(void __user *arg, u32 size, u32 reason, int err);
+
+/* ctl_list.c: the PMEMDISK_IOC_LIST_* requests */
+long pmdisk_ctl_list(unsigned int cmd, void __user *arg);
 
 #endif /* _PMEMDISK_H */

@@ -19,6 +19,7 @@
 #include "lsa.h"
 
 #define PMDISK_MAX_WAYS		16
+#define PMDISK_MAX_NS_PER_REGION	64
 #define PMDISK_REGION_NAME_LEN	24
 
 enum pmdisk_region_source {
@@ -84,6 +85,14 @@ struct pmdisk_region {
 	struct resource *res;		/* our claim on [base, base + size) */
 	unsigned int ways;
 	struct pmdisk_mapping map[PMDISK_MAX_WAYS];	/* in interleave position order */
+
+	/* set when its disks are made (disks.c) */
+	enum pmdisk_label_state label_state;	/* of the region as a whole */
+	unsigned int nr_used;			/* namespace extents, by offset */
+	struct pmdisk_extent {
+		u64 offset;
+		u64 size;
+	} used[PMDISK_MAX_NS_PER_REGION];
 };
 
 extern struct list_head pmdisk_regions;

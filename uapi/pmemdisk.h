@@ -35,6 +35,7 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_NONE = 0,		/* success */
 	PMEMDISK_REASON_BAD_SIZE = 1,	/* @size field is not a size we know */
 	PMEMDISK_REASON_RESERVED_NONZERO = 2,/* a reserved field or flag was set */
+	PMEMDISK_REASON_BAD_ENTRY_SIZE = 3,	/* list: entry_size is not ours */
 	PMEMDISK_REASON_MAX
 };
 
@@ -58,8 +59,157 @@ struct pmemdisk_version {
 	__u64 reserved[4];
 };
 
+/*
+ * Listing requests (PMEMDISK_IOC_LIST_*) all take struct pmemdisk_list and
+ * fill an array of entries in user memory:
+ * @size:	in: sizeof(struct pmemdisk_list)
+ * @reason:	out: PMEMDISK_REASON_*
+ * @capacity:	in: entries the array at @entries can hold (0 to just count)
+ * @total:	out: entries that exist; min(total, capacity) were written
+ * @entries:	in: user address of the array
+ * @entry_size:	in: sizeof one entry as the caller knows it (must match)
+ * @reserved:	must be zero
+ * Entries are fully written, padding and reserved fields zeroed.
+ */
+struct pmemdisk_list {
+	__u32 size;
+	__u32 reason;
+	__u32 capacity;
+	__u32 total;
+	__u64 entries;
+	__u32 entry_size;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/* Label area state of a DIMM and of a region. */
+enum pmemdisk_label_state {
+	PMEMDISK_LABELS_NONE = 0,	/* the DIMM has no label area */
+	PMEMDISK_LABELS_ABSENT = 1,	/* no valid index: label-less */
+	PMEMDISK_LABELS_V1_1 = 2,	/* valid index, 128-byte labels */
+	PMEMDISK_LABELS_V1_2 = 3,	/* valid index, 256-byte labels */
+	PMEMDISK_LABELS_ERROR = 4,	/* unreadable, or DIMMs disagree */
+};
+
+/* Health of a physical device, from its NFIT state flags. */
+enum pmemdisk_health {
+	PMEMDISK_HEALTH_OK = 0,
+	PMEMDISK_HEALTH_WARNING = 1,	/* the platform observed a health event */
+	PMEMDISK_HEALTH_FAILED = 2,	/* save/restore/flush failed, not armed, unmapped */
+};
+
+/* NFIT memory device state flags, as in struct pmemdisk_dimm_info.flags. */
+#define PMEMDISK_DIMM_SAVE_FAILED	(1 << 0)
+#define PMEMDISK_DIMM_RESTORE_FAILED	(1 << 1)
+#define PMEMDISK_DIMM_FLUSH_FAILED	(1 << 2)
+#define PMEMDISK_DIMM_NOT_ARMED		(1 << 3)
+#define PMEMDISK_DIMM_HEALTH_OBSERVED	(1 << 4)
+#define PMEMDISK_DIMM_HEALTH_ENABLED	(1 << 5)
+#define PMEMDISK_DIMM_MAP_FAILED	(1 << 6)
+
+/* Label transports, as in struct pmemdisk_dimm_info.label_method. */
+enum pmemdisk_label_method {
+	PMEMDISK_LABEL_METHOD_NONE = 0,
+	PMEMDISK_LABEL_METHOD_DSM = 1,	/* Intel DSM functions 4, 5, 6 */
+	PMEMDISK_LABEL_METHOD_LSX = 2,	/* ACPI _LSI, _LSR, _LSW */
+	PMEMDISK_LABEL_METHOD_SIM = 3,	/* simulated DIMM (RAM) */
+};
+
+#define PMEMDISK_ID_LEN		24
+
+/** struct pmemdisk_dimm_info - one physical device (PMEMDISK_IOC_LIST_DIMMS) */
+struct pmemdisk_dimm_info {
+	__u32 id;			/* dimm<id> */
+	__u32 handle;			/* NFIT device handle (_ADR) */
+	__u16 phys_id;			/* SMBIOS type 17 handle */
+	__u16 vendor_id;		/* NFIT control region fields */
+	__u16 device_id;
+	__u16 revision_id;
+	__u16 subsystem_vendor_id;
+	__u16 subsystem_device_id;
+	__u16 subsystem_revision_id;
+	__u16 format_code;
+	__u32 serial;
+	__u16 flags;			/* PMEMDISK_DIMM_* */
+	__u8 health;			/* enum pmemdisk_health */
+	__u8 simulated;
+	__u8 label_state;		/* enum pmemdisk_label_state */
+	__u8 label_method;		/* enum pmemdisk_label_method */
+	__u8 labels_writable;
+	__u8 reserved0;
+	__u32 label_size;		/* bytes of label area, 0 if none */
+	__u32 label_slots;		/* with a valid index */
+	__u32 label_slots_used;
+	char nfit_id[PMEMDISK_ID_LEN];	/* the id Linux and ndctl show */
+	__u64 reserved[2];
+};
+
+/* Sources and persistence domains, as in struct pmemdisk_region_info. */
+enum pmemdisk_region_source {
+	PMEMDISK_SOURCE_NFIT = 0,
+	PMEMDISK_SOURCE_E820 = 1,
+	PMEMDISK_SOURCE_SIMULATED = 2,
+};
+
+enum pmemdisk_persistence {
+	PMEMDISK_PERSIST_CPU_CACHE = 0,
+	PMEMDISK_PERSIST_MEMCTRL = 1,
+	PMEMDISK_PERSIST_UNKNOWN = 2,
+	PMEMDISK_PERSIST_VOLATILE = 3,
+};
+
+#define PMEMDISK_MAX_WAYS	16
+#define PMEMDISK_MAX_EXTENTS	8
+
+struct pmemdisk_extent {
+	__u64 offset;			/* in the region */
+	__u64 size;
+};
+
+/** struct pmemdisk_region_info - one region (PMEMDISK_IOC_LIST_REGIONS) */
+struct pmemdisk_region_info {
+	__u32 id;			/* region<id> */
+	__u8 source;			/* enum pmemdisk_region_source */
+	__u8 persistence;		/* enum pmemdisk_persistence */
+	__u8 readonly;			/* a DIMM is not armed */
+	__u8 label_state;		/* enum pmemdisk_label_state */
+	__u64 base;			/* physical address, 0 if simulated */
+	__u64 size;
+	__u64 available_size;		/* bytes not used by any namespace */
+	__u64 max_available_extent;
+	__u32 interleave_ways;
+	__u32 nr_free_extents;		/* the first PMEMDISK_MAX_EXTENTS are listed */
+	__u32 dimms[PMEMDISK_MAX_WAYS];	/* dimm ids, in position order */
+	struct pmemdisk_extent free_extents[PMEMDISK_MAX_EXTENTS];
+	__u32 nr_disks;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+#define PMEMDISK_NAME_LEN	64
+
+/** struct pmemdisk_disk_info - one disk (PMEMDISK_IOC_LIST_DISKS) */
+struct pmemdisk_disk_info {
+	__u32 number;			/* /dev/pmemdisk<number> */
+	__u32 region;			/* region id */
+	__u64 offset;			/* in the region */
+	__u64 size;			/* bytes */
+	__u32 sector_size;
+	__u8 atomicity;			/* 0: none */
+	__u8 has_uuid;			/* label-less disks have none */
+	__u8 readonly;
+	__u8 open;			/* opened or mounted: cannot be removed */
+	__u8 uuid[16];
+	char name[PMEMDISK_NAME_LEN + 1];	/* NUL-terminated */
+	__u8 reserved1[7];
+	__u64 reserved[2];
+};
+
 #define PMEMDISK_IOC_MAGIC	0xD7
 #define PMEMDISK_IOC_VERSION	_IOWR(PMEMDISK_IOC_MAGIC, 0x00, struct pmemdisk_version)
+#define PMEMDISK_IOC_LIST_DIMMS	_IOWR(PMEMDISK_IOC_MAGIC, 0x01, struct pmemdisk_list)
+#define PMEMDISK_IOC_LIST_REGIONS _IOWR(PMEMDISK_IOC_MAGIC, 0x02, struct pmemdisk_list)
+#define PMEMDISK_IOC_LIST_DISKS	_IOWR(PMEMDISK_IOC_MAGIC, 0x03, struct pmemdisk_list)
 
 #ifndef __KERNEL__
 #include <assert.h>
@@ -69,6 +219,14 @@ struct pmemdisk_version {
 #define __PMDISK_UAPI_ASSERT(c, m) static_assert(c, m)
 #endif
 __PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_version) == 144,
-		  "struct pmemdisk_version has a hole or changed size");
+		     "struct pmemdisk_version has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_list) == 48,
+		     "struct pmemdisk_list has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_dimm_info) == 88,
+		     "struct pmemdisk_dimm_info has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_region_info) == 264,
+		     "struct pmemdisk_region_info has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_disk_info) == 136,
+		     "struct pmemdisk_disk_info has a hole or changed size");
 
 #endif /* _UAPI_PMEMDISK_H */

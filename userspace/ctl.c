@@ -19,6 +19,9 @@ static const char *const reason_text[PMEMDISK_REASON_MAX] = {
 		"(pmemctl and pmemdisk.ko are from different releases)",
 	[PMEMDISK_REASON_RESERVED_NONZERO] =
 		"a reserved field or unknown flag was set",
+	[PMEMDISK_REASON_BAD_ENTRY_SIZE] =
+		"the list entry size does not match this module "
+		"(pmemctl and pmemdisk.ko are from different releases)",
 };
 
 const char *ctl_reason_text(uint32_t reason)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "ctl.h"
 #include "../driver/version.h"
 #include "../uapi/pmemdisk.h"
@@ -57,6 +58,12 @@ static int cmd_version(int argc, char **argv)
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
+	{ "devices", "[--json]", "physical devices (NVDIMMs): identity, health, labels",
+	  cmd_devices },
+	{ "regions", "[--json]", "regions: size, free space, devices, persistence",
+	  cmd_regions },
+	{ "list", "[--json]", "disks: number, size, health, atomicity, devices",
+	  cmd_list },
 	{ "version", "", "print pmemctl's and the loaded module's versions",
 	  cmd_version },
 	{ "help", "", "this text", cmd_help },
@@ -74,7 +81,7 @@ static void usage(FILE *f)
 
 		snprintf(left, sizeof(left), "%s %s", commands[i].name,
 			 commands[i].args);
-		fprintf(f, "  %-28s %s\n", left, commands[i].help);
+		fprintf(f, "  %-20s %s\n", left, commands[i].help);
 	}
 	fprintf(f, "\nexit status: 0 done, 1 refused or failed, 2 usage, "
 		"3 pmemdisk.ko not loaded,\n4 not permitted, "

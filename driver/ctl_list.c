@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The listing requests of /dev/pmemdisk-ctl: physical devices, regions and
+ * disks, each as an array of fixed-size entries (uapi/pmemdisk.h). Entries
+ * are built in a zeroed kernel buffer under the lists' locks and copied out
+ * afterwards, so no stale kernel bytes and no user fault can happen while a
+ * lock is held.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "blk.h"
+#include "core/nfit.h"
+#include "pmemdisk.h"
+#include "region.h"
+#include "../uapi/pmemdisk.h"
+
+#define PMDISK_NFIT_FAILED_MASK (PMDISK_NFIT_MEM_SAVE_FAILED | \
+	PMDISK_NFIT_MEM_RESTORE_FAILED | PMDISK_NFIT_MEM_FLUSH_FAILED | \
+	PMDISK_NFIT_MEM_NOT_ARMED | PMDISK_NFIT_MEM_MAP_FAILED)
+
+static u8 pmdisk_health_of(u16 flags)
+{
+	if (flags & PMDISK_NFIT_FAILED_MASK)
+		return PMEMDISK_HEALTH_FAILED;
+	if (flags & PMDISK_NFIT_MEM_HEALTH_OBSERVED)
+		return PMEMDISK_HEALTH_WARNING;
+	return PMEMDISK_HEALTH_OK;
+}
+
+/* The uapi values mirror the driver's enums one to one. */
+static_assert((int)PMDISK_LABEL_STATE_V1_2 == (int)PMEMDISK_LABELS_V1_2);
+static_assert((int)PMDISK_LABEL_STATE_ERROR == (int)PMEMDISK_LABELS_ERROR);
+static_assert((int)PMDISK_LABELS_SIM == (int)PMEMDISK_LABEL_METHOD_SIM);
+static_assert((int)PMDISK_SRC_SIM == (int)PMEMDISK_SOURCE_SIMULATED);
+static_assert((int)PMDISK_PERSIST_VOLATILE == (int)PMEMDISK_PERSIST_VOLATILE);
+
+static u32 pmdisk_fill_dimms(struct pmemdisk_dimm_info *out, u32 cap)
+{
+	struct pmdisk_dimm *d;
+	u32 n = 0;
+
+	mutex_lock(&pmdisk_regions_lock);
+	list_for_each_entry(d, &pmdisk_dimms, list) {
+		struct pmemdisk_dimm_info *e = &out[n];
+
+		if (n++ >= cap)
+			continue;
+		e->id = d->id;
+		e->handle = d->handle;
+		e->phys_id = d->phys_id;
+		e->vendor_id = d->vendor_id;
+		e->device_id = d->device_id;
+		e->revision_id = d->revision_id;
+		e->subsystem_vendor_id = d->subsystem_vendor_id;
+		e->subsystem_device_id = d->subsystem_device_id;
+		e->subsystem_revision_id = d->subsystem_revision_id;
+		e->format_code = d->format_code;
+		e->serial = d->serial;
+		e->flags = d->flags;
+		e->health = pmdisk_health_of(d->flags);
+		e->simulated = d->simulated;
+		e->label_state = d->label_state;
+		e->label_method = d->label_method;
+		e->labels_writable = d->labels_writable;
+		e->label_size = d->label_size;
+		e->label_slots = d->label_nslot;
+		e->label_slots_used = d->label_used;
+		strscpy(e->nfit_id, d->nfit_id, sizeof(e->nfit_id));
+	}
+	mutex_unlock(&pmdisk_regions_lock);
+	return n;
+}
+
+/* Free space of a region: the gaps between its namespaces (sorted). */
+static void pmdisk_region_free(const struct pmdisk_region *r,
+			       struct pmemdisk_region_info *e)
+{
+	u64 at = 0;
+	unsigned int i;
+
+	for (i = 0; i <= r->nr_used; i++) {
+		u64 end = i < r->nr_used ? r->used[i].offset : r->size;
+
+		if (end > at) {
+			e->available_size += end - at;
+			e->max_available_extent = max(e->max_available_extent, end - at);
+			if (e->nr_free_extents < PMEMDISK_MAX_EXTENTS) {
+				e->free_extents[e->nr_free_extents].offset = at;
+				e->free_extents[e->nr_free_extents].size = end - at;
+			}
+			e->nr_free_extents++;
+		}
+		if (i < r->nr_used)
+			at = max(at, r->used[i].offset + r->used[i].size);
+	}
+}
+
+static u32 pmdisk_fill_regions(struct pmemdisk_region_info *out, u32 cap)
+{
+	struct pmdisk_region *r;
+	struct pmdisk_disk *disk;
+	unsigned int i;
+	u32 n = 0;
+
+	mutex_lock(&pmdisk_regions_lock);
+	list_for_each_entry(r, &pmdisk_regions, list) {
+		struct pmemdisk_region_info *e = &out[n];
+
+		if (n++ >= cap)
+			continue;
+		e->id = r->id;
+		e->source = r->source;
+		e->persistence = r->persistence;
+		e->readonly = r->readonly;
+		e->label_state = r->label_state;
+		e->base = r->base;
+		e->size = r->size;
+		e->interleave_ways = r->ways;
+		for (i = 0; i < r->ways; i++)
+			e->dimms[i] = r->map[i].dimm->id;
+		/* label-less and unusable regions cannot be subdivided */
+		if (r->label_state == PMDISK_LABEL_STATE_V1_1 ||
+		    r->label_state == PMDISK_LABEL_STATE_V1_2)
+			pmdisk_region_free(r, e);
+		mutex_lock(&pmdisk_disks_lock);
+		list_for_each_entry(disk, &pmdisk_disks, list)
+			e->nr_disks += disk->region == r;
+		mutex_unlock(&pmdisk_disks_lock);
+	}
+	mutex_unlock(&pmdisk_regions_lock);
+	return n;
+}
+
+static u32 pmdisk_fill_disks(struct pmemdisk_disk_info *out, u32 cap)
+{
+	struct pmdisk_disk *disk;
+	u32 n = 0;
+
+	mutex_lock(&pmdisk_disks_lock);
+	list_for_each_entry(disk, &pmdisk_disks, list) {
+		struct pmemdisk_disk_info *e = &out[n];
+
+		if (n++ >= cap)
+			continue;
+		e->number = disk->desc.number;
+		e->region = disk->region->id;
+		e->offset = disk->desc.offset;
+		e->size = disk->desc.size;
+		e->sector_size = disk->desc.sector_size;
+		e->has_uuid = disk->desc.has_uuid;
+		e->readonly = disk->region->readonly;
+		e->open = pmdisk_disk_is_open(disk);
+		memcpy(e->uuid, disk->desc.uuid, sizeof(e->uuid));
+		strscpy(e->name, disk->desc.name, sizeof(e->name));
+	}
+	mutex_unlock(&pmdisk_disks_lock);
+	return n;
+}
+
+long pmdisk_ctl_list(unsigned int cmd, void __user *arg)
+{
+	struct pmemdisk_list req;
+	u32 reason = PMEMDISK_REASON_NONE, total, n;
+	size_t entry_size;
+	void *buf = NULL;
+	int rc;
+
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
+	if (rc == -EINVAL)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	if (rc)
+		return rc;
+	switch (cmd) {
+	case PMEMDISK_IOC_LIST_DIMMS:
+		entry_size = sizeof(struct pmemdisk_dimm_info);
+		break;
+	case PMEMDISK_IOC_LIST_REGIONS:
+		entry_size = sizeof(struct pmemdisk_region_info);
+		break;
+	default:
+		entry_size = sizeof(struct pmemdisk_disk_info);
+		break;
+	}
+	if (req.reserved0 || req.reserved[0] || req.reserved[1])
+		return pmdisk_ctl_refuse(arg, sizeof(req),
+					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+	if (req.entry_size != entry_size)
+		return pmdisk_ctl_refuse(arg, sizeof(req),
+					 PMEMDISK_REASON_BAD_ENTRY_SIZE, -EINVAL);
+	/* at most 4096 entries a call: bounds the allocation */
+	n = min_t(u32, req.capacity, 4096);
+	if (n) {
+		buf = kvcalloc(n, entry_size, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
+	switch (cmd) {
+	case PMEMDISK_IOC_LIST_DIMMS:
+		total = pmdisk_fill_dimms(buf, n);
+		break;
+	case PMEMDISK_IOC_LIST_REGIONS:
+		total = pmdisk_fill_regions(buf, n);
+		break;
+	default:
+		total = pmdisk_fill_disks(buf, n);
+		break;
+	}
+	n = min(n, total);
+	rc = 0;
+	if (n && copy_to_user(u64_to_user_ptr(req.entries), buf, n * entry_size))
+		rc = -EFAULT;
+	kvfree(buf);
+	if (rc)
+		return rc;
+	req.total = total;
+	req.reason = PMEMDISK_REASON_NONE;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}

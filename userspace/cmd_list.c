@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmemctl devices | regions | list [--json]: what the module found and made,
+ * as a table for people or as JSON for programs. The JSON is always one
+ * object {"schema": 1, "<things>": [...]}; every key is always present
+ * (null when unknown) and sizes are integers in bytes.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "ctl.h"
+#include "json.h"
+#include "query.h"
+#include "table.h"
+
+#define JSON_SCHEMA 1
+
+/* Parse the only option these commands take. */
+static int parse_json_flag(int argc, char **argv, bool *json)
+{
+	int i;
+
+	*json = false;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			*json = true;
+		} else {
+			fprintf(stderr, "pmemctl %s: unknown argument '%s' (only --json)\n",
+				argv[0], argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* Open the module and fetch its state; returns 0 or an exit status. */
+static int load_state(struct pmem_state *st)
+{
+	int fd = ctl_open(), rc;
+
+	if (fd < 0)
+		return -fd;
+	rc = query_state(fd, st);
+	close(fd);
+	return rc;
+}
+
+static void json_dimm_names(struct json *j, const char *key, const __u32 *ids,
+			    unsigned int n)
+{
+	char name[32];
+	unsigned int i;
+
+	json_array_begin(j, key);
+	for (i = 0; i < n && i < PMEMDISK_MAX_WAYS; i++) {
+		snprintf(name, sizeof(name), "dimm%u", ids[i]);
+		json_string(j, NULL, name);
+	}
+	json_array_end(j);
+}
+
+static void dimm_names(char *buf, size_t len, const __u32 *ids, unsigned int n)
+{
+	size_t at = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && i < PMEMDISK_MAX_WAYS && at < len; i++)
+		at += snprintf(buf + at, len - at, "%sdimm%u", i ? "," : "", ids[i]);
+}
+
+/* ---- devices ---------------------------------------------------------- */
+
+static void json_device(struct json *j, const struct pmemdisk_dimm_info *d)
+{
+	bool indexed = d->label_state == PMEMDISK_LABELS_V1_1 ||
+		       d->label_state == PMEMDISK_LABELS_V1_2;
+	char name[32], loc[80];
+
+	snprintf(name, sizeof(name), "dimm%u", d->id);
+	format_location(loc, sizeof(loc), d->handle);
+	json_object_begin(j, NULL);
+	json_string(j, "device", name);
+	json_string(j, "id", d->nfit_id);
+	json_bool(j, "simulated", d->simulated);
+	if (d->simulated) {
+		json_null(j, "handle");
+		json_null(j, "phys_id");
+		json_null(j, "vendor_id");
+		json_null(j, "device_id");
+		json_null(j, "revision_id");
+		json_null(j, "serial");
+		json_null(j, "location");
+	} else {
+		json_u64(j, "handle", d->handle);
+		json_u64(j, "phys_id", d->phys_id);
+		json_u64(j, "vendor_id", d->vendor_id);
+		json_u64(j, "device_id", d->device_id);
+		json_u64(j, "revision_id", d->revision_id);
+		json_u64(j, "serial", d->serial);
+		json_string(j, "location", loc);
+	}
+	json_null(j, "firmware_revision");	/* not in the NFIT */
+	json_string(j, "health", health_name(d->health));
+	json_array_begin(j, "flags");
+	if (d->flags & PMEMDISK_DIMM_SAVE_FAILED)
+		json_string(j, NULL, "save_failed");
+	if (d->flags & PMEMDISK_DIMM_RESTORE_FAILED)
+		json_string(j, NULL, "restore_failed");
+	if (d->flags & PMEMDISK_DIMM_FLUSH_FAILED)
+		json_string(j, NULL, "flush_failed");
+	if (d->flags & PMEMDISK_DIMM_NOT_ARMED)
+		json_string(j, NULL, "not_armed");
+	if (d->flags & PMEMDISK_DIMM_HEALTH_OBSERVED)
+		json_string(j, NULL, "smart_event");
+	if (d->flags & PMEMDISK_DIMM_MAP_FAILED)
+		json_string(j, NULL, "map_failed");
+	json_array_end(j);
+	json_null(j, "unsafe_shutdown_count");	/* not read yet */
+	json_u64(j, "label_area_size", d->label_size);
+	json_string(j, "label_state", label_state_name(d->label_state));
+	json_string(j, "label_method", label_method_name(d->label_method));
+	json_bool(j, "labels_writable", d->labels_writable);
+	if (indexed) {
+		json_u64(j, "label_slots", d->label_slots);
+		json_u64(j, "label_slots_used", d->label_slots_used);
+	} else {
+		json_null(j, "label_slots");
+		json_null(j, "label_slots_used");
+	}
+	json_object_end(j);
+}
+
+int cmd_devices(int argc, char **argv)
+{
+	static const char *const head[] = {
+		"Device", "Id", "Handle", "HealthStatus", "LabelArea", "Labels",
+		"SlotsUsed", NULL,
+	};
+	struct pmem_state st;
+	struct table t;
+	struct json j;
+	unsigned int i;
+	bool json;
+	int rc;
+
+	rc = parse_json_flag(argc, argv, &json);
+	if (!rc)
+		rc = load_state(&st);
+	if (rc)
+		return rc;
+	if (json) {
+		json_init(&j, stdout);
+		json_object_begin(&j, NULL);
+		json_u64(&j, "schema", JSON_SCHEMA);
+		json_array_begin(&j, "devices");
+		for (i = 0; i < st.nr_dimms; i++)
+			json_device(&j, &st.dimms[i]);
+		json_array_end(&j);
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		table_init(&t, head);
+		for (i = 0; i < st.nr_dimms; i++) {
+			const struct pmemdisk_dimm_info *d = &st.dimms[i];
+			char name[32], handle[16], area[32], used[32];
+
+			snprintf(name, sizeof(name), "dimm%u", d->id);
+			snprintf(handle, sizeof(handle), d->simulated ? "-" : "%#x", d->handle);
+			format_size(area, sizeof(area), d->label_size);
+			snprintf(used, sizeof(used), "%u/%u", d->label_slots_used, d->label_slots);
+			table_row(&t, name, d->nfit_id, handle, health_name(d->health),
+				  d->label_size ? area : "-", label_state_name(d->label_state),
+				  d->label_slots ? used : "-");
+		}
+		table_print(&t, stdout);
+		table_free(&t);
+	}
+	query_free(&st);
+	return EXIT_OK;
+}
+
+/* ---- regions ---------------------------------------------------------- */
+
+static void json_region(struct json *j, const struct pmemdisk_region_info *r)
+{
+	bool divisible = r->label_state == PMEMDISK_LABELS_V1_1 ||
+			 r->label_state == PMEMDISK_LABELS_V1_2;
+	char name[32];
+	unsigned int i;
+
+	snprintf(name, sizeof(name), "region%u", r->id);
+	json_object_begin(j, NULL);
+	json_string(j, "region", name);
+	json_string(j, "source", source_name(r->source));
+	if (r->source == PMEMDISK_SOURCE_SIMULATED)
+		json_null(j, "base");
+	else
+		json_u64(j, "base", r->base);
+	json_u64(j, "size", r->size);
+	json_u64(j, "available_size", r->available_size);
+	json_u64(j, "max_available_extent", r->max_available_extent);
+	json_array_begin(j, "free_extents");
+	for (i = 0; divisible && i < r->nr_free_extents && i < PMEMDISK_MAX_EXTENTS; i++) {
+		json_object_begin(j, NULL);
+		json_u64(j, "offset", r->free_extents[i].offset);
+		json_u64(j, "size", r->free_extents[i].size);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_dimm_names(j, "dimms", r->dimms, r->interleave_ways);
+	json_u64(j, "interleave_ways", r->interleave_ways);
+	json_string(j, "persistence_domain", persistence_name(r->persistence));
+	json_string(j, "label_state", label_state_name(r->label_state));
+	json_bool(j, "readonly", r->readonly);
+	json_u64(j, "disks", r->nr_disks);
+	json_object_end(j);
+}
+
+int cmd_regions(int argc, char **argv)
+{
+	static const char *const head[] = {
+		"Region", "Size", "Available", "LargestFree", "Ways", "Devices",
+		"Persistence", "Labels", "Disks", NULL,
+	};
+	struct pmem_state st;
+	struct table t;
+	struct json j;
+	unsigned int i;
+	bool json;
+	int rc;
+
+	rc = parse_json_flag(argc, argv, &json);
+	if (!rc)
+		rc = load_state(&st);
+	if (rc)
+		return rc;
+	if (json) {
+		json_init(&j, stdout);
+		json_object_begin(&j, NULL);
+		json_u64(&j, "schema", JSON_SCHEMA);
+		json_array_begin(&j, "regions");
+		for (i = 0; i < st.nr_regions; i++)
+			json_region(&j, &st.regions[i]);
+		json_array_end(&j);
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		table_init(&t, head);
+		for (i = 0; i < st.nr_regions; i++) {
+			const struct pmemdisk_region_info *r = &st.regions[i];
+			char name[32], size[32], avail[32], largest[32], ways[8];
+			char dimms[128], disks[8];
+
+			snprintf(name, sizeof(name), "region%u", r->id);
+			format_size(size, sizeof(size), r->size);
+			format_size(avail, sizeof(avail), r->available_size);
+			format_size(largest, sizeof(largest), r->max_available_extent);
+			snprintf(ways, sizeof(ways), "%u", r->interleave_ways);
+			dimm_names(dimms, sizeof(dimms), r->dimms, r->interleave_ways);
+			snprintf(disks, sizeof(disks), "%u", r->nr_disks);
+			table_row(&t, name, size, avail, largest, ways,
+				  dimms[0] ? dimms : "-", persistence_name(r->persistence),
+				  label_state_name(r->label_state), disks);
+		}
+		table_print(&t, stdout);
+		table_free(&t);
+	}
+	query_free(&st);
+	return EXIT_OK;
+}
+
+/* ---- list (disks) ----------------------------------------------------- */
+
+static void json_disk(struct json *j, const struct pmem_state *st,
+		      const struct pmemdisk_disk_info *d)
+{
+	const struct pmemdisk_region_info *r = state_region(st, d->region);
+	char name[32], region[32], uuid[40];
+
+	snprintf(name, sizeof(name), "pmemdisk%u", d->number);
+	snprintf(region, sizeof(region), "region%u", d->region);
+	format_uuid(uuid, sizeof(uuid), d->uuid);
+	json_object_begin(j, NULL);
+	json_string(j, "disk", name);
+	json_u64(j, "number", d->number);
+	json_string(j, "uuid", d->has_uuid ? uuid : NULL);
+	json_string(j, "name", d->has_uuid ? d->name : NULL);
+	json_u64(j, "size", d->size);
+	json_u64(j, "sector_size", d->sector_size);
+	json_string(j, "atomicity", "none");
+	json_string(j, "region", region);
+	json_u64(j, "offset", d->offset);
+	json_string(j, "health", health_name(disk_health(st, d)));
+	if (r)
+		json_dimm_names(j, "physical_devices", r->dimms, r->interleave_ways);
+	else
+		json_dimm_names(j, "physical_devices", NULL, 0);
+	json_bool(j, "can_be_removed", !d->open);
+	json_bool(j, "readonly", d->readonly);
+	json_null(j, "unsafe_shutdown_count");	/* not counted yet */
+	json_object_end(j);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const char *const head[] = {
+		"DiskNumber", "Size", "HealthStatus", "AtomicityType", "CanBeRemoved",
+		"PhysicalDeviceIds", "UnsafeShutdownCount", "Name", NULL,
+	};
+	struct pmem_state st;
+	struct table t;
+	struct json j;
+	unsigned int i;
+	bool json;
+	int rc;
+
+	rc = parse_json_flag(argc, argv, &json);
+	if (!rc)
+		rc = load_state(&st);
+	if (rc)
+		return rc;
+	if (json) {
+		json_init(&j, stdout);
+		json_object_begin(&j, NULL);
+		json_u64(&j, "schema", JSON_SCHEMA);
+		json_array_begin(&j, "disks");
+		for (i = 0; i < st.nr_disks; i++)
+			json_disk(&j, &st, &st.disks[i]);
+		json_array_end(&j);
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		table_init(&t, head);
+		for (i = 0; i < st.nr_disks; i++) {
+			const struct pmemdisk_disk_info *d = &st.disks[i];
+			const struct pmemdisk_region_info *r = state_region(&st, d->region);
+			char num[16], size[32], dimms[128];
+
+			snprintf(num, sizeof(num), "%u", d->number);
+			format_size(size, sizeof(size), d->size);
+			dimm_names(dimms, sizeof(dimms), r ? r->dimms : NULL,
+				   r ? r->interleave_ways : 0);
+			table_row(&t, num, size, health_name(disk_health(&st, d)), "None",
+				  d->open ? "False" : "True", dimms[0] ? dimms : "-",
+				  "Unknown", d->has_uuid && d->name[0] ? d->name : "-");
+		}
+		table_print(&t, stdout);
+		table_free(&t);
+	}
+	query_free(&st);
+	return EXIT_OK;
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* pmemctl's commands: each takes argv[0] = its own name. */
+#ifndef _PMEMCTL_COMMANDS_H
+#define _PMEMCTL_COMMANDS_H
+
+#include <stdbool.h>
+
+int cmd_devices(int argc, char **argv);
+int cmd_regions(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+#endif /* _PMEMCTL_COMMANDS_H */

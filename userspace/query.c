@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmemctl's queries. See query.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "query.h"
+
+/* One listing: count, allocate, fetch; again if it grew in between. */
+static int list_all(int fd, unsigned long cmd, size_t entry_size,
+		    const char *what, void **out, unsigned int *n)
+{
+	struct pmemdisk_list req;
+	void *buf = NULL;
+	unsigned int cap = 0;
+	int rc;
+
+	for (;;) {
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.capacity = cap;
+		req.entries = (unsigned long)buf;
+		req.entry_size = entry_size;
+		rc = ctl_request(fd, cmd, &req, what);
+		if (rc) {
+			free(buf);
+			return rc;
+		}
+		if (req.total <= cap)
+			break;
+		free(buf);
+		cap = req.total;
+		buf = calloc(cap, entry_size);
+		if (!buf) {
+			fprintf(stderr, "pmemctl: out of memory\n");
+			return EXIT_REFUSED;
+		}
+	}
+	*out = buf;
+	*n = req.total;
+	return 0;
+}
+
+int query_state(int fd, struct pmem_state *st)
+{
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rc = list_all(fd, PMEMDISK_IOC_LIST_DIMMS, sizeof(*st->dimms),
+		      "list devices", (void **)&st->dimms, &st->nr_dimms);
+	if (!rc)
+		rc = list_all(fd, PMEMDISK_IOC_LIST_REGIONS, sizeof(*st->regions),
+			      "list regions", (void **)&st->regions, &st->nr_regions);
+	if (!rc)
+		rc = list_all(fd, PMEMDISK_IOC_LIST_DISKS, sizeof(*st->disks),
+			      "list disks", (void **)&st->disks, &st->nr_disks);
+	if (rc)
+		query_free(st);
+	return rc;
+}
+
+void query_free(struct pmem_state *st)
+{
+	free(st->dimms);
+	free(st->regions);
+	free(st->disks);
+	memset(st, 0, sizeof(*st));
+}
+
+const struct pmemdisk_region_info *state_region(const struct pmem_state *st,
+						 unsigned int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nr_regions; i++)
+		if (st->regions[i].id == id)
+			return &st->regions[i];
+	return NULL;
+}
+
+const struct pmemdisk_dimm_info *state_dimm(const struct pmem_state *st,
+					    unsigned int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nr_dimms; i++)
+		if (st->dimms[i].id == id)
+			return &st->dimms[i];
+	return NULL;
+}
+
+unsigned int disk_health(const struct pmem_state *st,
+			 const struct pmemdisk_disk_info *d)
+{
+	const struct pmemdisk_region_info *r = state_region(st, d->region);
+	unsigned int i, worst = PMEMDISK_HEALTH_OK;
+
+	for (i = 0; r && i < r->interleave_ways && i < PMEMDISK_MAX_WAYS; i++) {
+		const struct pmemdisk_dimm_info *dimm = state_dimm(st, r->dimms[i]);
+
+		if (dimm && dimm->health > worst)
+			worst = dimm->health;
+	}
+	return worst;
+}
+
+const char *health_name(unsigned int h)
+{
+	static const char *const names[] = { "healthy", "warning", "unhealthy" };
+
+	return h < 3 ? names[h] : "unknown";
+}
+
+const char *label_state_name(unsigned int s)
+{
+	static const char *const names[] = { "none", "label-less", "v1.1", "v1.2", "error" };
+
+	return s < 5 ? names[s] : "unknown";
+}
+
+const char *label_method_name(unsigned int m)
+{
+	static const char *const names[] = { "none", "dsm", "lsx", "simulated" };
+
+	return m < 4 ? names[m] : "unknown";
+}
+
+const char *persistence_name(unsigned int p)
+{
+	static const char *const names[] = {
+		"cpu_cache", "memory_controller", "unknown", "volatile",
+	};
+
+	return p < 4 ? names[p] : "unknown";
+}
+
+const char *source_name(unsigned int s)
+{
+	static const char *const names[] = { "nfit", "e820", "simulated" };
+
+	return s < 3 ? names[s] : "unknown";
+}
+
+void format_uuid(char *buf, size_t len, const unsigned char u[16])
+{
+	snprintf(buf, len,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		 u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+void format_location(char *buf, size_t len, unsigned int h)
+{
+	snprintf(buf, len, "node %u socket %u imc %u channel %u dimm %u",
+		 (h >> 16) & 0xfff, (h >> 12) & 0xf, (h >> 8) & 0xf,
+		 (h >> 4) & 0xf, h & 0xf);
+}

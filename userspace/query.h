@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pmemctl's queries: everything the module lists, fetched in one go, and
+ * the words used for its enumerations in tables and JSON.
+ */
+#ifndef _PMEMCTL_QUERY_H
+#define _PMEMCTL_QUERY_H
+
+#include <stddef.h>
+
+#include "../uapi/pmemdisk.h"
+
+struct pmem_state {
+	struct pmemdisk_dimm_info *dimms;
+	struct pmemdisk_region_info *regions;
+	struct pmemdisk_disk_info *disks;
+	unsigned int nr_dimms, nr_regions, nr_disks;
+};
+
+/* Fetch devices, regions and disks; returns 0 or a pmemctl exit status. */
+int query_state(int fd, struct pmem_state *st);
+void query_free(struct pmem_state *st);
+
+const struct pmemdisk_region_info *state_region(const struct pmem_state *st,
+						 unsigned int id);
+const struct pmemdisk_dimm_info *state_dimm(const struct pmem_state *st,
+					    unsigned int id);
+/* Worst health of the devices under a disk. */
+unsigned int disk_health(const struct pmem_state *st,
+			 const struct pmemdisk_disk_info *d);
+
+const char *health_name(unsigned int h);
+const char *label_state_name(unsigned int s);
+const char *label_method_name(unsigned int m);
+const char *persistence_name(unsigned int p);
+const char *source_name(unsigned int s);
+void format_uuid(char *buf, size_t len, const unsigned char uuid[16]);
+/* "node 0 socket 0 imc 0 channel 0 dimm 1" from an NFIT device handle */
+void format_location(char *buf, size_t len, unsigned int handle);
+
+#endif /* _PMEMCTL_QUERY_H */

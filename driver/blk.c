@@ -77,15 +77,7 @@ static blk_status_t pmdisk_write(struct pmdisk_disk *disk, struct bio_vec *bv,
 /* Discard and write-zeroes: the range reads back as zeroes afterwards. */
 static blk_status_t pmdisk_zero(struct pmdisk_disk *disk, sector_t sector, u64 bytes)
 {
-	const void *zero = page_address(ZERO_PAGE(0));
-	u64 off = to_offset(sector), done;
-
-	for (done = 0; done < bytes; done += PAGE_SIZE) {
-		size_t len = min_t(u64, PAGE_SIZE, bytes - done);
-
-		memcpy_flushcache(disk->virt + off + done, zero, len);
-		cond_resched();
-	}
+	pmdisk_region_zero(disk->region, disk->desc.offset + to_offset(sector), bytes);
 	if (pmdisk_is_bad(disk, sector, to_sectors(bytes)))
 		badblocks_clear(&disk->bb, sector, to_sectors(bytes));
 	return BLK_STS_OK;
@@ -241,6 +233,19 @@ static const struct attribute_group *pmdisk_disk_groups[] = {
 
 /* ---- lifetime ---------------------------------------------------------- */
 
+/* Put @disk on the list, which is kept in number order. */
+static void pmdisk_disk_link(struct pmdisk_disk *disk)
+{
+	struct pmdisk_disk *next;
+
+	mutex_lock(&pmdisk_disks_lock);
+	list_for_each_entry(next, &pmdisk_disks, list)
+		if (next->desc.number > disk->desc.number)
+			break;
+	list_add_tail(&disk->list, &next->list);
+	mutex_unlock(&pmdisk_disks_lock);
+}
+
 struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region,
 					   const struct pmdisk_disk_desc *desc)
 {
@@ -281,9 +286,7 @@ struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region,
 	if (rc)
 		goto put_disk;
 
-	mutex_lock(&pmdisk_disks_lock);
-	list_add_tail(&disk->list, &pmdisk_disks);
-	mutex_unlock(&pmdisk_disks_lock);
+	pmdisk_disk_link(disk);
 	if (desc->has_uuid)
 		pr_info("%s: %llu MiB raw disk on %s, namespace %pUb \"%s\"\n",
 			gd->disk_name, desc->size >> 20, region->name, desc->uuid,
@@ -309,12 +312,42 @@ bool pmdisk_disk_is_open(struct pmdisk_disk *disk)
 	return atomic_read(&disk->gd->part0->bd_openers) > 0;
 }
 
+unsigned int pmdisk_disk_free_number(void)
+{
+	struct pmdisk_disk *disk;
+	unsigned int n = 0;
+	bool used;
+
+	mutex_lock(&pmdisk_disks_lock);
+	do {
+		used = false;
+		list_for_each_entry(disk, &pmdisk_disks, list) {
+			if (disk->desc.number == n) {
+				used = true;
+				n++;
+				break;
+			}
+		}
+	} while (used);
+	mutex_unlock(&pmdisk_disks_lock);
+	return n;
+}
+
 static void pmdisk_disk_destroy(struct pmdisk_disk *disk)
 {
 	del_gendisk(disk->gd);
 	put_disk(disk->gd);
 	badblocks_exit(&disk->bb);
 	kfree(disk);
+}
+
+void pmdisk_disk_remove(struct pmdisk_disk *disk)
+{
+	mutex_lock(&pmdisk_disks_lock);
+	list_del(&disk->list);
+	mutex_unlock(&pmdisk_disks_lock);
+	pr_info("pmemdisk%u: removed\n", disk->desc.number);
+	pmdisk_disk_destroy(disk);
 }
 
 void pmdisk_disks_destroy(void)

@@ -22,6 +22,7 @@ struct pmdisk_disk_desc {
 	bool has_uuid;			/* label-less disks have none */
 	u8 uuid[16];
 	char name[65];
+	u32 slot[16];			/* its label's slot on each DIMM */
 };
 
 struct pmdisk_disk {
@@ -42,6 +43,10 @@ extern struct mutex pmdisk_disks_lock;
 
 /* Opened (or mounted) by anyone right now. */
 bool pmdisk_disk_is_open(struct pmdisk_disk *disk);
+/* The lowest disk number not in use (callers are serialised). */
+unsigned int pmdisk_disk_free_number(void);
+/* Take @disk off the list and delete its block device. */
+void pmdisk_disk_remove(struct pmdisk_disk *disk);
 
 /* Remove every disk (module unload: none can be open). */
 void pmdisk_disks_destroy(void);

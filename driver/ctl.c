@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -82,6 +83,16 @@ static long pmdisk_ctl_ioctl(struct file *file, unsigned int cmd,
 {
 	void __user *uarg = (void __user *)arg;
 
+	/* Every request that changes something needs CAP_SYS_ADMIN. */
+	switch (cmd) {
+	case PMEMDISK_IOC_CREATE:
+	case PMEMDISK_IOC_REMOVE:
+	case PMEMDISK_IOC_INIT_LABELS:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		break;
+	}
+
 	switch (cmd) {
 	case PMEMDISK_IOC_VERSION:
 		return pmdisk_ctl_version(uarg);
@@ -89,6 +100,12 @@ static long pmdisk_ctl_ioctl(struct file *file, unsigned int cmd,
 	case PMEMDISK_IOC_LIST_REGIONS:
 	case PMEMDISK_IOC_LIST_DISKS:
 		return pmdisk_ctl_list(cmd, uarg);
+	case PMEMDISK_IOC_CREATE:
+		return pmdisk_ctl_create(uarg);
+	case PMEMDISK_IOC_REMOVE:
+		return pmdisk_ctl_remove(uarg);
+	case PMEMDISK_IOC_INIT_LABELS:
+		return pmdisk_ctl_init_labels(uarg);
 	default:
 		return -ENOTTY;
 	}

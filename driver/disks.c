@@ -7,8 +7,9 @@
  *    namespace the labels describe (namespace.c), in region-offset order;
  *  - anything else (DIMMs disagree, an area cannot be read): no disk, so
  *    nothing can write over namespaces pmemdisk cannot see whole.
- * Disks are numbered in that order, region by region, so the numbering is
- * the same at every load while the layout is unchanged.
+ * At load, disks are numbered in that order, region by region, so the
+ * numbering is the same at every load while the layout is unchanged; a disk
+ * created later takes the lowest free number.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -72,6 +73,26 @@ static int cmp_ns_offset(const void *a, const void *b)
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
+void pmdisk_region_iset(const struct pmdisk_region *region,
+			struct pmdisk_iset_dimm *iset)
+{
+	unsigned int i;
+
+	for (i = 0; i < region->ways; i++) {
+		const struct pmdisk_mapping *m = &region->map[i];
+
+		iset[i] = (struct pmdisk_iset_dimm) {
+			.region_offset = m->region_offset,
+			.dpa = m->dpa,
+			.size = m->size,
+			.serial = m->dimm->serial,
+			.vendor_id = m->dimm->vendor_id,
+			.manufacturing_date = m->dimm->manufacturing_date,
+			.manufacturing_location = m->dimm->manufacturing_location,
+		};
+	}
+}
+
 /* Scan the labels of @region's DIMMs; returns the namespaces found or < 0. */
 static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns)
 {
@@ -85,23 +106,13 @@ static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns
 	if (!lsa)
 		return -ENOMEM;
 	for (i = 0; i < region->ways && !rc; i++) {
-		const struct pmdisk_mapping *m = &region->map[i];
-
-		rc = pmdisk_dimm_lsa_load(m->dimm, &lsa[i]);
+		rc = pmdisk_dimm_lsa_load(region->map[i].dimm, &lsa[i]);
 		if (rc)
 			break;
 		loaded++;
 		lsap[i] = &lsa[i];
-		iset[i] = (struct pmdisk_iset_dimm) {
-			.region_offset = m->region_offset,
-			.dpa = m->dpa,
-			.size = m->size,
-			.serial = m->dimm->serial,
-			.vendor_id = m->dimm->vendor_id,
-			.manufacturing_date = m->dimm->manufacturing_date,
-			.manufacturing_location = m->dimm->manufacturing_location,
-		};
 	}
+	pmdisk_region_iset(region, iset);
 	if (!rc)
 		rc = pmdisk_ns_scan(lsap, iset, region->ways, ns,
 				    PMDISK_MAX_NS_PER_REGION, pmdisk_ns_note, region);
@@ -113,8 +124,7 @@ static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns
 	return rc;
 }
 
-static void pmdisk_region_label_disks(struct pmdisk_region *region,
-				      unsigned int *number)
+static void pmdisk_region_label_disks(struct pmdisk_region *region)
 {
 	struct pmdisk_ns *ns;
 	int n, i;
@@ -143,6 +153,7 @@ static void pmdisk_region_label_disks(struct pmdisk_region *region,
 
 		memcpy(desc.uuid, ns[i].uuid, sizeof(desc.uuid));
 		strscpy(desc.name, ns[i].name, sizeof(desc.name));
+		memcpy(desc.slot, ns[i].slot, sizeof(desc.slot));
 		if (ns[i].claim != PMDISK_CLAIM_NONE) {
 			pr_warn("%s: namespace %pUb \"%s\" is %s, which pmemdisk does not support yet: left untouched\n",
 				region->name, ns[i].uuid, ns[i].name,
@@ -154,44 +165,78 @@ static void pmdisk_region_label_disks(struct pmdisk_region *region,
 				region->name, ns[i].uuid, ns[i].name, ns[i].lbasize);
 			continue;
 		}
-		desc.number = (*number)++;
+		desc.number = pmdisk_disk_free_number();
 		pmdisk_disk_create_raw(region, &desc);
 	}
 	kfree(ns);
 }
 
+void pmdisk_region_make_disks(struct pmdisk_region *region)
+{
+	lockdep_assert_held(&pmdisk_regions_lock);
+	region->nr_used = 0;
+	switch (pmdisk_region_labels(region)) {
+	case LABEL_LESS: {
+		struct pmdisk_disk_desc desc = {
+			.number = pmdisk_disk_free_number(),
+			.size = region->size,
+			.sector_size = 512,
+		};
+
+		region->label_state = region->ways ?
+			region->map[0].dimm->label_state : PMDISK_LABEL_STATE_NONE;
+		region->nr_used = 1;
+		region->used[0].offset = 0;
+		region->used[0].size = region->size;
+		pmdisk_disk_create_raw(region, &desc);
+		break;
+	}
+	case LABELLED:
+		region->label_state = region->map[0].dimm->label_state;
+		pmdisk_region_label_disks(region);
+		break;
+	default:
+		region->label_state = PMDISK_LABEL_STATE_ERROR;
+		pr_warn("%s: its DIMMs' label areas disagree or cannot be read: no disks (initialise the labels to use it)\n",
+			region->name);
+		break;
+	}
+}
+
 void pmdisk_disks_from_regions(void)
 {
 	struct pmdisk_region *region;
-	unsigned int number = 0;
 
 	mutex_lock(&pmdisk_regions_lock);
-	list_for_each_entry(region, &pmdisk_regions, list) {
-		switch (pmdisk_region_labels(region)) {
-		case LABEL_LESS: {
-			struct pmdisk_disk_desc desc = {
-				.number = number++,
-				.size = region->size,
-				.sector_size = 512,
-			};
+	list_for_each_entry(region, &pmdisk_regions, list)
+		pmdisk_region_make_disks(region);
+	mutex_unlock(&pmdisk_regions_lock);
+}
 
-			region->label_state = region->ways ?
-				region->map[0].dimm->label_state : PMDISK_LABEL_STATE_NONE;
-			region->nr_used = 1;
-			region->used[0].size = region->size;
-			pmdisk_disk_create_raw(region, &desc);
-			break;
-		}
-		case LABELLED:
-			region->label_state = region->map[0].dimm->label_state;
-			pmdisk_region_label_disks(region, &number);
-			break;
-		default:
-			region->label_state = PMDISK_LABEL_STATE_ERROR;
-			pr_warn("%s: its DIMMs' label areas disagree or cannot be read: no disks (initialise the labels to use it)\n",
-				region->name);
-			break;
+int pmdisk_region_use(struct pmdisk_region *region, u64 offset, u64 size)
+{
+	unsigned int i;
+
+	if (region->nr_used == PMDISK_MAX_NS_PER_REGION)
+		return -ENOSPC;
+	for (i = region->nr_used; i > 0 && region->used[i - 1].offset > offset; i--)
+		region->used[i] = region->used[i - 1];
+	region->used[i].offset = offset;
+	region->used[i].size = size;
+	region->nr_used++;
+	return 0;
+}
+
+void pmdisk_region_unuse(struct pmdisk_region *region, u64 offset)
+{
+	unsigned int i;
+
+	for (i = 0; i < region->nr_used; i++) {
+		if (region->used[i].offset == offset) {
+			memmove(&region->used[i], &region->used[i + 1],
+				(region->nr_used - i - 1) * sizeof(region->used[0]));
+			region->nr_used--;
+			return;
 		}
 	}
-	mutex_unlock(&pmdisk_regions_lock);
 }

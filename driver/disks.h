@@ -5,7 +5,20 @@
 #ifndef _PMDISK_DISKS_H
 #define _PMDISK_DISKS_H
 
+struct pmdisk_region;
+struct pmdisk_iset_dimm;
+
 /* Create every region's disks from its labels, or one if it is label-less. */
 void pmdisk_disks_from_regions(void);
+/* The same for one region; caller holds pmdisk_regions_lock. */
+void pmdisk_region_make_disks(struct pmdisk_region *region);
+
+/* The interleave-set description of @region's DIMMs, for cookies. */
+void pmdisk_region_iset(const struct pmdisk_region *region,
+			struct pmdisk_iset_dimm *iset);
+
+/* Record / forget a namespace extent of @region (kept sorted). */
+int pmdisk_region_use(struct pmdisk_region *region, u64 offset, u64 size);
+void pmdisk_region_unuse(struct pmdisk_region *region, u64 offset);
 
 #endif /* _PMDISK_DISKS_H */

@@ -279,9 +279,6 @@ static void lsa_load_state(struct pmdisk_dimm *dimm)
 	u32 slot, used = 0;
 	int rc;
 
-	dimm->lsa_media.media.ops = &pmdisk_lsa_ops;
-	dimm->lsa_media.media.size = dimm->label_size;
-	dimm->lsa_media.dimm = dimm;
 	rc = pmdisk_dimm_lsa_load(dimm, &lsa);
 	if (rc && rc != -ENODEV) {
 		dimm->label_state = PMDISK_LABEL_STATE_ERROR;
@@ -329,6 +326,9 @@ void pmdisk_labels_probe(void)
 			dimm->label_state = PMDISK_LABEL_STATE_NONE;
 			continue;
 		}
+		dimm->lsa_media.media.ops = &pmdisk_lsa_ops;
+		dimm->lsa_media.media.size = dimm->label_size;
+		dimm->lsa_media.dimm = dimm;
 		if (dimm->label_size > PMDISK_LSA_MAX_SIZE) {
 			pr_warn("dimm%u: label area of %u bytes is larger than the %u supported; labels not used\n",
 				dimm->id, dimm->label_size, PMDISK_LSA_MAX_SIZE);

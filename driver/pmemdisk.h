@@ -21,4 +21,9 @@ int pmdisk_ctl_refuse(void __user *arg, u32 size, u32 reason, int err);
 /* ctl_list.c: the PMEMDISK_IOC_LIST_* requests */
 long pmdisk_ctl_list(unsigned int cmd, void __user *arg);
 
+/* admin.c: provisioning requests */
+long pmdisk_ctl_create(void __user *arg);
+long pmdisk_ctl_remove(void __user *arg);
+long pmdisk_ctl_init_labels(void __user *arg);
+
 #endif /* _PMEMDISK_H */

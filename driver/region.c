@@ -6,6 +6,7 @@
 
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -184,6 +185,18 @@ void pmdisk_region_flush(struct pmdisk_region *region)
 		return;
 	/* Order the hint writes before the caller completes the request. */
 	wmb();
+}
+
+void pmdisk_region_zero(struct pmdisk_region *region, u64 offset, u64 len)
+{
+	const void *zero = page_address(ZERO_PAGE(0));
+	u64 done;
+
+	for (done = 0; done < len; done += PAGE_SIZE) {
+		memcpy_flushcache(region->virt + offset + done, zero,
+				  min_t(u64, PAGE_SIZE, len - done));
+		cond_resched();
+	}
 }
 
 void pmdisk_regions_destroy(void)

@@ -118,6 +118,9 @@ struct pmdisk_region *pmdisk_region_add_sim(u64 size,
 					    const struct pmdisk_mapping *map,
 					    unsigned int ways);
 
+/* Write zeroes to [offset, offset + len) of the region (not yet durable). */
+void pmdisk_region_zero(struct pmdisk_region *region, u64 offset, u64 len);
+
 /* Make every store to the region issued so far durable (see region.c). */
 void pmdisk_region_flush(struct pmdisk_region *region);
 

@@ -36,6 +36,25 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_BAD_SIZE = 1,	/* @size field is not a size we know */
 	PMEMDISK_REASON_RESERVED_NONZERO = 2,/* a reserved field or flag was set */
 	PMEMDISK_REASON_BAD_ENTRY_SIZE = 3,	/* list: entry_size is not ours */
+	PMEMDISK_REASON_UNKNOWN_REGION = 4,	/* no region with that id */
+	PMEMDISK_REASON_UNKNOWN_DISK = 5,	/* no disk with that number */
+	PMEMDISK_REASON_UNKNOWN_DEVICE = 6,	/* no physical device with that id */
+	PMEMDISK_REASON_LABEL_LESS = 7,		/* region has no labels: init-labels first */
+	PMEMDISK_REASON_LABELS_INCONSISTENT = 8,/* the region's DIMMs disagree on labels */
+	PMEMDISK_REASON_NO_LABEL_AREA = 9,	/* the device has no label storage */
+	PMEMDISK_REASON_LABELS_READONLY = 10,	/* firmware offers no label write */
+	PMEMDISK_REASON_READONLY = 11,		/* region is read-only (DIMM not armed) */
+	PMEMDISK_REASON_BAD_DISK_SIZE = 12,	/* size 0 */
+	PMEMDISK_REASON_NO_SPACE = 13,		/* no free extent that large: see max_extent */
+	PMEMDISK_REASON_BAD_SECTOR_SIZE = 14,	/* not 512 or 4096 */
+	PMEMDISK_REASON_BAD_NAME = 15,		/* name not NUL-terminated in 64 bytes */
+	PMEMDISK_REASON_DUPLICATE_UUID = 16,	/* a namespace with that uuid exists */
+	PMEMDISK_REASON_BTT_UNSUPPORTED = 17,	/* atomicity btt is not available yet */
+	PMEMDISK_REASON_DISK_OPEN = 18,		/* the disk is open or mounted */
+	PMEMDISK_REASON_NO_LABEL_SLOT = 19,	/* a label area is full */
+	PMEMDISK_REASON_BAD_LABEL_VERSION = 20,	/* not 1.1 or 1.2 */
+	PMEMDISK_REASON_LABEL_IO = 21,		/* reading or writing labels failed */
+	PMEMDISK_REASON_TOO_MANY_DISKS = 22,	/* the region's namespace table is full */
 	PMEMDISK_REASON_MAX
 };
 
@@ -205,11 +224,98 @@ struct pmemdisk_disk_info {
 	__u64 reserved[2];
 };
 
+/* Flags of struct pmemdisk_create. */
+#define PMEMDISK_CREATE_DRY_RUN		(1 << 0)	/* validate and place, change nothing */
+#define PMEMDISK_CREATE_BTT		(1 << 1)	/* atomicity btt (not yet) */
+#define PMEMDISK_CREATE_FLAGS		(PMEMDISK_CREATE_DRY_RUN | PMEMDISK_CREATE_BTT)
+
+/* Disks are placed and sized in multiples of this per DIMM of the region. */
+#define PMEMDISK_ALIGN_PER_DIMM		(2ULL << 20)
+
+/**
+ * struct pmemdisk_create - PMEMDISK_IOC_CREATE: a new disk on a labelled region
+ * @size:		in: sizeof(struct pmemdisk_create)
+ * @reason:		out: PMEMDISK_REASON_*
+ * @region:		in: region id
+ * @flags:		in: PMEMDISK_CREATE_*
+ * @disk_size:		in: usable bytes wanted; rounded up to the alignment
+ * @sector_size:	in: 512 or 4096
+ * @number:		out: N of /dev/pmemdiskN (not set by a dry run)
+ * @uuid:		in: the namespace uuid; all zero: pick a random one.
+ *			out: the uuid used
+ * @name:		in: NUL-terminated, may be empty
+ * @actual_size:	out: the size the disk has (or would have)
+ * @offset:		out: where it lies (or would lie) in the region
+ * @max_extent:		out: the largest free extent (set on NO_SPACE too)
+ * @reserved:		must be zero
+ */
+struct pmemdisk_create {
+	__u32 size;
+	__u32 reason;
+	__u32 region;
+	__u32 flags;
+	__u64 disk_size;
+	__u32 sector_size;
+	__u32 number;
+	__u8 uuid[16];
+	char name[PMEMDISK_NAME_LEN];
+	__u64 actual_size;
+	__u64 offset;
+	__u64 max_extent;
+	__u64 reserved[4];
+};
+
+/**
+ * struct pmemdisk_remove - PMEMDISK_IOC_REMOVE: wipe a disk's first 8 KiB and
+ * delete its labels. Refused with EBUSY while the disk is open or mounted.
+ * @size, @reason:	as everywhere
+ * @number:		in: N of /dev/pmemdiskN
+ * @flags:		in: must be zero
+ * @reserved:		must be zero
+ */
+struct pmemdisk_remove {
+	__u32 size;
+	__u32 reason;
+	__u32 number;
+	__u32 flags;
+	__u64 reserved[4];
+};
+
+/**
+ * struct pmemdisk_init_labels - PMEMDISK_IOC_INIT_LABELS: write an empty
+ * label index to a device. Every disk on its regions goes away (their data
+ * stays on the media but is no longer described); refused with EBUSY while
+ * any of them is open.
+ * @size, @reason:	as everywhere
+ * @device:		in: device (dimm) id
+ * @version:		in: 0x0101 for v1.1 (128-byte labels), 0x0102 for v1.2
+ * @flags:		in: must be zero
+ * @reserved0:		must be zero
+ * @disks_removed:	out: how many disks went away
+ * @reserved:		must be zero
+ */
+struct pmemdisk_init_labels {
+	__u32 size;
+	__u32 reason;
+	__u32 device;
+	__u16 version;
+	__u16 flags;
+	__u32 reserved0;
+	__u32 disks_removed;
+	__u64 reserved[4];
+};
+
+#define PMEMDISK_LABEL_VERSION_1_1	0x0101
+#define PMEMDISK_LABEL_VERSION_1_2	0x0102
+
 #define PMEMDISK_IOC_MAGIC	0xD7
 #define PMEMDISK_IOC_VERSION	_IOWR(PMEMDISK_IOC_MAGIC, 0x00, struct pmemdisk_version)
 #define PMEMDISK_IOC_LIST_DIMMS	_IOWR(PMEMDISK_IOC_MAGIC, 0x01, struct pmemdisk_list)
 #define PMEMDISK_IOC_LIST_REGIONS _IOWR(PMEMDISK_IOC_MAGIC, 0x02, struct pmemdisk_list)
 #define PMEMDISK_IOC_LIST_DISKS	_IOWR(PMEMDISK_IOC_MAGIC, 0x03, struct pmemdisk_list)
+#define PMEMDISK_IOC_CREATE	_IOWR(PMEMDISK_IOC_MAGIC, 0x10, struct pmemdisk_create)
+#define PMEMDISK_IOC_REMOVE	_IOWR(PMEMDISK_IOC_MAGIC, 0x11, struct pmemdisk_remove)
+#define PMEMDISK_IOC_INIT_LABELS _IOWR(PMEMDISK_IOC_MAGIC, 0x12, struct pmemdisk_init_labels)
 
 #ifndef __KERNEL__
 #include <assert.h>
@@ -228,5 +334,11 @@ __PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_region_info) == 264,
 		     "struct pmemdisk_region_info has a hole or changed size");
 __PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_disk_info) == 136,
 		     "struct pmemdisk_disk_info has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_create) == 168,
+		     "struct pmemdisk_create has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_remove) == 48,
+		     "struct pmemdisk_remove has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_init_labels) == 56,
+		     "struct pmemdisk_init_labels has a hole or changed size");
 
 #endif /* _UAPI_PMEMDISK_H */

@@ -8,5 +8,8 @@
 int cmd_devices(int argc, char **argv);
 int cmd_regions(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
+int cmd_init_labels(int argc, char **argv);
 
 #endif /* _PMEMCTL_COMMANDS_H */

@@ -22,6 +22,34 @@ static const char *const reason_text[PMEMDISK_REASON_MAX] = {
 	[PMEMDISK_REASON_BAD_ENTRY_SIZE] =
 		"the list entry size does not match this module "
 		"(pmemctl and pmemdisk.ko are from different releases)",
+	[PMEMDISK_REASON_UNKNOWN_REGION] = "no such region",
+	[PMEMDISK_REASON_UNKNOWN_DISK] = "no such disk",
+	[PMEMDISK_REASON_UNKNOWN_DEVICE] = "no such device",
+	[PMEMDISK_REASON_LABEL_LESS] =
+		"the region has no labels: it is one disk spanning the region; "
+		"run 'pmemctl init-labels' on its devices to subdivide it",
+	[PMEMDISK_REASON_LABELS_INCONSISTENT] =
+		"the devices of the region disagree on labels; "
+		"run 'pmemctl init-labels' on all of them",
+	[PMEMDISK_REASON_NO_LABEL_AREA] =
+		"the device has no (usable) label storage area",
+	[PMEMDISK_REASON_LABELS_READONLY] =
+		"the firmware offers no way to write labels on this device",
+	[PMEMDISK_REASON_READONLY] =
+		"the region is read-only (a device is not armed)",
+	[PMEMDISK_REASON_BAD_DISK_SIZE] = "the size must be greater than zero",
+	[PMEMDISK_REASON_NO_SPACE] = "no free extent is that large",
+	[PMEMDISK_REASON_BAD_SECTOR_SIZE] = "the sector size must be 512 or 4096",
+	[PMEMDISK_REASON_BAD_NAME] = "the name is longer than 63 bytes",
+	[PMEMDISK_REASON_DUPLICATE_UUID] = "a disk with that uuid exists",
+	[PMEMDISK_REASON_BTT_UNSUPPORTED] =
+		"atomicity btt (BTT) is not available in this release",
+	[PMEMDISK_REASON_DISK_OPEN] = "the disk is open or mounted",
+	[PMEMDISK_REASON_NO_LABEL_SLOT] = "a device's label area is full",
+	[PMEMDISK_REASON_BAD_LABEL_VERSION] = "the label version must be 1.1 or 1.2",
+	[PMEMDISK_REASON_LABEL_IO] = "reading or writing the labels failed",
+	[PMEMDISK_REASON_TOO_MANY_DISKS] =
+		"the region has as many namespaces as pmemdisk can track",
 };
 
 const char *ctl_reason_text(uint32_t reason)

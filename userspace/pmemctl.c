@@ -64,6 +64,13 @@ static const struct command commands[] = {
 	  cmd_regions },
 	{ "list", "[--json]", "disks: number, size, health, atomicity, devices",
 	  cmd_list },
+	{ "create", "--region ID --size SIZE [--name NAME] [--uuid UUID] "
+	  "[--sector-size 512|4096] [--btt] [--dry-run]",
+	  "a new disk on a region with labels", cmd_create },
+	{ "remove", "DISK... [--yes]",
+	  "remove disks (DISK: pmemdiskN, N, uuid or name)", cmd_remove },
+	{ "init-labels", "DEVICE...|--all [--label-version 1.1|1.2] [--yes]",
+	  "write empty labels to devices", cmd_init_labels },
 	{ "version", "", "print pmemctl's and the loaded module's versions",
 	  cmd_version },
 	{ "help", "", "this text", cmd_help },
@@ -76,13 +83,10 @@ static void usage(FILE *f)
 	fprintf(f, "usage: pmemctl COMMAND [ARGS]\n\n"
 		"Manage pmemdisk persistent-memory disks through %s.\n\n"
 		"commands:\n", PMEMCTL_DEV);
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		char left[64];
-
-		snprintf(left, sizeof(left), "%s %s", commands[i].name,
-			 commands[i].args);
-		fprintf(f, "  %-20s %s\n", left, commands[i].help);
-	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s%s%s\n      %s\n", commands[i].name,
+			commands[i].args[0] ? " " : "", commands[i].args,
+			commands[i].help);
 	fprintf(f, "\nexit status: 0 done, 1 refused or failed, 2 usage, "
 		"3 pmemdisk.ko not loaded,\n4 not permitted, "
 		"5 confirmation declined. See pmemctl(8).\n");

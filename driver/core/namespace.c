@@ -103,12 +103,6 @@ u64 pmdisk_iset_cookie(const struct pmdisk_iset_dimm *dimms, unsigned int ways,
 	}
 }
 
-/* 66f0d379-b4f3-4074-ac43-0d3318b78cdb: the NFIT persistent-memory type */
-static const u8 pmdisk_pm_type_guid[16] = {
-	0x79, 0xd3, 0xf0, 0x66, 0xf3, 0xb4, 0x74, 0x40,
-	0xac, 0x43, 0x0d, 0x33, 0x18, 0xb7, 0x8c, 0xdb,
-};
-
 /* The labels in use on one DIMM, read once. */
 struct dimm_labels {
 	struct pmdisk_nslabel *l;
@@ -173,7 +167,7 @@ static bool label_fits(struct scan *sc, const struct pmdisk_nslabel *l,
 		return false;
 	if (cookie != sc->cookie && (sc->v12 || cookie != sc->altcookie))
 		return false;
-	return !sc->v12 || !memcmp(l->type_guid, pmdisk_pm_type_guid, 16);
+	return !sc->v12 || !memcmp(l->type_guid, pmdisk_nfit_pm_guid, 16);
 }
 
 /* The DIMM-relative start of label @l, or -1 when it is outside the set. */

@@ -11,7 +11,7 @@
 #include "nfit.h"
 
 /* 66f0d379-b4f3-4074-ac43-0d3318b78cdb, in ACPI (mixed-endian) byte order */
-static const u8 pmdisk_pmem_guid[16] = {
+const u8 pmdisk_nfit_pm_guid[16] = {
 	0x79, 0xd3, 0xf0, 0x66, 0xf3, 0xb4, 0x74, 0x40,
 	0xac, 0x43, 0x0d, 0x33, 0x18, 0xb7, 0x8c, 0xdb,
 };
@@ -94,7 +94,7 @@ static int parse_spa(struct nfit_parse *p, const u8 *s, unsigned int len,
 	spa->flags = flags;
 	spa->proximity_domain = LE32(s, struct pmdisk_nfit_spa_raw, proximity_domain);
 	spa->is_pmem = !memcmp(FIELD(s, struct pmdisk_nfit_spa_raw, range_guid),
-			       pmdisk_pmem_guid, sizeof(pmdisk_pmem_guid));
+			       pmdisk_nfit_pm_guid, sizeof(pmdisk_nfit_pm_guid));
 	spa->base = LE64(s, struct pmdisk_nfit_spa_raw, address);
 	spa->size = LE64(s, struct pmdisk_nfit_spa_raw, length);
 	spa->memory_mapping = LE64(s, struct pmdisk_nfit_spa_raw, memory_mapping);

@@ -178,6 +178,9 @@ static_assert(sizeof(struct pmdisk_nfit_caps_raw) == 16, "NFIT caps layout");
 #define PMDISK_NFIT_MAX_HINTS	8	/* hints kept per DIMM (more are ignored) */
 #define PMDISK_NFIT_MAX_WAYS	16	/* DIMMs in one interleave set */
 
+/* The SPA range type of persistent memory, as stored (also in v1.2 labels). */
+extern const u8 pmdisk_nfit_pm_guid[16];
+
 /* Parsed, CPU-order views of the structures above. */
 struct pmdisk_nfit_spa {
 	u16 index;

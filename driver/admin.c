@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Provisioning: create a disk, remove a disk, initialise a device's labels.
+ *
+ * Each request is validated whole before anything changes; a refusal
+ * returns an errno and a PMEMDISK_REASON_* and leaves media, labels and
+ * disks as they were. Requests are serialised by pmdisk_admin_lock, taken
+ * before pmdisk_regions_lock (and that before pmdisk_disks_lock).
+ *
+ * A namespace on an interleave set has one label per DIMM, each committed
+ * by that DIMM's index update. A create interrupted between DIMMs leaves an
+ * incomplete set, which no reader accepts: the disk does not exist. A remove
+ * interrupted between DIMMs does the same: the disk is gone. Either way the
+ * result is the old or the new set of disks.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/uuid.h>
+
+#include "blk.h"
+#include "core/namespace.h"
+#include "disks.h"
+#include "pmemdisk.h"
+#include "region.h"
+#include "../uapi/pmemdisk.h"
+
+static DEFINE_MUTEX(pmdisk_admin_lock);
+
+#define PMDISK_WIPE_BYTES	8192	/* info blocks live in the first 8 KiB */
+
+static struct pmdisk_region *pmdisk_region_by_id(u32 id)
+{
+	struct pmdisk_region *region;
+
+	lockdep_assert_held(&pmdisk_regions_lock);
+	list_for_each_entry(region, &pmdisk_regions, list)
+		if (region->id == id)
+			return region;
+	return NULL;
+}
+
+static struct pmdisk_disk *pmdisk_disk_by_number(u32 number)
+{
+	struct pmdisk_disk *disk, *found = NULL;
+
+	mutex_lock(&pmdisk_disks_lock);
+	list_for_each_entry(disk, &pmdisk_disks, list)
+		if (disk->desc.number == number)
+			found = disk;
+	mutex_unlock(&pmdisk_disks_lock);
+	return found;
+}
+
+static bool pmdisk_region_labelled(const struct pmdisk_region *region)
+{
+	return region->label_state == PMDISK_LABEL_STATE_V1_1 ||
+	       region->label_state == PMDISK_LABEL_STATE_V1_2;
+}
+
+/* Load the label areas of all of @region's DIMMs, or none. */
+static int pmdisk_region_lsa_load(struct pmdisk_region *region,
+				  struct pmdisk_lsa *lsa)
+{
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < region->ways && !rc; i++)
+		rc = pmdisk_dimm_lsa_load(region->map[i].dimm, &lsa[i]);
+	if (rc)
+		while (--i > 0)
+			pmdisk_lsa_release(&lsa[i - 1]);
+	return rc;
+}
+
+static void pmdisk_region_lsa_release(struct pmdisk_region *region,
+				      struct pmdisk_lsa *lsa)
+{
+	unsigned int i;
+
+	for (i = 0; i < region->ways; i++)
+		pmdisk_lsa_release(&lsa[i]);
+}
+
+/* Zero the start of a range so no old info block (BTT, fsdax) survives. */
+static void pmdisk_wipe_head(struct pmdisk_region *region, u64 offset, u64 size)
+{
+	pmdisk_region_zero(region, offset, min_t(u64, size, PMDISK_WIPE_BYTES));
+	pmdisk_region_flush(region);
+}
+
+/*
+ * Where a disk of @size fits in @region: the first free gap with room for
+ * it at an @align-aligned start. Also reports the largest size that fits.
+ */
+static bool pmdisk_place(const struct pmdisk_region *region, u64 size, u64 align,
+			 u64 *offset, u64 *max_extent)
+{
+	bool found = false;
+	u64 at = 0;
+	unsigned int i;
+
+	*max_extent = 0;
+	for (i = 0; i <= region->nr_used; i++) {
+		u64 end = i < region->nr_used ? region->used[i].offset : region->size;
+		u64 start = round_up(at, align);
+
+		end = round_down(end, align);
+		if (end > start) {
+			*max_extent = max(*max_extent, end - start);
+			if (!found && end - start >= size) {
+				*offset = start;
+				found = true;
+			}
+		}
+		if (i < region->nr_used)
+			at = max(at, region->used[i].offset + region->used[i].size);
+	}
+	return found;
+}
+
+static bool pmdisk_uuid_in_use(const u8 *uuid)
+{
+	struct pmdisk_disk *disk;
+	bool used = false;
+
+	mutex_lock(&pmdisk_disks_lock);
+	list_for_each_entry(disk, &pmdisk_disks, list)
+		used |= disk->desc.has_uuid && !memcmp(disk->desc.uuid, uuid, 16);
+	mutex_unlock(&pmdisk_disks_lock);
+	return used;
+}
+
+static void pmdisk_fill_label(struct pmdisk_nslabel *l,
+			      const struct pmdisk_region *region, unsigned int pos,
+			      const struct pmdisk_disk_desc *desc, u64 cookie)
+{
+	memset(l, 0, sizeof(*l));
+	memcpy(l->uuid, desc->uuid, sizeof(l->uuid));
+	memcpy(l->name, desc->name, min(sizeof(l->name), strlen(desc->name)));
+	l->nlabel = cpu_to_le16(region->ways);
+	l->position = cpu_to_le16(pos);
+	l->isetcookie = cpu_to_le64(cookie);
+	l->lbasize = cpu_to_le64(desc->sector_size);
+	l->dpa = cpu_to_le64(region->map[pos].dpa + desc->offset / region->ways);
+	l->rawsize = cpu_to_le64(desc->size / region->ways);
+	/* v1.2: a persistent-memory namespace with no abstraction (raw) */
+	memcpy(l->type_guid, pmdisk_nfit_pm_guid, sizeof(l->type_guid));
+}
+
+/* Delete the labels in @slot[] from the first @n DIMMs of @region. */
+static int pmdisk_delete_labels(struct pmdisk_region *region, struct pmdisk_lsa *lsa,
+				const u32 *slot, unsigned int n)
+{
+	unsigned int i;
+	int rc = 0, err;
+
+	for (i = 0; i < n; i++) {
+		err = pmdisk_lsa_update(&lsa[i], NULL, 0, &slot[i], 1);
+		if (err)
+			rc = err;
+		else
+			region->map[i].dimm->label_used--;
+	}
+	return rc;
+}
+
+/* ---- create ------------------------------------------------------------ */
+
+static int pmdisk_create_checks(struct pmemdisk_create *req)
+{
+	if (req->reserved[0] || req->reserved[1] || req->reserved[2] ||
+	    req->reserved[3] || (req->flags & ~PMEMDISK_CREATE_FLAGS))
+		return PMEMDISK_REASON_RESERVED_NONZERO;
+	if (req->flags & PMEMDISK_CREATE_BTT)
+		return PMEMDISK_REASON_BTT_UNSUPPORTED;
+	if (req->sector_size != 512 && req->sector_size != 4096)
+		return PMEMDISK_REASON_BAD_SECTOR_SIZE;
+	if (!req->disk_size)
+		return PMEMDISK_REASON_BAD_DISK_SIZE;
+	if (!memchr(req->name, '\0', sizeof(req->name)))
+		return PMEMDISK_REASON_BAD_NAME;
+	return PMEMDISK_REASON_NONE;
+}
+
+static int pmdisk_reason_errno(u32 reason)
+{
+	switch (reason) {
+	case PMEMDISK_REASON_UNKNOWN_REGION:
+	case PMEMDISK_REASON_UNKNOWN_DISK:
+	case PMEMDISK_REASON_UNKNOWN_DEVICE:
+		return -ENOENT;
+	case PMEMDISK_REASON_NO_SPACE:
+	case PMEMDISK_REASON_NO_LABEL_SLOT:
+	case PMEMDISK_REASON_TOO_MANY_DISKS:
+		return -ENOSPC;
+	case PMEMDISK_REASON_DISK_OPEN:
+		return -EBUSY;
+	case PMEMDISK_REASON_READONLY:
+	case PMEMDISK_REASON_LABELS_READONLY:
+		return -EROFS;
+	case PMEMDISK_REASON_DUPLICATE_UUID:
+		return -EEXIST;
+	case PMEMDISK_REASON_BTT_UNSUPPORTED:
+		return -EOPNOTSUPP;
+	case PMEMDISK_REASON_NO_LABEL_AREA:
+		return -ENXIO;
+	case PMEMDISK_REASON_LABEL_IO:
+		return -EIO;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Write the labels and make the disk; the caller validated and placed it. */
+static u32 pmdisk_create_commit(struct pmdisk_region *region,
+				struct pmdisk_disk_desc *desc)
+{
+	struct pmdisk_iset_dimm iset[PMDISK_MAX_WAYS];
+	enum pmdisk_cookie_kind kind;
+	struct pmdisk_nslabel label;
+	struct pmdisk_lsa *lsa;
+	struct pmdisk_disk *disk;
+	unsigned int i;
+	u32 reason = PMEMDISK_REASON_NONE;
+	u32 s;
+
+	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
+	if (!lsa)
+		return PMEMDISK_REASON_LABEL_IO;
+	if (pmdisk_region_lsa_load(region, lsa)) {
+		kfree(lsa);
+		return PMEMDISK_REASON_LABEL_IO;
+	}
+	/* every DIMM needs a free slot: check all before writing any */
+	for (i = 0; i < region->ways && !reason; i++) {
+		for (s = 0; s < lsa[i].nslot && !pmdisk_lsa_slot_free(&lsa[i], s); s++)
+			;
+		if (s == lsa[i].nslot)
+			reason = PMEMDISK_REASON_NO_LABEL_SLOT;
+	}
+	if (reason)
+		goto out;
+
+	pmdisk_wipe_head(region, desc->offset, desc->size);
+	pmdisk_region_iset(region, iset);
+	kind = lsa[0].label_size == 256 ? PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1;
+	for (i = 0; i < region->ways; i++) {
+		pmdisk_fill_label(&label, region, i, desc,
+				  pmdisk_iset_cookie(iset, region->ways, kind));
+		if (pmdisk_lsa_update(&lsa[i], &label, 1, NULL, 0)) {
+			pmdisk_delete_labels(region, lsa, desc->slot, i);
+			reason = PMEMDISK_REASON_LABEL_IO;
+			goto out;
+		}
+		desc->slot[i] = le32_to_cpu(label.slot);
+		region->map[i].dimm->label_used++;
+	}
+	pmdisk_region_use(region, desc->offset, desc->size);
+	desc->number = pmdisk_disk_free_number();
+	disk = pmdisk_disk_create_raw(region, desc);
+	if (IS_ERR(disk)) {
+		pmdisk_region_unuse(region, desc->offset);
+		pmdisk_delete_labels(region, lsa, desc->slot, region->ways);
+		reason = PMEMDISK_REASON_LABEL_IO;
+	}
+out:
+	pmdisk_region_lsa_release(region, lsa);
+	kfree(lsa);
+	return reason;
+}
+
+long pmdisk_ctl_create(void __user *arg)
+{
+	struct pmdisk_disk_desc desc = { .has_uuid = true };
+	struct pmdisk_region *region;
+	struct pmemdisk_create req;
+	u32 reason = PMEMDISK_REASON_NONE;
+	u64 align = 0;
+	int rc;
+
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
+	if (rc == -EINVAL)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	if (rc)
+		return rc;
+	reason = pmdisk_create_checks(&req);
+	if (reason)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason, pmdisk_reason_errno(reason));
+
+	mutex_lock(&pmdisk_admin_lock);
+	mutex_lock(&pmdisk_regions_lock);
+	region = pmdisk_region_by_id(req.region);
+	if (!region)
+		reason = PMEMDISK_REASON_UNKNOWN_REGION;
+	else if (region->label_state == PMDISK_LABEL_STATE_ERROR)
+		reason = PMEMDISK_REASON_LABELS_INCONSISTENT;
+	else if (!pmdisk_region_labelled(region))
+		reason = PMEMDISK_REASON_LABEL_LESS;
+	else if (region->readonly)
+		reason = PMEMDISK_REASON_READONLY;
+	else if (region->nr_used == PMDISK_MAX_NS_PER_REGION)
+		reason = PMEMDISK_REASON_TOO_MANY_DISKS;
+	if (!reason) {
+		align = PMEMDISK_ALIGN_PER_DIMM * region->ways;
+		desc.size = req.disk_size > U64_MAX - align ? U64_MAX :
+			    round_up(req.disk_size, align);
+		if (!pmdisk_place(region, desc.size, align, &desc.offset,
+				  &req.max_extent))
+			reason = PMEMDISK_REASON_NO_SPACE;
+	}
+	if (!reason) {
+		if (!memchr_inv(req.uuid, 0, sizeof(req.uuid)))
+			generate_random_uuid(req.uuid);
+		else if (pmdisk_uuid_in_use(req.uuid))
+			reason = PMEMDISK_REASON_DUPLICATE_UUID;
+	}
+	if (!reason) {
+		desc.sector_size = req.sector_size;
+		memcpy(desc.uuid, req.uuid, sizeof(desc.uuid));
+		strscpy(desc.name, req.name, sizeof(desc.name));
+		req.actual_size = desc.size;
+		req.offset = desc.offset;
+		if (!(req.flags & PMEMDISK_CREATE_DRY_RUN)) {
+			reason = pmdisk_create_commit(region, &desc);
+			req.number = desc.number;
+		}
+	}
+	mutex_unlock(&pmdisk_regions_lock);
+	mutex_unlock(&pmdisk_admin_lock);
+
+	req.reason = reason;
+	if (copy_to_user(arg, &req, sizeof(req)))
+		return -EFAULT;
+	return reason ? pmdisk_reason_errno(reason) : 0;
+}
+
+/* ---- remove ------------------------------------------------------------ */
+
+long pmdisk_ctl_remove(void __user *arg)
+{
+	struct pmdisk_region *region;
+	struct pmemdisk_remove req;
+	struct pmdisk_disk *disk;
+	struct pmdisk_disk_desc desc;
+	struct pmdisk_lsa *lsa;
+	u32 reason = PMEMDISK_REASON_NONE;
+	int rc;
+
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
+	if (rc == -EINVAL)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	if (rc)
+		return rc;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return pmdisk_ctl_refuse(arg, sizeof(req),
+					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+
+	mutex_lock(&pmdisk_admin_lock);
+	mutex_lock(&pmdisk_regions_lock);
+	disk = pmdisk_disk_by_number(req.number);
+	if (!disk)
+		reason = PMEMDISK_REASON_UNKNOWN_DISK;
+	else if (!disk->desc.has_uuid)
+		reason = PMEMDISK_REASON_LABEL_LESS;
+	else if (disk->region->readonly)
+		reason = PMEMDISK_REASON_READONLY;
+	else if (pmdisk_disk_is_open(disk))
+		reason = PMEMDISK_REASON_DISK_OPEN;
+	if (reason)
+		goto unlock;
+
+	region = disk->region;
+	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
+	if (!lsa || pmdisk_region_lsa_load(region, lsa)) {
+		kfree(lsa);
+		reason = PMEMDISK_REASON_LABEL_IO;
+		goto unlock;
+	}
+	/* The block device goes first: nobody can open it while it is wiped. */
+	desc = disk->desc;
+	pmdisk_disk_remove(disk);
+	pmdisk_wipe_head(region, desc.offset, desc.size);
+	if (pmdisk_delete_labels(region, lsa, desc.slot, region->ways))
+		reason = PMEMDISK_REASON_LABEL_IO;
+	pmdisk_region_unuse(region, desc.offset);
+	pmdisk_region_lsa_release(region, lsa);
+	kfree(lsa);
+unlock:
+	mutex_unlock(&pmdisk_regions_lock);
+	mutex_unlock(&pmdisk_admin_lock);
+	if (reason)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
+					 pmdisk_reason_errno(reason));
+	return 0;
+}
+
+/* ---- init-labels ------------------------------------------------------- */
+
+static bool pmdisk_region_has(const struct pmdisk_region *region,
+			      const struct pmdisk_dimm *dimm)
+{
+	unsigned int i;
+
+	for (i = 0; i < region->ways; i++)
+		if (region->map[i].dimm == dimm)
+			return true;
+	return false;
+}
+
+/* Any disk of a region that uses @dimm open? */
+static bool pmdisk_dimm_busy(const struct pmdisk_dimm *dimm)
+{
+	struct pmdisk_disk *disk;
+	bool busy = false;
+
+	mutex_lock(&pmdisk_disks_lock);
+	list_for_each_entry(disk, &pmdisk_disks, list)
+		busy |= pmdisk_region_has(disk->region, dimm) &&
+			pmdisk_disk_is_open(disk);
+	mutex_unlock(&pmdisk_disks_lock);
+	return busy;
+}
+
+/* Remove every disk of @region; returns how many. */
+static u32 pmdisk_region_drop_disks(struct pmdisk_region *region)
+{
+	struct pmdisk_disk *disk;
+	u32 n = 0;
+
+	for (;;) {
+		struct pmdisk_disk *victim = NULL;
+
+		mutex_lock(&pmdisk_disks_lock);
+		list_for_each_entry(disk, &pmdisk_disks, list)
+			if (disk->region == region)
+				victim = disk;
+		mutex_unlock(&pmdisk_disks_lock);
+		if (!victim)
+			return n;
+		pmdisk_disk_remove(victim);
+		n++;
+	}
+}
+
+long pmdisk_ctl_init_labels(void __user *arg)
+{
+	struct pmemdisk_init_labels req;
+	struct pmdisk_region *region;
+	struct pmdisk_dimm *dimm, *d;
+	enum pmdisk_label_version v;
+	u32 reason = PMEMDISK_REASON_NONE, isize, nslot;
+	int rc;
+
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
+	if (rc == -EINVAL)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	if (rc)
+		return rc;
+	if (req.flags || req.reserved0 || req.disks_removed ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return pmdisk_ctl_refuse(arg, sizeof(req),
+					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+	if (req.version != PMEMDISK_LABEL_VERSION_1_1 &&
+	    req.version != PMEMDISK_LABEL_VERSION_1_2)
+		return pmdisk_ctl_refuse(arg, sizeof(req),
+					 PMEMDISK_REASON_BAD_LABEL_VERSION, -EINVAL);
+	v = req.version == PMEMDISK_LABEL_VERSION_1_2 ? PMDISK_LABEL_V1_2 :
+							PMDISK_LABEL_V1_1;
+
+	mutex_lock(&pmdisk_admin_lock);
+	mutex_lock(&pmdisk_regions_lock);
+	dimm = NULL;
+	list_for_each_entry(d, &pmdisk_dimms, list)
+		if (d->id == req.device)
+			dimm = d;
+	if (!dimm)
+		reason = PMEMDISK_REASON_UNKNOWN_DEVICE;
+	else if (dimm->label_method == PMDISK_LABELS_NONE)
+		reason = PMEMDISK_REASON_NO_LABEL_AREA;
+	else if (!dimm->labels_writable)
+		reason = PMEMDISK_REASON_LABELS_READONLY;
+	else if (pmdisk_lsa_geometry(dimm->label_size, v == PMDISK_LABEL_V1_2 ? 256 : 128,
+				     &isize, &nslot))
+		reason = PMEMDISK_REASON_NO_LABEL_AREA;	/* too small for labels */
+	else if (pmdisk_dimm_busy(dimm))
+		reason = PMEMDISK_REASON_DISK_OPEN;
+	if (reason)
+		goto unlock;
+
+	list_for_each_entry(region, &pmdisk_regions, list)
+		if (pmdisk_region_has(region, dimm))
+			req.disks_removed += pmdisk_region_drop_disks(region);
+	if (pmdisk_lsa_init(&dimm->lsa_media.media, v)) {
+		dimm->label_state = PMDISK_LABEL_STATE_ERROR;
+		reason = PMEMDISK_REASON_LABEL_IO;
+	} else {
+		dimm->label_state = v == PMDISK_LABEL_V1_2 ? PMDISK_LABEL_STATE_V1_2 :
+							     PMDISK_LABEL_STATE_V1_1;
+		dimm->label_nslot = nslot;
+		dimm->label_used = 0;
+	}
+	pr_info("dimm%u: labels initialised (v1.%u), %u disks removed\n",
+		dimm->id, v == PMDISK_LABEL_V1_2 ? 2 : 1, req.disks_removed);
+	list_for_each_entry(region, &pmdisk_regions, list)
+		if (pmdisk_region_has(region, dimm))
+			pmdisk_region_make_disks(region);
+unlock:
+	mutex_unlock(&pmdisk_regions_lock);
+	mutex_unlock(&pmdisk_admin_lock);
+	if (reason)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
+					 pmdisk_reason_errno(reason));
+	req.reason = PMEMDISK_REASON_NONE;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}

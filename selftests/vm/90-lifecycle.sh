@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The disk lifecycle with pmemctl: init-labels (both versions), create on one
+# and several regions (rounding, dry run, names, uuids, 4096 sectors, a
+# 2-way interleaved set), refusals with reasons that change nothing, remove
+# while open refused, remove; after a reboot the same disks come back with
+# the same uuid, name, size, sector size and data, numbered in region/offset
+# order; the in-kernel
+# libnvdimm and ndctl see the disks pmemdisk made; 200 create/remove cycles.
+. "$(dirname "$0")/lib.sh"
+
+dimms=(--dimm "$(dimm_path d0):256M:128K" --dimm "$(dimm_path d1):256M:128K")
+tag=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
+uuid_c=5a1e0001-2b3c-4d5e-8f90-a1b2c3d4e5f6
+
+guest "the provisioning ABI: refusals, privileges, dry run" <<'GUEST'
+. /pmd/tests/lib.sh
+insmod /pmd/pmemdisk.ko sim=64M
+check "init-labels dimm0" pmemctl init-labels dimm0 --yes
+/pmd/tests/admin_test || t_failed=1
+finish
+GUEST
+
+guest "init-labels, create, refusals, remove" "${dimms[@]}" <<GUEST
+. /pmd/tests/lib.sh
+insmod /pmd/pmemdisk.ko sim=2x32M
+# dimm0, dimm1: the NVDIMMs (region0, region1); dimm2, dimm3: region2, 2-way
+check_eq "fresh: three label-less disks" 3 "\$(pmemctl list --json | jq '.disks | length')"
+out=\$(pmemctl create --region 0 --size 16M 2>&1); rc=\$?
+check_eq "create on a label-less region: exit 1 and why" "1 yes" "\$rc \$(echo "\$out" | grep -q 'has no labels' && echo yes)"
+out=\$(pmemctl init-labels dimm0 2>&1 < /dev/null); rc=\$?
+check_eq "init-labels without a terminal or --yes: exit 5" "5 yes" "\$rc \$(echo "\$out" | grep -q 'pass --yes' && echo yes)"
+check_eq "... and nothing changed" label-less "\$(pmemctl devices --json | jq -r '.devices[0].label_state')"
+
+check "init-labels dimm0 v1.1" pmemctl init-labels dimm0 --label-version 1.1 --yes
+check "init-labels dimm1 (v1.2 by default) and the simulated pair" pmemctl init-labels 1 dimm2 dimm3 --yes
+check_eq "label states" "v1.1 v1.2 v1.2 v1.2" "\$(pmemctl devices --json | jq -r '[.devices[].label_state] | join(" ")')"
+check_eq "no disks once every region has empty labels" 0 "\$(pmemctl list --json | jq '.disks | length')"
+
+check "create a: 32M on region0" pmemctl create --region 0 --size 32M --name a
+out=\$(pmemctl create --region region0 --size 21M --name b --sector-size 4096)
+diag "\$out"
+check "create b: 21M rounds up to 22M and says so" sh -c "echo '\$out' | grep -q 'created pmemdisk1: 22 MiB (23068672 bytes)' && echo '\$out' | grep -q 'rounded up from 21 MiB'"
+out=\$(pmemctl create --region 1 --size 64M --name c --uuid $uuid_c --dry-run)
+check "a dry run says what it would do" sh -c "echo '\$out' | grep -q 'would create a 64 MiB .* on region1 at offset 0'"
+check_eq "... and creates nothing" 2 "\$(pmemctl list --json | jq '.disks | length')"
+check "create c: 64M on region1 with a given uuid" pmemctl create --region 1 --size 64M --name c --uuid $uuid_c
+check "create d: 10M on the 2-way set rounds up to 12M" pmemctl create --region 2 --size 10M --name d
+check_eq "four disks, numbered in creation order" "0:a:33554432:512 1:b:23068672:4096 2:c:67108864:512 3:d:12582912:512" \
+	"\$(pmemctl list --json | jq -r '[.disks[] | "\(.number):\(.name):\(.size):\(.sector_size)"] | join(" ")')"
+check_eq "c has the uuid it was given" $uuid_c "\$(pmemctl list --json | jq -r '.disks[] | select(.name == "c") | .uuid')"
+check_eq "d spans both simulated devices" '["dimm2","dimm3"]' "\$(pmemctl list --json | jq -cM '.disks[3].physical_devices')"
+check_eq "the 4096-sector disk has 4096-byte blocks" 4096 "\$(cat /sys/block/pmemdisk1/queue/logical_block_size)"
+check_eq "region0 space left" \$((\$(pmemctl regions --json | jq '.regions[0].size') - 56623104)) \
+	"\$(pmemctl regions --json | jq '.regions[0].available_size')"
+
+out=\$(pmemctl create --region 0 --size 1T 2>&1); rc=\$?
+diag "\$out"
+check_eq "oversize: exit 1 naming the largest free extent" "1 yes" \
+	"\$rc \$(echo "\$out" | grep -q 'no free extent of 1 TiB; the largest is' && echo yes)"
+out=\$(pmemctl create --region 1 --size 8M --uuid $uuid_c 2>&1); rc=\$?
+check_eq "duplicate uuid: exit 1" "1 yes" "\$rc \$(echo "\$out" | grep -q 'uuid exists' && echo yes)"
+out=\$(pmemctl create --region 9 --size 8M 2>&1); rc=\$?
+check_eq "unknown region: exit 1" "1 yes" "\$rc \$(echo "\$out" | grep -q 'no such region' && echo yes)"
+out=\$(pmemctl create --region 1 --size 8M --uuid not-a-uuid 2>&1); rc=\$?
+check_eq "bad uuid: usage error" 2 "\$rc"
+out=\$(pmemctl create --region 1 --size 8M --sector-size 1024 2>&1); rc=\$?
+check_eq "bad sector size: usage error" 2 "\$rc"
+out=\$(pmemctl create --region 1 --size 8M --btt 2>&1); rc=\$?
+check_eq "btt: refused with a reason" "1 yes" "\$rc \$(echo "\$out" | grep -q 'not available in this release' && echo yes)"
+check_eq "no refusal changed anything" 4 "\$(pmemctl list --json | jq '.disks | length')"
+
+for n in a b c d; do
+	d=\$(pmemctl list --json | jq -r ".disks[] | select(.name == \"\$n\") | .disk")
+	pattern $tag-\$n 1048576 | dd of=/dev/\$d bs=4096 seek=4 oflag=direct 2>/dev/null
+done
+exec 3</dev/pmemdisk1
+out=\$(pmemctl remove b --yes 2>&1); rc=\$?
+check_eq "remove while open: exit 1, disk kept" "1 yes 4" \
+	"\$rc \$(echo "\$out" | grep -q 'open or mounted' && echo yes) \$(pmemctl list --json | jq '.disks | length')"
+exec 3<&-
+check "remove d by number" pmemctl remove pmemdisk3 --yes
+check "remove b by name" pmemctl remove b --yes
+check_eq "a and c remain" "a c" "\$(pmemctl list --json | jq -r '[.disks[].name] | join(" ")')"
+check_eq "region0's space is free again but for a" \$((\$(pmemctl regions --json | jq '.regions[0].size') - 33554432)) \
+	"\$(pmemctl regions --json | jq '.regions[0].available_size')"
+
+# 200 create/remove cycles on the simulated set: no slot or memory left behind
+sync; echo 3 > /proc/sys/vm/drop_caches
+slab0=\$(awk '/^SUnreclaim:/ {print \$2}' /proc/meminfo)
+used0=\$(pmemctl devices --json | jq '.devices[2].label_slots_used')
+ok_cycles=0
+for i in \$(seq 200); do
+	pmemctl create --region 2 --size 4M --name cyc >/dev/null 2>&1 &&
+		pmemctl remove cyc --yes >/dev/null 2>&1 || break
+	ok_cycles=\$i
+done
+check_eq "200 create/remove cycles" 200 \$ok_cycles
+check_eq "label slots in use back to where they were" "\$used0" "\$(pmemctl devices --json | jq '.devices[2].label_slots_used')"
+sync; echo 3 > /proc/sys/vm/drop_caches
+slab1=\$(awk '/^SUnreclaim:/ {print \$2}' /proc/meminfo)
+diag "SUnreclaim \$slab0 kB -> \$slab1 kB over 200 cycles"
+check "unreclaimable slab grew less than 256 kB" test \$((slab1 - slab0)) -lt 256
+check_dmesg_clean
+finish
+GUEST
+
+guest "after reboot: the same disks with their data" "${dimms[@]}" <<GUEST
+. /pmd/tests/lib.sh
+insmod /pmd/pmemdisk.ko
+# Numbers are given in region/offset order at load: c was pmemdisk2 while b
+# existed, and is pmemdisk1 now (labels have no field to keep a number in).
+check_eq "a and c come back with name, size and sector size, numbered in region order" "0:a:33554432:512 1:c:67108864:512" \
+	"\$(pmemctl list --json | jq -r '[.disks[] | "\(.number):\(.name):\(.size):\(.sector_size)"] | join(" ")')"
+check_eq "c keeps its uuid" $uuid_c "\$(pmemctl list --json | jq -r '.disks[1].uuid')"
+for n in a c; do
+	d=\$(pmemctl list --json | jq -r ".disks[] | select(.name == \"\$n\") | .disk")
+	check_eq "\$n: data intact" "\$(pattern $tag-\$n 1048576 | sha256sum | cut -d' ' -f1)" "\$(dev_sum /dev/\$d 4 256)"
+done
+rmmod pmemdisk
+
+# the in-kernel stack reads what pmemdisk wrote, both label versions
+modprobe nfit; modprobe nd_pmem
+for i in \$(seq 50); do [ -b /dev/pmem1 ] && break; sleep 0.2; done
+for n in a c; do
+	ns=""
+	for x in /sys/bus/nd/devices/namespace*.*; do
+		[ "\$(cat \$x/alt_name 2>/dev/null)" = \$n ] && ns=\$x
+	done
+	if [ -z "\$ns" ]; then not_ok "ndctl sees \$n"; continue; fi
+	dev=\$(ls \$ns/block 2>/dev/null)
+	check_eq "ndctl sees \$n with its size" "\$( [ \$n = a ] && echo 33554432 || echo 67108864)" "\$(cat \$ns/size)"
+	[ \$n = c ] && check_eq "ndctl sees c's uuid" $uuid_c "\$(cat \$ns/uuid)"
+	check_eq "nd_pmem reads \$n's data" "\$(pattern $tag-\$n 1048576 | sha256sum | cut -d' ' -f1)" "\$(dev_sum /dev/\$dev 4 256)"
+done
+check_eq "ndctl list shows exactly the two namespaces" "a c" "\$(ndctl list -N | jq -r '[.[].name] | sort | join(" ")')"
+check_dmesg_clean
+finish
+GUEST
+plan_end

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmemctl create | remove | init-labels: the commands that change things.
+ * Destructive ones ask on a terminal, take --yes in scripts, and refuse
+ * (exit 5) when neither is possible.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "ctl.h"
+#include "query.h"
+#include "table.h"
+
+/* "64M", "1.5G" (binary suffixes K, M, G, T), plain bytes. */
+static int parse_size(const char *s, unsigned long long *out)
+{
+	static const char suffixes[] = "KMGT";
+	unsigned long long mult = 1;
+	const char *p;
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || v <= 0)
+		return -1;
+	if (*end) {
+		p = strchr(suffixes, toupper((unsigned char)*end));
+		if (!p || !*end || (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B")))
+			return -1;
+		mult = 1ULL << (10 * (p - suffixes + 1));
+	}
+	if (v * mult >= 18446744073709551615.0)
+		return -1;
+	*out = (unsigned long long)(v * mult + 0.5);
+	return 0;
+}
+
+static int hex_value(char c)
+{
+	if (isdigit((unsigned char)c))
+		return c - '0';
+	c = tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, bytes in the order written */
+static int parse_uuid(const char *s, unsigned char uuid[16])
+{
+	unsigned int i, n = 0;
+
+	if (strlen(s) != 36)
+		return -1;
+	for (i = 0; i < 36; i++) {
+		int v;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return -1;
+			continue;
+		}
+		v = hex_value(s[i]);
+		if (v < 0)
+			return -1;
+		if (n % 2)
+			uuid[n / 2] |= v;
+		else
+			uuid[n / 2] = v << 4;
+		n++;
+	}
+	return 0;
+}
+
+/* "region1" or "1" (with any prefix given), into an id. */
+static int parse_id(const char *s, const char *prefix, unsigned int *id)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strncmp(s, prefix, strlen(prefix)))
+		s += strlen(prefix);
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end || errno || v > 0xffffffffUL)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+/* Ask on the terminal; refuse without one. */
+static int confirm(bool yes, const char *question)
+{
+	char answer[16];
+
+	if (yes)
+		return EXIT_OK;
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "pmemctl: %s\npmemctl: no terminal to confirm on: "
+			"pass --yes to proceed\n", question);
+		return EXIT_DECLINED;
+	}
+	fprintf(stderr, "%s [y/N] ", question);
+	if (!fgets(answer, sizeof(answer), stdin) ||
+	    (strcmp(answer, "y\n") && strcmp(answer, "yes\n"))) {
+		fprintf(stderr, "pmemctl: not confirmed: nothing changed\n");
+		return EXIT_DECLINED;
+	}
+	return EXIT_OK;
+}
+
+static const char *usage_create =
+	"usage: pmemctl create --region ID --size SIZE [--name NAME] [--uuid UUID]\n"
+	"                      [--sector-size 512|4096] [--btt] [--dry-run]\n";
+
+int cmd_create(int argc, char **argv)
+{
+	struct pmemdisk_create req;
+	bool have_region = false, have_size = false;
+	unsigned long long size = 0;
+	char got[32], want[32], largest[32], uuid[40];
+	int i, fd, rc;
+
+	memset(&req, 0, sizeof(req));
+	req.size = sizeof(req);
+	req.sector_size = 512;
+	for (i = 1; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(opt, "--btt")) {
+			req.flags |= PMEMDISK_CREATE_BTT;
+			continue;
+		}
+		if (!strcmp(opt, "--dry-run")) {
+			req.flags |= PMEMDISK_CREATE_DRY_RUN;
+			continue;
+		}
+		if (!val) {
+			fprintf(stderr, "pmemctl create: unknown argument '%s'\n%s", opt, usage_create);
+			return EXIT_USAGE;
+		}
+		i++;
+		if (!strcmp(opt, "--region")) {
+			if (parse_id(val, "region", &req.region))
+				goto bad_value;
+			have_region = true;
+		} else if (!strcmp(opt, "--size")) {
+			if (parse_size(val, &size))
+				goto bad_value;
+			req.disk_size = size;
+			have_size = true;
+		} else if (!strcmp(opt, "--name")) {
+			if (strlen(val) >= sizeof(req.name)) {
+				fprintf(stderr, "pmemctl create: --name is longer than %zu bytes\n",
+					sizeof(req.name) - 1);
+				return EXIT_USAGE;
+			}
+			strcpy(req.name, val);
+		} else if (!strcmp(opt, "--uuid")) {
+			if (parse_uuid(val, req.uuid))
+				goto bad_value;
+		} else if (!strcmp(opt, "--sector-size")) {
+			if (strcmp(val, "512") && strcmp(val, "4096"))
+				goto bad_value;
+			req.sector_size = atoi(val);
+		} else {
+			fprintf(stderr, "pmemctl create: unknown option '%s'\n%s", opt, usage_create);
+			return EXIT_USAGE;
+		}
+		continue;
+bad_value:
+		fprintf(stderr, "pmemctl create: bad value '%s' for %s\n%s", val, opt, usage_create);
+		return EXIT_USAGE;
+	}
+	if (!have_region || !have_size) {
+		fprintf(stderr, "pmemctl create: --region and --size are required\n%s", usage_create);
+		return EXIT_USAGE;
+	}
+
+	fd = ctl_open();
+	if (fd < 0)
+		return -fd;
+	rc = ctl_request(fd, PMEMDISK_IOC_CREATE, &req, "create");
+	close(fd);
+	if (rc) {
+		if (req.reason == PMEMDISK_REASON_NO_SPACE) {
+			format_size(want, sizeof(want), size);
+			format_size(largest, sizeof(largest), req.max_extent);
+			fprintf(stderr, "pmemctl: region%u has no free extent of %s; the largest is %s (%llu bytes)\n",
+				req.region, want, largest, (unsigned long long)req.max_extent);
+		}
+		return rc;
+	}
+	format_size(got, sizeof(got), req.actual_size);
+	format_uuid(uuid, sizeof(uuid), req.uuid);
+	if (req.flags & PMEMDISK_CREATE_DRY_RUN)
+		printf("would create a %s (%llu bytes) disk on region%u at offset %llu, uuid %s\n",
+		       got, (unsigned long long)req.actual_size, req.region,
+		       (unsigned long long)req.offset, uuid);
+	else
+		printf("created pmemdisk%u: %s (%llu bytes) on region%u, uuid %s%s%s%s\n",
+		       req.number, got, (unsigned long long)req.actual_size, req.region,
+		       uuid, req.name[0] ? ", name \"" : "", req.name,
+		       req.name[0] ? "\"" : "");
+	if (req.actual_size != size) {
+		format_size(want, sizeof(want), size);
+		printf("(rounded up from %s: disks are a multiple of %llu MiB per device of the region)\n",
+		       want, (unsigned long long)(PMEMDISK_ALIGN_PER_DIMM >> 20));
+	}
+	return EXIT_OK;
+}
+
+/* A disk named the ways pmemctl(8) allows: pmemdiskN, N, uuid or name. */
+static const struct pmemdisk_disk_info *find_disk(const struct pmem_state *st,
+						  const char *arg)
+{
+	const struct pmemdisk_disk_info *found = NULL;
+	unsigned char uuid[16];
+	unsigned int i, n, matches = 0;
+
+	if (!parse_id(arg, "pmemdisk", &n)) {
+		for (i = 0; i < st->nr_disks; i++)
+			if (st->disks[i].number == n)
+				return &st->disks[i];
+		return NULL;
+	}
+	if (!parse_uuid(arg, uuid)) {
+		for (i = 0; i < st->nr_disks; i++)
+			if (st->disks[i].has_uuid && !memcmp(st->disks[i].uuid, uuid, 16))
+				return &st->disks[i];
+		return NULL;
+	}
+	for (i = 0; i < st->nr_disks; i++) {
+		if (st->disks[i].has_uuid && !strcmp(st->disks[i].name, arg)) {
+			found = &st->disks[i];
+			matches++;
+		}
+	}
+	if (matches > 1) {
+		fprintf(stderr, "pmemctl: %u disks are named '%s': use the number or uuid\n",
+			matches, arg);
+		return NULL;
+	}
+	return found;
+}
+
+int cmd_remove(int argc, char **argv)
+{
+	const struct pmemdisk_disk_info *todo[64];
+	struct pmem_state st;
+	char question[512], size[32];
+	unsigned int n = 0, i;
+	bool yes = false;
+	int fd, rc, worst = EXIT_OK;
+	size_t at;
+
+	for (i = 1; i < (unsigned int)argc; i++) {
+		if (!strcmp(argv[i], "--yes")) {
+			yes = true;
+		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
+			fprintf(stderr, "pmemctl remove: unknown option '%s'\n"
+				"usage: pmemctl remove DISK... [--yes]\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	fd = ctl_open();
+	if (fd < 0)
+		return -fd;
+	rc = query_state(fd, &st);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	at = snprintf(question, sizeof(question), "Remove");
+	for (i = 1; i < (unsigned int)argc; i++) {
+		const struct pmemdisk_disk_info *d;
+
+		if (!strcmp(argv[i], "--yes"))
+			continue;
+		d = find_disk(&st, argv[i]);
+		if (!d) {
+			fprintf(stderr, "pmemctl remove: no disk '%s' (see 'pmemctl list')\n", argv[i]);
+			rc = EXIT_REFUSED;
+			goto out;
+		}
+		if (n == sizeof(todo) / sizeof(todo[0])) {
+			fprintf(stderr, "pmemctl remove: at most %zu disks at once\n",
+				sizeof(todo) / sizeof(todo[0]));
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		todo[n++] = d;
+		format_size(size, sizeof(size), d->size);
+		if (at < sizeof(question))
+			at += snprintf(question + at, sizeof(question) - at, "%s pmemdisk%u (%s%s%s%s)",
+				       n > 1 ? "," : "", d->number, size,
+				       d->name[0] ? ", \"" : "", d->name, d->name[0] ? "\"" : "");
+	}
+	if (!n) {
+		fprintf(stderr, "usage: pmemctl remove DISK... [--yes]\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (at < sizeof(question))
+		snprintf(question + at, sizeof(question) - at,
+			 "? All data on %s will be lost.", n > 1 ? "them" : "it");
+	rc = confirm(yes, question);
+	if (rc)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct pmemdisk_remove req = { .size = sizeof(req), .number = todo[i]->number };
+		char what[40];
+
+		snprintf(what, sizeof(what), "remove pmemdisk%u", todo[i]->number);
+		rc = ctl_request(fd, PMEMDISK_IOC_REMOVE, &req, what);
+		if (rc)
+			worst = rc;
+		else
+			printf("removed pmemdisk%u\n", todo[i]->number);
+	}
+	rc = worst;
+out:
+	query_free(&st);
+	close(fd);
+	return rc;
+}
+
+int cmd_init_labels(int argc, char **argv)
+{
+	unsigned int ids[64], n = 0, i, id, disks = 0;
+	__u16 version = PMEMDISK_LABEL_VERSION_1_2;
+	struct pmem_state st;
+	char question[512];
+	bool yes = false, all = false;
+	int fd, rc, worst = EXIT_OK;
+	size_t at;
+
+	for (i = 1; i < (unsigned int)argc; i++) {
+		if (!strcmp(argv[i], "--yes")) {
+			yes = true;
+		} else if (!strcmp(argv[i], "--all")) {
+			all = true;
+		} else if (!strcmp(argv[i], "--label-version") && i + 1 < (unsigned int)argc) {
+			i++;
+			if (!strcmp(argv[i], "1.1")) {
+				version = PMEMDISK_LABEL_VERSION_1_1;
+			} else if (!strcmp(argv[i], "1.2")) {
+				version = PMEMDISK_LABEL_VERSION_1_2;
+			} else {
+				fprintf(stderr, "pmemctl init-labels: --label-version is 1.1 or 1.2\n");
+				return EXIT_USAGE;
+			}
+		} else if (!parse_id(argv[i], "dimm", &id) && n < 64) {
+			ids[n++] = id;
+		} else {
+			fprintf(stderr, "pmemctl init-labels: bad argument '%s'\n"
+				"usage: pmemctl init-labels DEVICE...|--all [--label-version 1.1|1.2] [--yes]\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (all == (n > 0)) {
+		fprintf(stderr, "usage: pmemctl init-labels DEVICE...|--all [--label-version 1.1|1.2] [--yes]\n");
+		return EXIT_USAGE;
+	}
+	fd = ctl_open();
+	if (fd < 0)
+		return -fd;
+	rc = query_state(fd, &st);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	if (all) {
+		for (i = 0; i < st.nr_dimms && n < 64; i++)
+			if (st.dimms[i].label_state != PMEMDISK_LABELS_NONE)
+				ids[n++] = st.dimms[i].id;
+		if (!n) {
+			fprintf(stderr, "pmemctl init-labels: no device has a label area\n");
+			rc = EXIT_REFUSED;
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (!state_dimm(&st, ids[i])) {
+			fprintf(stderr, "pmemctl init-labels: no device dimm%u (see 'pmemctl devices')\n", ids[i]);
+			rc = EXIT_REFUSED;
+			goto out;
+		}
+	}
+	/* every disk on a region of these devices goes away */
+	for (i = 0; i < st.nr_disks; i++) {
+		const struct pmemdisk_region_info *r = state_region(&st, st.disks[i].region);
+		unsigned int k, j;
+		bool hit = false;
+
+		for (k = 0; r && k < r->interleave_ways; k++)
+			for (j = 0; j < n; j++)
+				hit |= r->dimms[k] == ids[j];
+		disks += hit;
+	}
+	at = snprintf(question, sizeof(question), "Initialise the labels (v1.%u) of",
+		      version & 0xff);
+	for (i = 0; i < n && at < sizeof(question); i++)
+		at += snprintf(question + at, sizeof(question) - at, "%s dimm%u", i ? "," : "", ids[i]);
+	if (at < sizeof(question))
+		snprintf(question + at, sizeof(question) - at,
+			 "? %u disk%s on their regions will be removed and their data lost.",
+			 disks, disks == 1 ? "" : "s");
+	rc = confirm(yes, question);
+	if (rc)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct pmemdisk_init_labels req = {
+			.size = sizeof(req), .device = ids[i], .version = version,
+		};
+		char what[40];
+
+		snprintf(what, sizeof(what), "init-labels dimm%u", ids[i]);
+		rc = ctl_request(fd, PMEMDISK_IOC_INIT_LABELS, &req, what);
+		if (rc)
+			worst = rc;
+		else
+			printf("initialised the labels of dimm%u (v1.%u); %u disks removed\n",
+			       ids[i], version & 0xff, req.disks_removed);
+	}
+	rc = worst;
+out:
+	query_free(&st);
+	close(fd);
+	return rc;
+}

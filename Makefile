@@ -63,7 +63,7 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev kmod cpio \
 	busybox-static qemu-system-x86 util-linux xz-utils zstd \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1 \
-	fio e2fsprogs xfsprogs ndctl daxctl jq gnuplot-nox
+	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
@@ -93,8 +93,9 @@ modules-all:
 # ------------------------------------------------------------- pmemctl
 pmemctl: userspace/pmemctl
 
-userspace/pmemctl: $(PMEMCTL_SRCS) $(PMEMCTL_HDRS)
-	$(CC) $(USER_CFLAGS) -o $@ $(PMEMCTL_SRCS)
+# pmemctl decodes label areas with the portable core (read-labels).
+userspace/pmemctl: $(PMEMCTL_SRCS) $(PMEMCTL_HDRS) $(CORE_SRCS) $(CORE_HDRS)
+	$(CC) $(USER_CFLAGS) -o $@ $(PMEMCTL_SRCS) $(CORE_SRCS)
 
 # ----------------------------------------------------------- selftests
 $(KSRC_EXTRACT)/.stamp: $(LINUX_TARBALL)

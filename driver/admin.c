@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Provisioning: create a disk, remove a disk, initialise a device's labels.
+ * Provisioning: create a disk, remove a disk, initialise a device's labels,
+ * give a disk a new uuid; and reading a device's raw label area.
  *
  * Each request is validated whole before anything changes; a refusal
  * returns an errno and a PMEMDISK_REASON_* and leaves media, labels and
@@ -514,5 +515,156 @@ unlock:
 		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
 					 pmdisk_reason_errno(reason));
 	req.reason = PMEMDISK_REASON_NONE;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+/* ---- reset-id ---------------------------------------------------------- */
+
+/*
+ * Pass 1 adds a copy of each DIMM's label under the new uuid, pass 2 deletes
+ * the old ones. Until pass 1 ends only the old set is complete; from then on
+ * the new one is (both, briefly, describe the same range: the scan keeps one
+ * and skips the other as an overlap); after pass 2 starts only the new one.
+ */
+static u32 pmdisk_reset_commit(struct pmdisk_region *region,
+			       struct pmdisk_disk *disk, const u8 *uuid)
+{
+	struct pmdisk_nslabel label;
+	struct pmdisk_lsa *lsa;
+	u32 new_slot[PMDISK_MAX_WAYS];
+	u32 reason = PMEMDISK_REASON_NONE;
+	unsigned int i;
+	u32 s;
+
+	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
+	if (!lsa)
+		return PMEMDISK_REASON_LABEL_IO;
+	if (pmdisk_region_lsa_load(region, lsa)) {
+		kfree(lsa);
+		return PMEMDISK_REASON_LABEL_IO;
+	}
+	for (i = 0; i < region->ways && !reason; i++) {
+		for (s = 0; s < lsa[i].nslot && !pmdisk_lsa_slot_free(&lsa[i], s); s++)
+			;
+		if (s == lsa[i].nslot)
+			reason = PMEMDISK_REASON_NO_LABEL_SLOT;
+	}
+	for (i = 0; i < region->ways && !reason; i++) {
+		if (pmdisk_lsa_read_label(&lsa[i], disk->desc.slot[i], &label)) {
+			reason = PMEMDISK_REASON_LABEL_IO;
+			break;
+		}
+		memcpy(label.uuid, uuid, sizeof(label.uuid));
+		if (pmdisk_lsa_update(&lsa[i], &label, 1, NULL, 0)) {
+			reason = PMEMDISK_REASON_LABEL_IO;
+			break;
+		}
+		new_slot[i] = le32_to_cpu(label.slot);
+		region->map[i].dimm->label_used++;
+	}
+	if (reason) {
+		pmdisk_delete_labels(region, lsa, new_slot, i);
+		goto out;
+	}
+	if (pmdisk_delete_labels(region, lsa, disk->desc.slot, region->ways))
+		reason = PMEMDISK_REASON_LABEL_IO;	/* new uuid stands */
+	memcpy(disk->desc.uuid, uuid, sizeof(disk->desc.uuid));
+	memcpy(disk->desc.slot, new_slot, sizeof(new_slot[0]) * region->ways);
+out:
+	pmdisk_region_lsa_release(region, lsa);
+	kfree(lsa);
+	return reason;
+}
+
+long pmdisk_ctl_reset_id(void __user *arg)
+{
+	struct pmemdisk_reset_id req;
+	struct pmdisk_disk *disk;
+	u32 reason = PMEMDISK_REASON_NONE;
+	int rc;
+
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
+	if (rc == -EINVAL)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	if (rc)
+		return rc;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return pmdisk_ctl_refuse(arg, sizeof(req),
+					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+
+	mutex_lock(&pmdisk_admin_lock);
+	mutex_lock(&pmdisk_regions_lock);
+	if (!memchr_inv(req.uuid, 0, sizeof(req.uuid)))
+		generate_random_uuid(req.uuid);
+	disk = pmdisk_disk_by_number(req.number);
+	if (!disk)
+		reason = PMEMDISK_REASON_UNKNOWN_DISK;
+	else if (!disk->desc.has_uuid)
+		reason = PMEMDISK_REASON_LABEL_LESS;
+	else if (disk->region->readonly)
+		reason = PMEMDISK_REASON_READONLY;
+	else if (pmdisk_disk_is_open(disk))
+		reason = PMEMDISK_REASON_DISK_OPEN;
+	else if (pmdisk_uuid_in_use(req.uuid))
+		reason = PMEMDISK_REASON_DUPLICATE_UUID;
+	if (!reason)
+		reason = pmdisk_reset_commit(disk->region, disk, req.uuid);
+	mutex_unlock(&pmdisk_regions_lock);
+	mutex_unlock(&pmdisk_admin_lock);
+	if (reason)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
+					 pmdisk_reason_errno(reason));
+	req.reason = PMEMDISK_REASON_NONE;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+/* ---- read-labels ------------------------------------------------------- */
+
+long pmdisk_ctl_read_labels(void __user *arg)
+{
+	struct pmemdisk_read_labels req;
+	struct pmdisk_dimm *dimm = NULL, *d;
+	u32 reason = PMEMDISK_REASON_NONE;
+	void *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
+	if (rc == -EINVAL)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	if (rc)
+		return rc;
+	if (req.area_size || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return pmdisk_ctl_refuse(arg, sizeof(req),
+					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+
+	mutex_lock(&pmdisk_admin_lock);
+	list_for_each_entry(d, &pmdisk_dimms, list)
+		if (d->id == req.device)
+			dimm = d;
+	if (!dimm)
+		reason = PMEMDISK_REASON_UNKNOWN_DEVICE;
+	else if (dimm->label_method == PMDISK_LABELS_NONE ||
+		 dimm->label_size > PMDISK_LSA_MAX_SIZE)
+		reason = PMEMDISK_REASON_NO_LABEL_AREA;
+	if (!reason) {
+		req.area_size = dimm->label_size;
+		len = min_t(u64, req.buffer_size, dimm->label_size);
+		buf = len ? kvzalloc(len, GFP_KERNEL) : NULL;
+		if (len && !buf)
+			rc = -ENOMEM;
+		else if (len && pmdisk_media_read(&dimm->lsa_media.media, 0, buf, len))
+			reason = PMEMDISK_REASON_LABEL_IO;
+	}
+	mutex_unlock(&pmdisk_admin_lock);
+	if (!rc && !reason && len &&
+	    copy_to_user(u64_to_user_ptr(req.buffer), buf, len))
+		rc = -EFAULT;
+	kvfree(buf);
+	if (rc)
+		return rc;
+	if (reason)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
+					 pmdisk_reason_errno(reason));
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }

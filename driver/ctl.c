@@ -88,6 +88,7 @@ static long pmdisk_ctl_ioctl(struct file *file, unsigned int cmd,
 	case PMEMDISK_IOC_CREATE:
 	case PMEMDISK_IOC_REMOVE:
 	case PMEMDISK_IOC_INIT_LABELS:
+	case PMEMDISK_IOC_RESET_ID:
 		if (!capable(CAP_SYS_ADMIN))
 			return -EPERM;
 		break;
@@ -106,6 +107,10 @@ static long pmdisk_ctl_ioctl(struct file *file, unsigned int cmd,
 		return pmdisk_ctl_remove(uarg);
 	case PMEMDISK_IOC_INIT_LABELS:
 		return pmdisk_ctl_init_labels(uarg);
+	case PMEMDISK_IOC_RESET_ID:
+		return pmdisk_ctl_reset_id(uarg);
+	case PMEMDISK_IOC_READ_LABELS:
+		return pmdisk_ctl_read_labels(uarg);
 	default:
 		return -ENOTTY;
 	}

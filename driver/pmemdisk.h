@@ -25,5 +25,7 @@ long pmdisk_ctl_list(unsigned int cmd, void __user *arg);
 long pmdisk_ctl_create(void __user *arg);
 long pmdisk_ctl_remove(void __user *arg);
 long pmdisk_ctl_init_labels(void __user *arg);
+long pmdisk_ctl_reset_id(void __user *arg);
+long pmdisk_ctl_read_labels(void __user *arg);
 
 #endif /* _PMEMDISK_H */

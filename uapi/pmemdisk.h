@@ -305,6 +305,47 @@ struct pmemdisk_init_labels {
 	__u64 reserved[4];
 };
 
+/**
+ * struct pmemdisk_reset_id - PMEMDISK_IOC_RESET_ID: give a disk a new uuid
+ * (Set-VHD -ResetDiskIdentifier). Refused while the disk is open. New labels
+ * are written on every device before the old ones are deleted, so a power
+ * cut leaves the disk under its old or its new uuid.
+ * @size, @reason:	as everywhere
+ * @number:		in: N of /dev/pmemdiskN
+ * @flags:		in: must be zero
+ * @uuid:		in: the new uuid; all zero: a random one. out: the uuid set
+ * @reserved:		must be zero
+ */
+struct pmemdisk_reset_id {
+	__u32 size;
+	__u32 reason;
+	__u32 number;
+	__u32 flags;
+	__u8 uuid[16];
+	__u64 reserved[4];
+};
+
+/**
+ * struct pmemdisk_read_labels - PMEMDISK_IOC_READ_LABELS: the raw bytes of a
+ * device's label storage area, for diagnosis (pmemctl read-labels decodes
+ * them).
+ * @size, @reason:	as everywhere
+ * @device:		in: device (dimm) id
+ * @area_size:		out: bytes in the label area
+ * @buffer:		in: user address to copy to
+ * @buffer_size:	in: bytes there; min(buffer_size, area_size) are copied
+ * @reserved:		must be zero
+ */
+struct pmemdisk_read_labels {
+	__u32 size;
+	__u32 reason;
+	__u32 device;
+	__u32 area_size;
+	__u64 buffer;
+	__u64 buffer_size;
+	__u64 reserved[2];
+};
+
 #define PMEMDISK_LABEL_VERSION_1_1	0x0101
 #define PMEMDISK_LABEL_VERSION_1_2	0x0102
 
@@ -316,6 +357,8 @@ struct pmemdisk_init_labels {
 #define PMEMDISK_IOC_CREATE	_IOWR(PMEMDISK_IOC_MAGIC, 0x10, struct pmemdisk_create)
 #define PMEMDISK_IOC_REMOVE	_IOWR(PMEMDISK_IOC_MAGIC, 0x11, struct pmemdisk_remove)
 #define PMEMDISK_IOC_INIT_LABELS _IOWR(PMEMDISK_IOC_MAGIC, 0x12, struct pmemdisk_init_labels)
+#define PMEMDISK_IOC_RESET_ID	_IOWR(PMEMDISK_IOC_MAGIC, 0x13, struct pmemdisk_reset_id)
+#define PMEMDISK_IOC_READ_LABELS _IOWR(PMEMDISK_IOC_MAGIC, 0x04, struct pmemdisk_read_labels)
 
 #ifndef __KERNEL__
 #include <assert.h>
@@ -340,5 +383,9 @@ __PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_remove) == 48,
 		     "struct pmemdisk_remove has a hole or changed size");
 __PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_init_labels) == 56,
 		     "struct pmemdisk_init_labels has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_reset_id) == 64,
+		     "struct pmemdisk_reset_id has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_read_labels) == 48,
+		     "struct pmemdisk_read_labels has a hole or changed size");
 
 #endif /* _UAPI_PMEMDISK_H */

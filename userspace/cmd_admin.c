@@ -4,115 +4,15 @@
  * Destructive ones ask on a terminal, take --yes in scripts, and refuse
  * (exit 5) when neither is possible.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "commands.h"
 #include "ctl.h"
 #include "query.h"
 #include "table.h"
-
-/* "64M", "1.5G" (binary suffixes K, M, G, T), plain bytes. */
-static int parse_size(const char *s, unsigned long long *out)
-{
-	static const char suffixes[] = "KMGT";
-	unsigned long long mult = 1;
-	const char *p;
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || v <= 0)
-		return -1;
-	if (*end) {
-		p = strchr(suffixes, toupper((unsigned char)*end));
-		if (!p || !*end || (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B")))
-			return -1;
-		mult = 1ULL << (10 * (p - suffixes + 1));
-	}
-	if (v * mult >= 18446744073709551615.0)
-		return -1;
-	*out = (unsigned long long)(v * mult + 0.5);
-	return 0;
-}
-
-static int hex_value(char c)
-{
-	if (isdigit((unsigned char)c))
-		return c - '0';
-	c = tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, bytes in the order written */
-static int parse_uuid(const char *s, unsigned char uuid[16])
-{
-	unsigned int i, n = 0;
-
-	if (strlen(s) != 36)
-		return -1;
-	for (i = 0; i < 36; i++) {
-		int v;
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return -1;
-			continue;
-		}
-		v = hex_value(s[i]);
-		if (v < 0)
-			return -1;
-		if (n % 2)
-			uuid[n / 2] |= v;
-		else
-			uuid[n / 2] = v << 4;
-		n++;
-	}
-	return 0;
-}
-
-/* "region1" or "1" (with any prefix given), into an id. */
-static int parse_id(const char *s, const char *prefix, unsigned int *id)
-{
-	char *end;
-	unsigned long v;
-
-	if (!strncmp(s, prefix, strlen(prefix)))
-		s += strlen(prefix);
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end || errno || v > 0xffffffffUL)
-		return -1;
-	*id = v;
-	return 0;
-}
-
-/* Ask on the terminal; refuse without one. */
-static int confirm(bool yes, const char *question)
-{
-	char answer[16];
-
-	if (yes)
-		return EXIT_OK;
-	if (!isatty(STDIN_FILENO)) {
-		fprintf(stderr, "pmemctl: %s\npmemctl: no terminal to confirm on: "
-			"pass --yes to proceed\n", question);
-		return EXIT_DECLINED;
-	}
-	fprintf(stderr, "%s [y/N] ", question);
-	if (!fgets(answer, sizeof(answer), stdin) ||
-	    (strcmp(answer, "y\n") && strcmp(answer, "yes\n"))) {
-		fprintf(stderr, "pmemctl: not confirmed: nothing changed\n");
-		return EXIT_DECLINED;
-	}
-	return EXIT_OK;
-}
 
 static const char *usage_create =
 	"usage: pmemctl create --region ID --size SIZE [--name NAME] [--uuid UUID]\n"
@@ -213,40 +113,6 @@ bad_value:
 		       want, (unsigned long long)(PMEMDISK_ALIGN_PER_DIMM >> 20));
 	}
 	return EXIT_OK;
-}
-
-/* A disk named the ways pmemctl(8) allows: pmemdiskN, N, uuid or name. */
-static const struct pmemdisk_disk_info *find_disk(const struct pmem_state *st,
-						  const char *arg)
-{
-	const struct pmemdisk_disk_info *found = NULL;
-	unsigned char uuid[16];
-	unsigned int i, n, matches = 0;
-
-	if (!parse_id(arg, "pmemdisk", &n)) {
-		for (i = 0; i < st->nr_disks; i++)
-			if (st->disks[i].number == n)
-				return &st->disks[i];
-		return NULL;
-	}
-	if (!parse_uuid(arg, uuid)) {
-		for (i = 0; i < st->nr_disks; i++)
-			if (st->disks[i].has_uuid && !memcmp(st->disks[i].uuid, uuid, 16))
-				return &st->disks[i];
-		return NULL;
-	}
-	for (i = 0; i < st->nr_disks; i++) {
-		if (st->disks[i].has_uuid && !strcmp(st->disks[i].name, arg)) {
-			found = &st->disks[i];
-			matches++;
-		}
-	}
-	if (matches > 1) {
-		fprintf(stderr, "pmemctl: %u disks are named '%s': use the number or uuid\n",
-			matches, arg);
-		return NULL;
-	}
-	return found;
 }
 
 int cmd_remove(int argc, char **argv)
@@ -426,8 +292,9 @@ int cmd_init_labels(int argc, char **argv)
 		if (rc)
 			worst = rc;
 		else
-			printf("initialised the labels of dimm%u (v1.%u); %u disks removed\n",
-			       ids[i], version & 0xff, req.disks_removed);
+			printf("initialised the labels of dimm%u (v1.%u); %u disk%s removed\n",
+			       ids[i], version & 0xff, req.disks_removed,
+			       req.disks_removed == 1 ? "" : "s");
 	}
 	rc = worst;
 out:

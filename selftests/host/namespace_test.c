@@ -208,4 +208,172 @@ TEST_F(set, v1_1_accepts_the_old_altcookie_v1_2_does_not)
 		  pmdisk_ns_scan(self->lsap, self->dimms, 2, self->ns, 8, NULL, NULL));
 }
 
+/*
+ * Two DIMMs' label areas side by side on one simulated medium, so a power
+ * cut can be placed at every store of an update that spans both.
+ */
+struct window {
+	struct pmdisk_media media;
+	struct pmdisk_media *under;
+	u64 base;
+};
+
+static int win_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
+{
+	struct window *w = (struct window *)m;
+
+	return pmdisk_media_read(w->under, w->base + off, buf, len);
+}
+
+static int win_write(struct pmdisk_media *m, u64 off, const void *buf, size_t len)
+{
+	struct window *w = (struct window *)m;
+
+	return pmdisk_media_write(w->under, w->base + off, buf, len);
+}
+
+static void win_persist(struct pmdisk_media *m)
+{
+	pmdisk_media_persist(((struct window *)m)->under);
+}
+
+static const struct pmdisk_media_ops win_ops = { win_read, win_write, win_persist };
+
+struct pair {
+	struct window win[2];
+	struct pmdisk_iset_dimm dimms[2];
+	enum pmdisk_label_version version;
+	bool create;		/* the operation: create, else remove */
+	u64 olds, news;
+};
+
+static void pair_setup(struct pair *p, struct sim_media *sim, enum pmdisk_label_version v)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->version = v;
+	for (i = 0; i < 2; i++) {
+		p->win[i].media.ops = &win_ops;
+		p->win[i].media.size = LSA_SIZE;
+		p->win[i].under = &sim->media;
+		p->win[i].base = (u64)i * LSA_SIZE;
+		p->dimms[i].region_offset = (u64)i * 64 * MiB;
+		p->dimms[i].size = 64 * MiB;
+		p->dimms[i].serial = 100 + i;
+	}
+}
+
+/* What a reboot finds: -1 if unreadable, else the number of namespaces. */
+static int pair_scan(struct pair *p, struct pmdisk_ns *ns)
+{
+	struct pmdisk_lsa lsa[2], *lsap[2] = { &lsa[0], &lsa[1] };
+	int n;
+
+	if (pmdisk_lsa_load(&lsa[0], &p->win[0].media))
+		return -1;
+	if (pmdisk_lsa_load(&lsa[1], &p->win[1].media)) {
+		pmdisk_lsa_release(&lsa[0]);
+		return -1;
+	}
+	n = pmdisk_ns_scan(lsap, p->dimms, 2, ns, 4, NULL, NULL);
+	pmdisk_lsa_release(&lsa[0]);
+	pmdisk_lsa_release(&lsa[1]);
+	return n;
+}
+
+/* Create: a label per DIMM, each its own commit. Remove: delete them. */
+static int pair_op(struct sim_media *sim, void *ctx)
+{
+	struct pair *p = ctx;
+	u64 cookie = pmdisk_iset_cookie(p->dimms, 2, p->version == PMDISK_LABEL_V1_2 ?
+					PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1);
+	int i, rc = 0;
+
+	for (i = 0; i < 2 && !rc; i++) {
+		struct pmdisk_lsa lsa;
+		struct pmdisk_nslabel l;
+		u32 slot = 0;
+
+		rc = pmdisk_lsa_load(&lsa, &p->win[i].media);
+		if (rc)
+			return rc;
+		if (p->create) {
+			memset(&l, 0, sizeof(l));
+			memset(l.uuid, 0x77, 16);
+			l.nlabel = cpu_to_le16(2);
+			l.position = cpu_to_le16(i);
+			l.isetcookie = cpu_to_le64(cookie);
+			l.dpa = cpu_to_le64(4 * MiB);
+			l.rawsize = cpu_to_le64(8 * MiB);
+			memcpy(l.type_guid, pm_guid, 16);
+			rc = pmdisk_lsa_update(&lsa, &l, 1, NULL, 0);
+		} else {
+			while (pmdisk_lsa_slot_free(&lsa, slot))
+				slot++;
+			rc = pmdisk_lsa_update(&lsa, NULL, 0, &slot, 1);
+		}
+		pmdisk_lsa_release(&lsa);
+	}
+	return rc;
+}
+
+static int pair_check(struct sim_media *sim, void *ctx, u64 store, long words)
+{
+	struct pair *p = ctx;
+	struct pmdisk_ns ns[4];
+	int n = pair_scan(p, ns), before = p->create ? 0 : 1;
+
+	if (n < 0)
+		return 1;
+	if (n == 1 && (ns[0].offset != 8 * MiB || ns[0].size != 16 * MiB))
+		return 2;		/* a namespace, but not the right one */
+	if (n == before)
+		p->olds++;
+	else if (n == 1 - before)
+		p->news++;
+	else
+		return 3;
+	return store == 0 && n != 1 - before ? 4 : 0;	/* completed: new set */
+}
+
+TEST_F(set, power_cut_in_a_two_dimm_create_or_remove_leaves_old_or_new_disks)
+{
+	struct sim_media two;
+	struct pair p;
+	struct pmdisk_ns ns[4];
+	u8 *initial;
+	u64 visited;
+	int i;
+
+	ASSERT_EQ(0, sim_media_init(&two, 2 * LSA_SIZE));
+	initial = malloc(2 * LSA_SIZE);
+	ASSERT_NE(NULL, initial);
+	pair_setup(&p, &two, variant->version);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pmdisk_lsa_init(&p.win[i].media, variant->version));
+	ASSERT_EQ(0, pair_scan(&p, ns));
+
+	p.create = true;
+	memcpy(initial, two.bytes, 2 * LSA_SIZE);
+	ASSERT_EQ(0, sim_enumerate_cuts(&two, initial, pair_op, pair_check, &p, &visited));
+	TH_LOG("create: %llu cut points, %llu old, %llu new", (unsigned long long)visited,
+	       (unsigned long long)p.olds, (unsigned long long)p.news);
+	EXPECT_GT(p.olds, 0);
+	EXPECT_GT(p.news, 0);
+
+	/* the enumeration ended on the completed create: remove it now */
+	ASSERT_EQ(1, pair_scan(&p, ns));
+	p.create = false;
+	p.olds = p.news = 0;
+	memcpy(initial, two.bytes, 2 * LSA_SIZE);
+	ASSERT_EQ(0, sim_enumerate_cuts(&two, initial, pair_op, pair_check, &p, &visited));
+	TH_LOG("remove: %llu cut points, %llu old, %llu new", (unsigned long long)visited,
+	       (unsigned long long)p.olds, (unsigned long long)p.news);
+	EXPECT_GT(p.olds, 0);
+	EXPECT_GT(p.news, 0);
+	free(initial);
+	sim_media_free(&two);
+}
+
 TEST_HARNESS_MAIN

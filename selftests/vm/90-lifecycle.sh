@@ -6,13 +6,14 @@
 # 2-way interleaved set), refusals with reasons that change nothing, remove
 # while open refused, remove; after a reboot the same disks come back with
 # the same uuid, name, size, sector size and data, numbered in region/offset
-# order; the in-kernel
+# order, with udev's by-id and by-name links; the in-kernel
 # libnvdimm and ndctl see the disks pmemdisk made; 200 create/remove cycles.
 . "$(dirname "$0")/lib.sh"
 
 dimms=(--dimm "$(dimm_path d0):256M:128K" --dimm "$(dimm_path d1):256M:128K")
 tag=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
 uuid_c=5a1e0001-2b3c-4d5e-8f90-a1b2c3d4e5f6
+uuid_c2=5a1e0002-2b3c-4d5e-8f90-a1b2c3d4e5f6
 
 guest "the provisioning ABI: refusals, privileges, dry run" <<'GUEST'
 . /pmd/tests/lib.sh
@@ -71,6 +72,26 @@ out=\$(pmemctl create --region 1 --size 8M --btt 2>&1); rc=\$?
 check_eq "btt: refused with a reason" "1 yes" "\$rc \$(echo "\$out" | grep -q 'not available in this release' && echo yes)"
 check_eq "no refusal changed anything" 4 "\$(pmemctl list --json | jq '.disks | length')"
 
+# read-labels decodes what is on each device; reset-id changes a uuid
+check_eq "read-labels dimm0: v1.1, the labels of a and b" "v1.1 a,b 1,1" \
+	"\$(pmemctl read-labels dimm0 --json | jq -r '"\(.label_state) \([.labels[].name] | sort | join(",")) \([.labels[].nlabel] | join(","))"')"
+check_eq "read-labels dimm1: c's label, raw, 64 MiB" "$uuid_c raw 67108864 true" \
+	"\$(pmemctl read-labels 1 --json | jq -r '.labels[0] | "\(.uuid) \(.claim) \(.rawsize) \(.valid)"')"
+check "read-labels prints a table" sh -c "pmemctl read-labels dimm1 | grep -q 'labels v1.2 (256 bytes)'"
+exec 3</dev/pmemdisk2
+out=\$(pmemctl reset-id c --uuid $uuid_c2 2>&1); rc=\$?
+check_eq "reset-id while open: exit 1" "1 yes" "\$rc \$(echo "\$out" | grep -q 'open or mounted' && echo yes)"
+exec 3<&-
+check "reset-id c" pmemctl reset-id c --uuid $uuid_c2
+check_eq "c has its new uuid" $uuid_c2 "\$(pmemctl list --json | jq -r '.disks[] | select(.name == "c") | .uuid')"
+check_eq "only the new label is on dimm1" "$uuid_c2" "\$(pmemctl read-labels dimm1 --json | jq -r '[.labels[].uuid] | join(",")')"
+old_d=\$(pmemctl list --json | jq -r '.disks[] | select(.name == "d") | .uuid')
+check "reset-id of the 2-way disk d" pmemctl reset-id d
+new_d=\$(pmemctl list --json | jq -r '.disks[] | select(.name == "d") | .uuid')
+check_eq "both devices of d carry its new uuid, positions 0 and 1" "\$new_d:0 \$new_d:1" \
+	"\$(for x in 2 3; do pmemctl read-labels \$x --json | jq -r '.labels[] | "\(.uuid):\(.position)"'; done | tr '\n' ' ' | sed 's/ \$//')"
+check "d's uuid changed" test "\$old_d" != "\$new_d"
+
 for n in a b c d; do
 	d=\$(pmemctl list --json | jq -r ".disks[] | select(.name == \"\$n\") | .disk")
 	pattern $tag-\$n 1048576 | dd of=/dev/\$d bs=4096 seek=4 oflag=direct 2>/dev/null
@@ -108,12 +129,16 @@ GUEST
 
 guest "after reboot: the same disks with their data" "${dimms[@]}" <<GUEST
 . /pmd/tests/lib.sh
+/lib/systemd/systemd-udevd --daemon
 insmod /pmd/pmemdisk.ko
+udevadm settle --timeout=30
+check_eq "udev: /dev/disk/by-id/pmemdisk-<uuid> names c" /dev/pmemdisk1 "\$(readlink -f /dev/disk/by-id/pmemdisk-$uuid_c2)"
+check_eq "udev: /dev/disk/by-name/pmemdisk-a names a" /dev/pmemdisk0 "\$(readlink -f /dev/disk/by-name/pmemdisk-a)"
 # Numbers are given in region/offset order at load: c was pmemdisk2 while b
 # existed, and is pmemdisk1 now (labels have no field to keep a number in).
 check_eq "a and c come back with name, size and sector size, numbered in region order" "0:a:33554432:512 1:c:67108864:512" \
 	"\$(pmemctl list --json | jq -r '[.disks[] | "\(.number):\(.name):\(.size):\(.sector_size)"] | join(" ")')"
-check_eq "c keeps its uuid" $uuid_c "\$(pmemctl list --json | jq -r '.disks[1].uuid')"
+check_eq "c keeps its new uuid" $uuid_c2 "\$(pmemctl list --json | jq -r '.disks[1].uuid')"
 for n in a c; do
 	d=\$(pmemctl list --json | jq -r ".disks[] | select(.name == \"\$n\") | .disk")
 	check_eq "\$n: data intact" "\$(pattern $tag-\$n 1048576 | sha256sum | cut -d' ' -f1)" "\$(dev_sum /dev/\$d 4 256)"
@@ -131,7 +156,7 @@ for n in a c; do
 	if [ -z "\$ns" ]; then not_ok "ndctl sees \$n"; continue; fi
 	dev=\$(ls \$ns/block 2>/dev/null)
 	check_eq "ndctl sees \$n with its size" "\$( [ \$n = a ] && echo 33554432 || echo 67108864)" "\$(cat \$ns/size)"
-	[ \$n = c ] && check_eq "ndctl sees c's uuid" $uuid_c "\$(cat \$ns/uuid)"
+	[ \$n = c ] && check_eq "ndctl sees c's new uuid" $uuid_c2 "\$(cat \$ns/uuid)"
 	check_eq "nd_pmem reads \$n's data" "\$(pattern $tag-\$n 1048576 | sha256sum | cut -d' ' -f1)" "\$(dev_sum /dev/\$dev 4 256)"
 done
 check_eq "ndctl list shows exactly the two namespaces" "a c" "\$(ndctl list -N | jq -r '[.[].name] | sort | join(" ")')"

@@ -8,11 +8,15 @@
  *  - ACPI 6.2 _LSI / _LSR / _LSW; without _LSW the labels are read-only;
  *  - simulated DIMMs keep their area in RAM.
  * Firmware moves at most max_xfer bytes per call, so every access is split
- * into chunks. Firmware writes are synchronous: persist is a no-op.
+ * into chunks. Firmware writes are synchronous: persist is a no-op. Every
+ * chunk written is read back and compared: firmware has been seen to report
+ * success for data it dropped (QEMU 7.2's _LSW truncates its input to the
+ * 8-byte header), and labels are too important to trust a status word.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/acpi.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "core/label.h"
@@ -23,6 +27,11 @@
 static const guid_t pmdisk_intel_dsm_guid =
 	GUID_INIT(0x4309ac30, 0x0d11, 0x11e4,
 		  0x91, 0x91, 0x08, 0x00, 0x20, 0x0c, 0x9a, 0x66);
+
+static char *labels = "auto";
+module_param(labels, charp, 0444);
+MODULE_PARM_DESC(labels,
+		 "label transport for NVDIMMs: auto (Intel DSM if complete, else _LSI/_LSR/_LSW), dsm, or lsx");
 
 #define DSM_REVISION		1
 #define DSM_GET_LABEL_SIZE	4
@@ -160,10 +169,38 @@ static int lsx_write(acpi_handle h, u32 off, const void *buf, u32 len)
 	return status == LSX_STATUS_LOCKED ? -EACCES : status ? -EIO : 0;
 }
 
+static int lsa_chunk_read(struct pmdisk_dimm *dimm, u32 off, void *buf, u32 len)
+{
+	if (dimm->label_method == PMDISK_LABELS_DSM)
+		return dsm_read(dimm->acpi, off, buf, len);
+	return lsx_read(dimm->acpi, off, buf, len);
+}
+
+/* Write one chunk, then read it back: the firmware must hold what we gave. */
+static int lsa_chunk_write(struct pmdisk_dimm *dimm, u32 off, const void *buf,
+			   u32 len, void *check)
+{
+	int rc;
+
+	if (dimm->label_method == PMDISK_LABELS_DSM)
+		rc = dsm_write(dimm->acpi, off, buf, len);
+	else
+		rc = lsx_write(dimm->acpi, off, buf, len);
+	if (!rc)
+		rc = lsa_chunk_read(dimm, off, check, len);
+	if (!rc && memcmp(check, buf, len)) {
+		pr_err("dimm%u: label area write at %u (%u bytes) did not stick: the firmware reported success but holds other data\n",
+		       dimm->id, off, len);
+		rc = -EIO;
+	}
+	return rc;
+}
+
 static int lsa_io(struct pmdisk_media *m, u64 off, void *buf, size_t len,
 		  bool write)
 {
 	struct pmdisk_dimm *dimm = media_dimm(m);
+	void *check = NULL;
 	size_t done;
 	int rc = 0;
 
@@ -176,18 +213,22 @@ static int lsa_io(struct pmdisk_media *m, u64 off, void *buf, size_t len,
 	}
 	if (write && !dimm->labels_writable)
 		return -EROFS;
+	if (write) {
+		check = kmalloc(min_t(size_t, len, dimm->label_max_xfer), GFP_KERNEL);
+		if (!check)
+			return -ENOMEM;
+	}
 	for (done = 0; done < len && !rc; ) {
 		u32 chunk = min_t(size_t, len - done, dimm->label_max_xfer);
 		u32 at = off + done;
 
-		if (dimm->label_method == PMDISK_LABELS_DSM)
-			rc = write ? dsm_write(dimm->acpi, at, buf + done, chunk) :
-				     dsm_read(dimm->acpi, at, buf + done, chunk);
+		if (write)
+			rc = lsa_chunk_write(dimm, at, buf + done, chunk, check);
 		else
-			rc = write ? lsx_write(dimm->acpi, at, buf + done, chunk) :
-				     lsx_read(dimm->acpi, at, buf + done, chunk);
+			rc = lsa_chunk_read(dimm, at, buf + done, chunk);
 		done += chunk;
 	}
+	kfree(check);
 	return rc;
 }
 
@@ -221,7 +262,8 @@ static void lsa_probe_acpi(struct pmdisk_dimm *dimm, struct acpi_device *root)
 	if (!adev)
 		return;
 	dimm->acpi = acpi_device_handle(adev);
-	if (acpi_check_dsm(dimm->acpi, &pmdisk_intel_dsm_guid, DSM_REVISION,
+	if (strcmp(labels, "lsx") &&
+	    acpi_check_dsm(dimm->acpi, &pmdisk_intel_dsm_guid, DSM_REVISION,
 			   BIT(DSM_GET_LABEL_SIZE) | BIT(DSM_GET_LABEL_DATA) |
 			   BIT(DSM_SET_LABEL_DATA)) &&
 	    dsm_call(dimm->acpi, DSM_GET_LABEL_SIZE, NULL, 0, out, sizeof(out)) == sizeof(out)) {
@@ -229,7 +271,8 @@ static void lsa_probe_acpi(struct pmdisk_dimm *dimm, struct acpi_device *root)
 		dimm->label_size = get_le32(&out[0]);
 		dimm->label_max_xfer = get_le32(&out[1]);
 		dimm->labels_writable = true;
-	} else if (acpi_has_method(dimm->acpi, "_LSI") &&
+	} else if (strcmp(labels, "dsm") &&
+		   acpi_has_method(dimm->acpi, "_LSI") &&
 		   acpi_has_method(dimm->acpi, "_LSR")) {
 		struct acpi_buffer buf = { ACPI_ALLOCATE_BUFFER, NULL };
 		union acpi_object *pkg;
@@ -312,6 +355,9 @@ void pmdisk_labels_probe(void)
 {
 	struct acpi_device *root = acpi_dev_get_first_match_dev("ACPI0012", NULL, -1);
 	struct pmdisk_dimm *dimm;
+
+	if (strcmp(labels, "auto") && strcmp(labels, "dsm") && strcmp(labels, "lsx"))
+		pr_warn("labels=%s is not auto, dsm or lsx: using auto\n", labels);
 
 	mutex_lock(&pmdisk_regions_lock);
 	list_for_each_entry(dimm, &pmdisk_dimms, list) {

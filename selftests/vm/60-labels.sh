@@ -5,7 +5,9 @@
 # on QEMU; RAM for simulated DIMMs), reports a fresh area as label-less, and
 # reads the index blocks that Linux's ndctl writes, both label versions,
 # counting ndctl's namespace label. The DIMM ids pmemdisk derives from the
-# NFIT match ndctl's. (Compatibility test: it loads the in-kernel nfit.)
+# NFIT match ndctl's. The ACPI _LSI/_LSR transport reads the same labels;
+# a label write the firmware does not keep (QEMU's _LSW) is caught by the
+# read-back. (Compatibility test: it loads the in-kernel nfit.)
 . "$(dirname "$0")/lib.sh"
 
 dimms=(--dimm "$(dimm_path d0):128M:128K" --dimm "$(dimm_path d1):128M:128K")
@@ -41,6 +43,25 @@ check "dimm1 has ndctl's v1.2 index and its namespace label" sh -c "echo '$msgs'
 ours=$(echo "$msgs" | sed -n 's/.*dimm[0-9] (\([^)]*\)).*/\1/p' | sort | tr '\n' ' ')
 check_eq "DIMM ids match ndctl's" "$ids" "$ours"
 check "unload" rmmod pmemdisk
+
+# the ACPI _LSI/_LSR/_LSW transport (QEMU offers it beside the DSM)
+mark_dmesg
+check "load with labels=lsx" insmod /pmd/pmemdisk.ko labels=lsx
+msgs=$(dmesg_new | grep 'pmemdisk: dimm')
+diag "$msgs"
+check "dimm1 read through _LSx: v1.2, 1 of 510 slots" sh -c "echo '$msgs' | grep -q 'dimm1 .*via _LSI/_LSR/_LSW: labels v1.2' && echo '$msgs' | grep -q 'dimm1: 1 of 510 label slots in use'"
+check_eq "read-labels through _LSR decodes ndctl's namespace label" "1 raw" \
+	"$(pmemctl read-labels dimm1 --json | jq -r '"\(.labels | length) \(.labels[0].claim)"')"
+# QEMU 7.2's _LSW drops the data (its AML truncates the input buffer) and
+# still reports success: every label write is read back, so this must fail.
+out=$(pmemctl init-labels dimm0 --yes 2>&1); rc=$?
+diag "$out"
+check_eq "a write the firmware dropped is caught: exit 1" "1 yes" \
+	"$rc $(echo "$out" | grep -q 'writing the labels failed' && echo yes)"
+check "the kernel log says the write did not stick" sh -c "dmesg | grep -q 'dimm0: label area write at .* did not stick'"
+check "unload" rmmod pmemdisk
+check "labels=dsm loads and reads dimm1's labels" sh -c "insmod /pmd/pmemdisk.ko labels=dsm && dmesg | tail -n 20 | grep -q 'dimm1 .*via Intel DSM: labels v1.2'"
+rmmod pmemdisk
 check_dmesg_clean
 finish
 GUEST

@@ -282,9 +282,7 @@ long pmdisk_ctl_create(void __user *arg)
 	u64 align = 0;
 	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
-	if (rc == -EINVAL)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
 	if (rc)
 		return rc;
 	reason = pmdisk_create_checks(&req);
@@ -350,9 +348,7 @@ long pmdisk_ctl_remove(void __user *arg)
 	u32 reason = PMEMDISK_REASON_NONE;
 	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
-	if (rc == -EINVAL)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
 	if (rc)
 		return rc;
 	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
@@ -455,9 +451,7 @@ long pmdisk_ctl_init_labels(void __user *arg)
 	u32 reason = PMEMDISK_REASON_NONE, isize, nslot;
 	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
-	if (rc == -EINVAL)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
 	if (rc)
 		return rc;
 	if (req.flags || req.reserved0 || req.disks_removed ||
@@ -583,9 +577,7 @@ long pmdisk_ctl_reset_id(void __user *arg)
 	u32 reason = PMEMDISK_REASON_NONE;
 	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
-	if (rc == -EINVAL)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
 	if (rc)
 		return rc;
 	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
@@ -629,9 +621,7 @@ long pmdisk_ctl_read_labels(void __user *arg)
 	size_t len = 0;
 	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
-	if (rc == -EINVAL)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
 	if (rc)
 		return rc;
 	if (req.area_size || memchr_inv(req.reserved, 0, sizeof(req.reserved)))

@@ -20,28 +20,6 @@
 #include "pmemdisk.h"
 #include "../uapi/pmemdisk.h"
 
-/*
- * Copy a request in, check the common header (size, reserved words).
- * @req is zeroed first so that no stale kernel bytes can reach userspace
- * when the reply is copied back.
- */
-int pmdisk_ctl_copy_in(void *req, size_t req_size, const void __user *arg,
-		       u32 *reason)
-{
-	u32 user_size;
-
-	memset(req, 0, req_size);
-	if (get_user(user_size, (const u32 __user *)arg))
-		return -EFAULT;
-	if (user_size != req_size) {
-		*reason = PMEMDISK_REASON_BAD_SIZE;
-		return -EINVAL;
-	}
-	if (copy_from_user(req, arg, req_size))
-		return -EFAULT;
-	return 0;
-}
-
 /* Copy back only the leading size and reason words of a refused request. */
 int pmdisk_ctl_refuse(void __user *arg, u32 size, u32 reason, int err)
 {
@@ -52,15 +30,32 @@ int pmdisk_ctl_refuse(void __user *arg, u32 size, u32 reason, int err)
 	return err;
 }
 
+/*
+ * Copy a request in and check its size word; a wrong size is refused here,
+ * with its reply written. @req is zeroed first so that no stale kernel bytes
+ * can reach userspace when the reply is copied back.
+ */
+int pmdisk_ctl_copy_in(void *req, size_t req_size, void __user *arg)
+{
+	u32 user_size;
+
+	memset(req, 0, req_size);
+	if (get_user(user_size, (u32 __user *)arg))
+		return -EFAULT;
+	if (user_size != req_size)
+		return pmdisk_ctl_refuse(arg, req_size, PMEMDISK_REASON_BAD_SIZE,
+					 -EINVAL);
+	if (copy_from_user(req, arg, req_size))
+		return -EFAULT;
+	return 0;
+}
+
 static long pmdisk_ctl_version(void __user *arg)
 {
 	struct pmemdisk_version v;
-	u32 reason = PMEMDISK_REASON_NONE;
 	int rc;
 
-	rc = pmdisk_ctl_copy_in(&v, sizeof(v), arg, &reason);
-	if (rc == -EINVAL)
-		return pmdisk_ctl_refuse(arg, sizeof(v), reason, rc);
+	rc = pmdisk_ctl_copy_in(&v, sizeof(v), arg);
 	if (rc)
 		return rc;
 	if (memchr_inv(v.reserved, 0, sizeof(v.reserved)))

@@ -164,14 +164,12 @@ static u32 pmdisk_fill_disks(struct pmemdisk_disk_info *out, u32 cap)
 long pmdisk_ctl_list(unsigned int cmd, void __user *arg)
 {
 	struct pmemdisk_list req;
-	u32 reason = PMEMDISK_REASON_NONE, total, n;
+	u32 total, n;
 	size_t entry_size;
 	void *buf = NULL;
 	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg, &reason);
-	if (rc == -EINVAL)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason, rc);
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
 	if (rc)
 		return rc;
 	switch (cmd) {

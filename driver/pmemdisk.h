@@ -12,9 +12,8 @@
 /* ctl.c: /dev/pmemdisk-ctl */
 int pmdisk_ctl_init(void);
 void pmdisk_ctl_exit(void);
-/* Copy a request in (zeroed first) and check its size word. */
-int pmdisk_ctl_copy_in(void *req, size_t req_size, const void __user *arg,
-		       u32 *reason);
+/* Copy a request in (zeroed first); a wrong size word is refused there. */
+int pmdisk_ctl_copy_in(void *req, size_t req_size, void __user *arg);
 /* Reply to a refused request with its size and a reason; returns @err. */
 int pmdisk_ctl_refuse(void __user *arg, u32 size, u32 reason, int err);
 

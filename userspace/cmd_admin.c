@@ -134,14 +134,9 @@ int cmd_remove(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	fd = ctl_open();
-	if (fd < 0)
-		return -fd;
-	rc = query_state(fd, &st);
-	if (rc) {
-		close(fd);
+	rc = open_state(&fd, &st);
+	if (rc)
 		return rc;
-	}
 	at = snprintf(question, sizeof(question), "Remove");
 	for (i = 1; i < (unsigned int)argc; i++) {
 		const struct pmemdisk_disk_info *d;
@@ -234,14 +229,9 @@ int cmd_init_labels(int argc, char **argv)
 		fprintf(stderr, "usage: pmemctl init-labels DEVICE...|--all [--label-version 1.1|1.2] [--yes]\n");
 		return EXIT_USAGE;
 	}
-	fd = ctl_open();
-	if (fd < 0)
-		return -fd;
-	rc = query_state(fd, &st);
-	if (rc) {
-		close(fd);
+	rc = open_state(&fd, &st);
+	if (rc)
 		return rc;
-	}
 	if (all) {
 		for (i = 0; i < st.nr_dimms && n < 64; i++)
 			if (st.dimms[i].label_state != PMEMDISK_LABELS_NONE)

@@ -234,14 +234,9 @@ int cmd_reset_id(int argc, char **argv)
 		fprintf(stderr, "usage: pmemctl reset-id DISK [--uuid UUID]\n");
 		return EXIT_USAGE;
 	}
-	fd = ctl_open();
-	if (fd < 0)
-		return -fd;
-	rc = query_state(fd, &st);
-	if (rc) {
-		close(fd);
+	rc = open_state(&fd, &st);
+	if (rc)
 		return rc;
-	}
 	d = find_disk(&st, disk_arg);
 	if (!d) {
 		fprintf(stderr, "pmemctl reset-id: no disk '%s' (see 'pmemctl list')\n", disk_arg);

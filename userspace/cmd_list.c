@@ -38,13 +38,33 @@ static int parse_json_flag(int argc, char **argv, bool *json)
 /* Open the module and fetch its state; returns 0 or an exit status. */
 static int load_state(struct pmem_state *st)
 {
-	int fd = ctl_open(), rc;
+	int fd, rc;
 
-	if (fd < 0)
-		return -fd;
-	rc = query_state(fd, st);
-	close(fd);
+	rc = open_state(&fd, st);
+	if (!rc)
+		close(fd);
 	return rc;
+}
+
+typedef void (*json_entry_fn)(struct json *j, const struct pmem_state *st,
+			      unsigned int i);
+
+/* {"schema": 1, "<key>": [entry 0, entry 1, ...]} on stdout */
+static void json_listing(const char *key, const struct pmem_state *st,
+			 unsigned int n, json_entry_fn entry)
+{
+	struct json j;
+	unsigned int i;
+
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	json_u64(&j, "schema", JSON_SCHEMA);
+	json_array_begin(&j, key);
+	for (i = 0; i < n; i++)
+		entry(&j, st, i);
+	json_array_end(&j);
+	json_object_end(&j);
+	json_end(&j);
 }
 
 static void json_dimm_names(struct json *j, const char *key, const __u32 *ids,
@@ -73,8 +93,9 @@ static void dimm_names(char *buf, size_t len, const __u32 *ids, unsigned int n)
 
 /* ---- devices ---------------------------------------------------------- */
 
-static void json_device(struct json *j, const struct pmemdisk_dimm_info *d)
+static void json_device(struct json *j, const struct pmem_state *st, unsigned int n)
 {
+	const struct pmemdisk_dimm_info *d = &st->dimms[n];
 	bool indexed = d->label_state == PMEMDISK_LABELS_V1_1 ||
 		       d->label_state == PMEMDISK_LABELS_V1_2;
 	char name[32], loc[80];
@@ -141,7 +162,6 @@ int cmd_devices(int argc, char **argv)
 	};
 	struct pmem_state st;
 	struct table t;
-	struct json j;
 	unsigned int i;
 	bool json;
 	int rc;
@@ -152,15 +172,7 @@ int cmd_devices(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (json) {
-		json_init(&j, stdout);
-		json_object_begin(&j, NULL);
-		json_u64(&j, "schema", JSON_SCHEMA);
-		json_array_begin(&j, "devices");
-		for (i = 0; i < st.nr_dimms; i++)
-			json_device(&j, &st.dimms[i]);
-		json_array_end(&j);
-		json_object_end(&j);
-		json_end(&j);
+		json_listing("devices", &st, st.nr_dimms, json_device);
 	} else {
 		table_init(&t, head);
 		for (i = 0; i < st.nr_dimms; i++) {
@@ -184,8 +196,9 @@ int cmd_devices(int argc, char **argv)
 
 /* ---- regions ---------------------------------------------------------- */
 
-static void json_region(struct json *j, const struct pmemdisk_region_info *r)
+static void json_region(struct json *j, const struct pmem_state *st, unsigned int n)
 {
+	const struct pmemdisk_region_info *r = &st->regions[n];
 	bool divisible = r->label_state == PMEMDISK_LABELS_V1_1 ||
 			 r->label_state == PMEMDISK_LABELS_V1_2;
 	char name[32];
@@ -227,7 +240,6 @@ int cmd_regions(int argc, char **argv)
 	};
 	struct pmem_state st;
 	struct table t;
-	struct json j;
 	unsigned int i;
 	bool json;
 	int rc;
@@ -238,15 +250,7 @@ int cmd_regions(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (json) {
-		json_init(&j, stdout);
-		json_object_begin(&j, NULL);
-		json_u64(&j, "schema", JSON_SCHEMA);
-		json_array_begin(&j, "regions");
-		for (i = 0; i < st.nr_regions; i++)
-			json_region(&j, &st.regions[i]);
-		json_array_end(&j);
-		json_object_end(&j);
-		json_end(&j);
+		json_listing("regions", &st, st.nr_regions, json_region);
 	} else {
 		table_init(&t, head);
 		for (i = 0; i < st.nr_regions; i++) {
@@ -274,9 +278,9 @@ int cmd_regions(int argc, char **argv)
 
 /* ---- list (disks) ----------------------------------------------------- */
 
-static void json_disk(struct json *j, const struct pmem_state *st,
-		      const struct pmemdisk_disk_info *d)
+static void json_disk(struct json *j, const struct pmem_state *st, unsigned int n)
 {
+	const struct pmemdisk_disk_info *d = &st->disks[n];
 	const struct pmemdisk_region_info *r = state_region(st, d->region);
 	char name[32], region[32], uuid[40];
 
@@ -312,7 +316,6 @@ int cmd_list(int argc, char **argv)
 	};
 	struct pmem_state st;
 	struct table t;
-	struct json j;
 	unsigned int i;
 	bool json;
 	int rc;
@@ -323,15 +326,7 @@ int cmd_list(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (json) {
-		json_init(&j, stdout);
-		json_object_begin(&j, NULL);
-		json_u64(&j, "schema", JSON_SCHEMA);
-		json_array_begin(&j, "disks");
-		for (i = 0; i < st.nr_disks; i++)
-			json_disk(&j, &st, &st.disks[i]);
-		json_array_end(&j);
-		json_object_end(&j);
-		json_end(&j);
+		json_listing("disks", &st, st.nr_disks, json_disk);
 	} else {
 		table_init(&t, head);
 		for (i = 0; i < st.nr_disks; i++) {

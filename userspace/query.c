@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctl.h"
 #include "query.h"
@@ -59,6 +60,19 @@ int query_state(int fd, struct pmem_state *st)
 			      "list disks", (void **)&st->disks, &st->nr_disks);
 	if (rc)
 		query_free(st);
+	return rc;
+}
+
+int open_state(int *fd, struct pmem_state *st)
+{
+	int rc;
+
+	*fd = ctl_open();
+	if (*fd < 0)
+		return -*fd;
+	rc = query_state(*fd, st);
+	if (rc)
+		close(*fd);
 	return rc;
 }
 

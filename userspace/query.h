@@ -19,6 +19,9 @@ struct pmem_state {
 
 /* Fetch devices, regions and disks; returns 0 or a pmemctl exit status. */
 int query_state(int fd, struct pmem_state *st);
+/* Open the control device and fetch the state; on failure nothing is left
+ * open and the exit status is returned. */
+int open_state(int *fd, struct pmem_state *st);
 void query_free(struct pmem_state *st);
 
 const struct pmemdisk_region_info *state_region(const struct pmem_state *st,

@@ -85,6 +85,39 @@ static void pmdisk_region_lsa_release(struct pmdisk_region *region,
 		pmdisk_lsa_release(&lsa[i]);
 }
 
+/*
+ * For an update that adds one label per DIMM: allocate and load the label
+ * areas of all of @region's DIMMs and check each has a free slot, before
+ * anything is written. Returns a PMEMDISK_REASON_*; on success *lsa_out
+ * holds the loaded areas (release them, then kfree).
+ */
+static u32 pmdisk_region_lsa_prepare(struct pmdisk_region *region,
+				     struct pmdisk_lsa **lsa_out)
+{
+	struct pmdisk_lsa *lsa;
+	unsigned int i;
+	u32 s;
+
+	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
+	if (!lsa)
+		return PMEMDISK_REASON_LABEL_IO;
+	if (pmdisk_region_lsa_load(region, lsa)) {
+		kfree(lsa);
+		return PMEMDISK_REASON_LABEL_IO;
+	}
+	for (i = 0; i < region->ways; i++) {
+		for (s = 0; s < lsa[i].nslot && !pmdisk_lsa_slot_free(&lsa[i], s); s++)
+			;
+		if (s == lsa[i].nslot) {
+			pmdisk_region_lsa_release(region, lsa);
+			kfree(lsa);
+			return PMEMDISK_REASON_NO_LABEL_SLOT;
+		}
+	}
+	*lsa_out = lsa;
+	return PMEMDISK_REASON_NONE;
+}
+
 /* Zero the start of a range so no old info block (BTT, fsdax) survives. */
 static void pmdisk_wipe_head(struct pmdisk_region *region, u64 offset, u64 size)
 {
@@ -225,25 +258,11 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 	struct pmdisk_lsa *lsa;
 	struct pmdisk_disk *disk;
 	unsigned int i;
-	u32 reason = PMEMDISK_REASON_NONE;
-	u32 s;
+	u32 reason;
 
-	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
-	if (!lsa)
-		return PMEMDISK_REASON_LABEL_IO;
-	if (pmdisk_region_lsa_load(region, lsa)) {
-		kfree(lsa);
-		return PMEMDISK_REASON_LABEL_IO;
-	}
-	/* every DIMM needs a free slot: check all before writing any */
-	for (i = 0; i < region->ways && !reason; i++) {
-		for (s = 0; s < lsa[i].nslot && !pmdisk_lsa_slot_free(&lsa[i], s); s++)
-			;
-		if (s == lsa[i].nslot)
-			reason = PMEMDISK_REASON_NO_LABEL_SLOT;
-	}
+	reason = pmdisk_region_lsa_prepare(region, &lsa);
 	if (reason)
-		goto out;
+		return reason;
 
 	pmdisk_wipe_head(region, desc->offset, desc->size);
 	pmdisk_region_iset(region, iset);
@@ -526,23 +545,12 @@ static u32 pmdisk_reset_commit(struct pmdisk_region *region,
 	struct pmdisk_nslabel label;
 	struct pmdisk_lsa *lsa;
 	u32 new_slot[PMDISK_MAX_WAYS];
-	u32 reason = PMEMDISK_REASON_NONE;
 	unsigned int i;
-	u32 s;
+	u32 reason;
 
-	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
-	if (!lsa)
-		return PMEMDISK_REASON_LABEL_IO;
-	if (pmdisk_region_lsa_load(region, lsa)) {
-		kfree(lsa);
-		return PMEMDISK_REASON_LABEL_IO;
-	}
-	for (i = 0; i < region->ways && !reason; i++) {
-		for (s = 0; s < lsa[i].nslot && !pmdisk_lsa_slot_free(&lsa[i], s); s++)
-			;
-		if (s == lsa[i].nslot)
-			reason = PMEMDISK_REASON_NO_LABEL_SLOT;
-	}
+	reason = pmdisk_region_lsa_prepare(region, &lsa);
+	if (reason)
+		return reason;
 	for (i = 0; i < region->ways && !reason; i++) {
 		if (pmdisk_lsa_read_label(&lsa[i], disk->desc.slot[i], &label)) {
 			reason = PMEMDISK_REASON_LABEL_IO;

@@ -55,34 +55,30 @@ static struct pmdisk_disk *pmdisk_disk_by_number(u32 number)
 	return found;
 }
 
+/*
+ * The disk numbered @number, if it may be changed (remove, reset-id): it
+ * exists, is a namespace, is writable and is not open. Returns a reason.
+ */
+static u32 pmdisk_disk_changeable(u32 number, struct pmdisk_disk **diskp)
+{
+	struct pmdisk_disk *disk = pmdisk_disk_by_number(number);
+
+	*diskp = disk;
+	if (!disk)
+		return PMEMDISK_REASON_UNKNOWN_DISK;
+	if (!disk->desc.has_uuid)
+		return PMEMDISK_REASON_LABEL_LESS;
+	if (disk->region->readonly)
+		return PMEMDISK_REASON_READONLY;
+	if (pmdisk_disk_is_open(disk))
+		return PMEMDISK_REASON_DISK_OPEN;
+	return PMEMDISK_REASON_NONE;
+}
+
 static bool pmdisk_region_labelled(const struct pmdisk_region *region)
 {
 	return region->label_state == PMDISK_LABEL_STATE_V1_1 ||
 	       region->label_state == PMDISK_LABEL_STATE_V1_2;
-}
-
-/* Load the label areas of all of @region's DIMMs, or none. */
-static int pmdisk_region_lsa_load(struct pmdisk_region *region,
-				  struct pmdisk_lsa *lsa)
-{
-	unsigned int i;
-	int rc = 0;
-
-	for (i = 0; i < region->ways && !rc; i++)
-		rc = pmdisk_dimm_lsa_load(region->map[i].dimm, &lsa[i]);
-	if (rc)
-		while (--i > 0)
-			pmdisk_lsa_release(&lsa[i - 1]);
-	return rc;
-}
-
-static void pmdisk_region_lsa_release(struct pmdisk_region *region,
-				      struct pmdisk_lsa *lsa)
-{
-	unsigned int i;
-
-	for (i = 0; i < region->ways; i++)
-		pmdisk_lsa_release(&lsa[i]);
 }
 
 /*
@@ -376,15 +372,7 @@ long pmdisk_ctl_remove(void __user *arg)
 
 	mutex_lock(&pmdisk_admin_lock);
 	mutex_lock(&pmdisk_regions_lock);
-	disk = pmdisk_disk_by_number(req.number);
-	if (!disk)
-		reason = PMEMDISK_REASON_UNKNOWN_DISK;
-	else if (!disk->desc.has_uuid)
-		reason = PMEMDISK_REASON_LABEL_LESS;
-	else if (disk->region->readonly)
-		reason = PMEMDISK_REASON_READONLY;
-	else if (pmdisk_disk_is_open(disk))
-		reason = PMEMDISK_REASON_DISK_OPEN;
+	reason = pmdisk_disk_changeable(req.number, &disk);
 	if (reason)
 		goto unlock;
 
@@ -596,16 +584,8 @@ long pmdisk_ctl_reset_id(void __user *arg)
 	mutex_lock(&pmdisk_regions_lock);
 	if (!memchr_inv(req.uuid, 0, sizeof(req.uuid)))
 		generate_random_uuid(req.uuid);
-	disk = pmdisk_disk_by_number(req.number);
-	if (!disk)
-		reason = PMEMDISK_REASON_UNKNOWN_DISK;
-	else if (!disk->desc.has_uuid)
-		reason = PMEMDISK_REASON_LABEL_LESS;
-	else if (disk->region->readonly)
-		reason = PMEMDISK_REASON_READONLY;
-	else if (pmdisk_disk_is_open(disk))
-		reason = PMEMDISK_REASON_DISK_OPEN;
-	else if (pmdisk_uuid_in_use(req.uuid))
+	reason = pmdisk_disk_changeable(req.number, &disk);
+	if (!reason && pmdisk_uuid_in_use(req.uuid))
 		reason = PMEMDISK_REASON_DUPLICATE_UUID;
 	if (!reason)
 		reason = pmdisk_reset_commit(disk->region, disk, req.uuid);

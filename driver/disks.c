@@ -93,31 +93,51 @@ void pmdisk_region_iset(const struct pmdisk_region *region,
 	}
 }
 
+/* Load the label areas of all of @region's DIMMs, or none. */
+int pmdisk_region_lsa_load(struct pmdisk_region *region,
+				  struct pmdisk_lsa *lsa)
+{
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < region->ways && !rc; i++)
+		rc = pmdisk_dimm_lsa_load(region->map[i].dimm, &lsa[i]);
+	if (rc)
+		while (--i > 0)
+			pmdisk_lsa_release(&lsa[i - 1]);
+	return rc;
+}
+
+void pmdisk_region_lsa_release(struct pmdisk_region *region,
+				      struct pmdisk_lsa *lsa)
+{
+	unsigned int i;
+
+	for (i = 0; i < region->ways; i++)
+		pmdisk_lsa_release(&lsa[i]);
+}
+
 /* Scan the labels of @region's DIMMs; returns the namespaces found or < 0. */
 static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns)
 {
 	struct pmdisk_iset_dimm iset[PMDISK_MAX_WAYS];
 	struct pmdisk_lsa *lsap[PMDISK_MAX_WAYS];
 	struct pmdisk_lsa *lsa;
-	unsigned int i, loaded = 0;
-	int rc = 0;
+	unsigned int i;
+	int rc;
 
 	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
 	if (!lsa)
 		return -ENOMEM;
-	for (i = 0; i < region->ways && !rc; i++) {
-		rc = pmdisk_dimm_lsa_load(region->map[i].dimm, &lsa[i]);
-		if (rc)
-			break;
-		loaded++;
-		lsap[i] = &lsa[i];
-	}
-	pmdisk_region_iset(region, iset);
-	if (!rc)
+	rc = pmdisk_region_lsa_load(region, lsa);
+	if (!rc) {
+		for (i = 0; i < region->ways; i++)
+			lsap[i] = &lsa[i];
+		pmdisk_region_iset(region, iset);
 		rc = pmdisk_ns_scan(lsap, iset, region->ways, ns,
 				    PMDISK_MAX_NS_PER_REGION, pmdisk_ns_note, region);
-	for (i = 0; i < loaded; i++)
-		pmdisk_lsa_release(&lsa[i]);
+		pmdisk_region_lsa_release(region, lsa);
+	}
 	kfree(lsa);
 	if (rc > 0)
 		sort(ns, rc, sizeof(*ns), cmp_ns_offset, NULL);

@@ -17,6 +17,16 @@ void pmdisk_region_make_disks(struct pmdisk_region *region);
 void pmdisk_region_iset(const struct pmdisk_region *region,
 			struct pmdisk_iset_dimm *iset);
 
+struct pmdisk_lsa;
+
+/*
+ * Load the label areas of all of @region's DIMMs into @lsa[ways], or none;
+ * release them with pmdisk_region_lsa_release().
+ */
+int pmdisk_region_lsa_load(struct pmdisk_region *region, struct pmdisk_lsa *lsa);
+void pmdisk_region_lsa_release(struct pmdisk_region *region,
+			       struct pmdisk_lsa *lsa);
+
 /* Record / forget a namespace extent of @region (kept sorted). */
 int pmdisk_region_use(struct pmdisk_region *region, u64 offset, u64 size);
 void pmdisk_region_unuse(struct pmdisk_region *region, u64 offset);

@@ -56,14 +56,33 @@ h_check "no QEMU left after a timeout" no_qemu_left
 # guest runs. A background job of a script starts with SIGINT ignored, so
 # restore its default as a terminal's Ctrl-C would find it.
 echo 'echo started; sleep 1000' >"$work/sleeper.sh"
+mkdir -p "$work/tmp"
+# Start the sleeper guest in the background; true once it printed "started".
+# A guest that never gets there (run-vm ended on its own: a boot that died
+# under TCG) is shown, and started once more, so the signal test still runs.
+start_sleeper() {
+	local try
+	for try in 1 2; do
+		rm -f "$work/sig.out" "$work/sig.err"
+		TMPDIR=$work/tmp env --default-signal=INT "$top/qemu/run-vm" --kver "$KVER" --quiet \
+			--timeout 120 --dimm "$d0:256M" --out "$work/sig.out" "$work/sleeper.sh" \
+			2>"$work/sig.err" &
+		runner=$!
+		for i in $(seq 600); do
+			grep -q started "$work/sig.out" 2>/dev/null && return 0
+			kill -0 "$runner" 2>/dev/null || break
+			sleep 0.1
+		done
+		wait "$runner"
+		echo "# try $try: run-vm ended (status $?) before the guest started:"
+		sed 's/^/#   /' "$work/sig.err" | tail -n 20
+	done
+	return 1
+}
 for sig in INT TERM KILL; do
-	rm -f "$work/sig.out"
-	env --default-signal=INT "$top/qemu/run-vm" --kver "$KVER" --quiet --timeout 120 --dimm "$d0:256M" \
-		--out "$work/sig.out" "$work/sleeper.sh" 2>/dev/null &
-	runner=$!
-	for i in $(seq 600); do grep -q started "$work/sig.out" 2>/dev/null && break; sleep 0.1; done
+	start_sleeper
 	h_check "guest started before SIG$sig" grep -q started "$work/sig.out"
-	kill -"$sig" "$runner"
+	kill -"$sig" "$runner" 2>/dev/null
 	wait "$runner" 2>/dev/null
 	for i in $(seq 50); do qemu_left || break; sleep 0.1; done
 	h_check "no QEMU left after SIG$sig to run-vm" no_qemu_left

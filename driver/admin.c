@@ -22,6 +22,7 @@
 #include <linux/uuid.h>
 
 #include "blk.h"
+#include "btt_disk.h"
 #include "core/namespace.h"
 #include "disks.h"
 #include "pmemdisk.h"
@@ -176,8 +177,11 @@ static void pmdisk_fill_label(struct pmdisk_nslabel *l,
 	l->lbasize = cpu_to_le64(desc->sector_size);
 	l->dpa = cpu_to_le64(region->map[pos].dpa + desc->offset / region->ways);
 	l->rawsize = cpu_to_le64(desc->size / region->ways);
-	/* v1.2: a persistent-memory namespace with no abstraction (raw) */
+	/* v1.2: a persistent-memory namespace, raw or a BTT 2.0 */
 	memcpy(l->type_guid, pmdisk_nfit_pm_guid, sizeof(l->type_guid));
+	pmdisk_claim_guid(desc->atomicity == PMDISK_ATOMICITY_BTT &&
+			  desc->btt_start == PMDISK_BTT_START_V2_0 ?
+			  PMDISK_CLAIM_BTT2 : PMDISK_CLAIM_NONE, l->abstraction_guid);
 }
 
 /* Delete the labels in @slot[] from the first @n DIMMs of @region. */
@@ -204,8 +208,6 @@ static int pmdisk_create_checks(struct pmemdisk_create *req)
 	if (req->reserved[0] || req->reserved[1] || req->reserved[2] ||
 	    req->reserved[3] || (req->flags & ~PMEMDISK_CREATE_FLAGS))
 		return PMEMDISK_REASON_RESERVED_NONZERO;
-	if (req->flags & PMEMDISK_CREATE_BTT)
-		return PMEMDISK_REASON_BTT_UNSUPPORTED;
 	if (req->sector_size != 512 && req->sector_size != 4096)
 		return PMEMDISK_REASON_BAD_SECTOR_SIZE;
 	if (!req->disk_size)
@@ -238,10 +240,56 @@ static int pmdisk_reason_errno(u32 reason)
 	case PMEMDISK_REASON_NO_LABEL_AREA:
 		return -ENXIO;
 	case PMEMDISK_REASON_LABEL_IO:
+	case PMEMDISK_REASON_MEDIA_IO:
 		return -EIO;
+	case PMEMDISK_REASON_INTERRUPTED:
+		return -EINTR;
+	case PMEMDISK_REASON_TOO_SMALL_FOR_BTT:
+		return -ENOSPC;
 	default:
 		return -EINVAL;
 	}
+}
+
+/* Lay out the BTT a new BTT disk needs on its namespace. */
+static u32 pmdisk_format_btt(struct pmdisk_region *region,
+			     const struct pmdisk_disk_desc *desc)
+{
+	struct pmdisk_btt_id id;
+	int rc;
+
+	pmdisk_btt_disk_id(&id, desc);
+	rc = pmdisk_btt_disk_format(region, desc->offset, desc->size, &id,
+				    desc->sector_size);
+	if (rc == -EINTR)
+		return PMEMDISK_REASON_INTERRUPTED;
+	return rc ? PMEMDISK_REASON_MEDIA_IO : PMEMDISK_REASON_NONE;
+}
+
+/*
+ * The namespace size for a disk of @usable bytes: as is for a raw disk;
+ * for a BTT, the smallest multiple of @align whose BTT holds @usable bytes
+ * (a BTT keeps a map entry per sector, 256 spare blocks and 24 KiB of
+ * metadata per arena). *@actual gets the disk's real size. 0: too large.
+ */
+static u64 pmdisk_ns_size_for(const struct pmdisk_disk_desc *desc, u64 usable,
+			      u64 align, u64 limit, u64 *actual)
+{
+	u64 size = round_up(usable, align);
+
+	*actual = size;
+	if (desc->atomicity != PMDISK_ATOMICITY_BTT)
+		return size;
+	for (; size <= limit; size += align) {
+		u64 nlba = size > desc->btt_start ?
+			   pmdisk_btt_nlba(desc->btt_start, size - desc->btt_start,
+					   desc->sector_size) : 0;
+
+		*actual = nlba * desc->sector_size;
+		if (*actual >= usable)
+			return size;
+	}
+	return 0;
 }
 
 /* Write the labels and make the disk; the caller validated and placed it. */
@@ -261,6 +309,12 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 		return reason;
 
 	pmdisk_wipe_head(region, desc->offset, desc->size);
+	if (desc->atomicity == PMDISK_ATOMICITY_BTT) {
+		/* invisible until the labels below say the namespace exists */
+		reason = pmdisk_format_btt(region, desc);
+		if (reason)
+			goto out;
+	}
 	pmdisk_region_iset(region, iset);
 	kind = lsa[0].label_size == 256 ? PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1;
 	for (i = 0; i < region->ways; i++) {
@@ -276,7 +330,7 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 	}
 	pmdisk_region_use(region, desc->offset, desc->size);
 	desc->number = pmdisk_disk_free_number();
-	disk = pmdisk_disk_create_raw(region, desc);
+	disk = pmdisk_disk_create(region, desc);
 	if (IS_ERR(disk)) {
 		pmdisk_region_unuse(region, desc->offset);
 		pmdisk_delete_labels(region, lsa, desc->slot, region->ways);
@@ -318,11 +372,19 @@ long pmdisk_ctl_create(void __user *arg)
 	else if (region->nr_used == PMDISK_MAX_NS_PER_REGION)
 		reason = PMEMDISK_REASON_TOO_MANY_DISKS;
 	if (!reason) {
+		desc.sector_size = req.sector_size;
+		if (req.flags & PMEMDISK_CREATE_BTT) {
+			desc.atomicity = PMDISK_ATOMICITY_BTT;
+			/* BTT 2.0 at 0 with v1.2 labels, 1.1 at 4 KiB with v1.1 */
+			desc.btt_start = region->label_state == PMDISK_LABEL_STATE_V1_2 ?
+					 PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
+		}
 		align = PMEMDISK_ALIGN_PER_DIMM * region->ways;
-		desc.size = req.disk_size > U64_MAX - align ? U64_MAX :
-			    round_up(req.disk_size, align);
-		if (!pmdisk_place(region, desc.size, align, &desc.offset,
-				  &req.max_extent))
+		desc.size = req.disk_size > region->size ? 0 :
+			    pmdisk_ns_size_for(&desc, req.disk_size, align,
+					       region->size, &req.actual_size);
+		if (!pmdisk_place(region, desc.size ? desc.size : U64_MAX, align,
+				  &desc.offset, &req.max_extent))
 			reason = PMEMDISK_REASON_NO_SPACE;
 	}
 	if (!reason) {
@@ -332,10 +394,8 @@ long pmdisk_ctl_create(void __user *arg)
 			reason = PMEMDISK_REASON_DUPLICATE_UUID;
 	}
 	if (!reason) {
-		desc.sector_size = req.sector_size;
 		memcpy(desc.uuid, req.uuid, sizeof(desc.uuid));
 		strscpy(desc.name, req.name, sizeof(desc.name));
-		req.actual_size = desc.size;
 		req.offset = desc.offset;
 		if (!(req.flags & PMEMDISK_CREATE_DRY_RUN)) {
 			reason = pmdisk_create_commit(region, &desc);
@@ -530,6 +590,7 @@ unlock:
 static u32 pmdisk_reset_commit(struct pmdisk_region *region,
 			       struct pmdisk_disk *disk, const u8 *uuid)
 {
+	static const u8 zero_uuid[16];
 	struct pmdisk_nslabel label;
 	struct pmdisk_lsa *lsa;
 	u32 new_slot[PMDISK_MAX_WAYS];
@@ -539,6 +600,14 @@ static u32 pmdisk_reset_commit(struct pmdisk_region *region,
 	reason = pmdisk_region_lsa_prepare(region, &lsa);
 	if (reason)
 		return reason;
+	/*
+	 * A BTT names its namespace (parent uuid). A zero parent is accepted
+	 * under any uuid, so: zero it, change the labels, then set the new one.
+	 */
+	if (disk->btt && pmdisk_btt_disk_set_parent(disk, zero_uuid)) {
+		reason = PMEMDISK_REASON_MEDIA_IO;
+		goto out;
+	}
 	for (i = 0; i < region->ways && !reason; i++) {
 		if (pmdisk_lsa_read_label(&lsa[i], disk->desc.slot[i], &label)) {
 			reason = PMEMDISK_REASON_LABEL_IO;
@@ -560,6 +629,8 @@ static u32 pmdisk_reset_commit(struct pmdisk_region *region,
 		reason = PMEMDISK_REASON_LABEL_IO;	/* new uuid stands */
 	memcpy(disk->desc.uuid, uuid, sizeof(disk->desc.uuid));
 	memcpy(disk->desc.slot, new_slot, sizeof(new_slot[0]) * region->ways);
+	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid))
+		reason = PMEMDISK_REASON_MEDIA_IO;	/* a zero parent stands */
 out:
 	pmdisk_region_lsa_release(region, lsa);
 	kfree(lsa);
@@ -589,6 +660,226 @@ long pmdisk_ctl_reset_id(void __user *arg)
 		reason = PMEMDISK_REASON_DUPLICATE_UUID;
 	if (!reason)
 		reason = pmdisk_reset_commit(disk->region, disk, req.uuid);
+	mutex_unlock(&pmdisk_regions_lock);
+	mutex_unlock(&pmdisk_admin_lock);
+	if (reason)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
+					 pmdisk_reason_errno(reason));
+	req.reason = PMEMDISK_REASON_NONE;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+/* ---- check ------------------------------------------------------------- */
+
+static void pmdisk_check_report(struct pmemdisk_check *req,
+				const struct pmdisk_btt_check_report *r, int rc)
+{
+	req->consistent = rc == 0;
+	req->arenas = r->arenas;
+	req->info_bad = r->info_bad;
+	req->info2_bad = r->info2_bad;
+	req->info_mismatch = r->info_mismatch;
+	req->flog_bad = r->flog_bad;
+	req->old_flog_layout = r->old_flog_layout;
+	req->repaired = r->repaired;
+	req->blocks_missing = r->blocks_missing;
+	req->blocks_duplicate = r->blocks_duplicate;
+	req->map_bad = r->map_bad;
+}
+
+long pmdisk_ctl_check(void __user *arg)
+{
+	struct pmdisk_btt_check_report report = {};
+	struct pmdisk_disk_desc desc;
+	struct pmdisk_region *region;
+	struct pmdisk_disk *disk;
+	struct pmemdisk_check req;
+	u32 reason = PMEMDISK_REASON_NONE;
+	bool repair;
+	int rc;
+
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
+	if (rc)
+		return rc;
+	if ((req.flags & ~PMEMDISK_CHECK_REPAIR) ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return pmdisk_ctl_refuse(arg, sizeof(req),
+					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+	repair = req.flags & PMEMDISK_CHECK_REPAIR;
+
+	mutex_lock(&pmdisk_admin_lock);
+	mutex_lock(&pmdisk_regions_lock);
+	disk = pmdisk_disk_by_number(req.number);
+	if (!disk)
+		reason = PMEMDISK_REASON_UNKNOWN_DISK;
+	else if (!disk->btt)
+		reason = PMEMDISK_REASON_NOT_BTT;
+	else if (repair && disk->region->readonly)
+		reason = PMEMDISK_REASON_READONLY;
+	else if (pmdisk_disk_is_open(disk))
+		reason = PMEMDISK_REASON_DISK_OPEN;
+	if (!reason) {
+		/* offline meanwhile: nobody reads a half-repaired BTT */
+		region = disk->region;
+		desc = disk->desc;
+		pmdisk_disk_remove(disk);
+		rc = pmdisk_btt_disk_check(region, &desc, repair, &report);
+		pr_info("pmemdisk%u: BTT check%s: %s\n", desc.number,
+			repair ? " and repair" : "",
+			rc == 0 ? "consistent" : rc == -EUCLEAN ? "problems found" : "failed");
+		if (rc && rc != -EUCLEAN)
+			reason = rc == -EINTR ? PMEMDISK_REASON_INTERRUPTED :
+						PMEMDISK_REASON_MEDIA_IO;
+		pmdisk_check_report(&req, &report, rc);
+		pmdisk_disk_create(region, &desc);	/* logs why if it cannot */
+	}
+	mutex_unlock(&pmdisk_regions_lock);
+	mutex_unlock(&pmdisk_admin_lock);
+	if (reason)
+		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
+					 pmdisk_reason_errno(reason));
+	req.reason = PMEMDISK_REASON_NONE;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+/* ---- convert ----------------------------------------------------------- */
+
+/*
+ * Rewrite each DIMM's label of @desc's namespace so it says what @desc now
+ * is (abstraction GUID, sector size): one atomic label-area update per DIMM
+ * that adds the new label and frees the old slot.
+ */
+static u32 pmdisk_relabel(struct pmdisk_region *region, struct pmdisk_disk_desc *desc)
+{
+	struct pmdisk_iset_dimm iset[PMDISK_MAX_WAYS];
+	enum pmdisk_cookie_kind kind;
+	struct pmdisk_nslabel label;
+	struct pmdisk_lsa *lsa;
+	unsigned int i;
+	u32 reason;
+
+	reason = pmdisk_region_lsa_prepare(region, &lsa);
+	if (reason)
+		return reason;
+	pmdisk_region_iset(region, iset);
+	kind = lsa[0].label_size == 256 ? PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1;
+	for (i = 0; i < region->ways; i++) {
+		pmdisk_fill_label(&label, region, i, desc,
+				  pmdisk_iset_cookie(iset, region->ways, kind));
+		if (pmdisk_lsa_update(&lsa[i], &label, 1, &desc->slot[i], 1)) {
+			reason = PMEMDISK_REASON_LABEL_IO;
+			break;
+		}
+		desc->slot[i] = le32_to_cpu(label.slot);
+	}
+	pmdisk_region_lsa_release(region, lsa);
+	kfree(lsa);
+	return reason;
+}
+
+/* The disk @number, if it may be reformatted; a label-less one may. */
+static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
+				 struct pmdisk_disk **diskp)
+{
+	struct pmdisk_disk *disk = pmdisk_disk_by_number(req->number);
+
+	*diskp = disk;
+	if (!disk)
+		return PMEMDISK_REASON_UNKNOWN_DISK;
+	if (disk->region->readonly)
+		return PMEMDISK_REASON_READONLY;
+	if (req->sector_size != 512 && req->sector_size != 4096)
+		return PMEMDISK_REASON_BAD_SECTOR_SIZE;
+	if (req->atomicity == PMEMDISK_ATOMICITY_NONE && !disk->desc.has_uuid &&
+	    req->sector_size != 512)
+		return PMEMDISK_REASON_BAD_SECTOR_SIZE;	/* no label to keep it */
+	if (req->atomicity == PMEMDISK_ATOMICITY_BTT &&
+	    !pmdisk_btt_nlba(PMDISK_BTT_START_V1_1, disk->desc.size - PMDISK_BTT_START_V1_1,
+			     req->sector_size))
+		return PMEMDISK_REASON_TOO_SMALL_FOR_BTT;
+	if (disk->desc.has_uuid && !pmdisk_region_labelled(disk->region))
+		return PMEMDISK_REASON_LABELS_INCONSISTENT;
+	if (pmdisk_disk_is_open(disk))
+		return PMEMDISK_REASON_DISK_OPEN;
+	return PMEMDISK_REASON_NONE;
+}
+
+/*
+ * Reformat @disk as @desc says. Its block device is gone first. To BTT: lay
+ * out the BTT, then relabel; to raw: relabel, then wipe the BTT's info
+ * blocks. A power cut in between leaves the old kind or the new one (the
+ * data is forfeit either way, as the caller was told).
+ */
+static u32 pmdisk_convert_commit(struct pmdisk_disk *disk,
+				 struct pmdisk_disk_desc *desc)
+{
+	struct pmdisk_region *region = disk->region;
+	bool was_btt = disk->btt;
+	u32 reason = PMEMDISK_REASON_NONE;
+
+	if (was_btt && desc->atomicity == PMDISK_ATOMICITY_NONE) {
+		if (desc->has_uuid)
+			reason = pmdisk_relabel(region, desc);
+		if (!reason)
+			pmdisk_btt_disk_wipe(disk);
+		pmdisk_disk_remove(disk);
+		return reason;
+	}
+	pmdisk_disk_remove(disk);
+	pmdisk_wipe_head(region, desc->offset, desc->size);
+	if (desc->atomicity == PMDISK_ATOMICITY_BTT)
+		reason = pmdisk_format_btt(region, desc);
+	if (!reason && desc->has_uuid)
+		reason = pmdisk_relabel(region, desc);
+	return reason;
+}
+
+long pmdisk_ctl_convert(void __user *arg)
+{
+	struct pmdisk_disk_desc desc;
+	struct pmdisk_region *region;
+	struct pmemdisk_convert req;
+	struct pmdisk_disk *disk;
+	u32 reason = PMEMDISK_REASON_NONE;
+	int rc;
+
+	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
+	if (rc)
+		return rc;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return pmdisk_ctl_refuse(arg, sizeof(req),
+					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+	if (req.atomicity != PMEMDISK_ATOMICITY_NONE &&
+	    req.atomicity != PMEMDISK_ATOMICITY_BTT)
+		return pmdisk_ctl_refuse(arg, sizeof(req),
+					 PMEMDISK_REASON_BAD_ATOMICITY, -EINVAL);
+
+	mutex_lock(&pmdisk_admin_lock);
+	mutex_lock(&pmdisk_regions_lock);
+	reason = pmdisk_convert_checks(&req, &disk);
+	if (!reason) {
+		region = disk->region;
+		desc = disk->desc;
+		desc.sector_size = req.sector_size;
+		if (req.atomicity == PMEMDISK_ATOMICITY_BTT) {
+			desc.atomicity = PMDISK_ATOMICITY_BTT;
+			/* as create: 2.0 at 0 with v1.2 labels, else 1.1 at 4 KiB */
+			desc.btt_start = desc.has_uuid &&
+					 region->label_state == PMDISK_LABEL_STATE_V1_2 ?
+					 PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
+		} else {
+			desc.atomicity = PMDISK_ATOMICITY_NONE;
+		}
+		reason = pmdisk_convert_commit(disk, &desc);
+		disk = pmdisk_disk_create(region, &desc);	/* logs why if it cannot */
+		if (!IS_ERR(disk)) {
+			req.actual_size = disk->size;
+			pr_info("%s: converted to %s\n", disk->gd_name,
+				disk->btt ? "BTT" : "raw");
+		} else if (!reason) {
+			reason = PMEMDISK_REASON_MEDIA_IO;
+		}
+	}
 	mutex_unlock(&pmdisk_regions_lock);
 	mutex_unlock(&pmdisk_admin_lock);
 	if (reason)

@@ -18,6 +18,7 @@
 #include <linux/uaccess.h>
 
 #include "blk.h"
+#include "btt_disk.h"
 #include "kcompat.h"
 #include "region.h"
 
@@ -98,6 +99,12 @@ static void pmdisk_submit_bio(struct bio *bio)
 	if (bio->bi_opf & REQ_PREFLUSH)
 		pmdisk_region_flush(disk->region);
 
+	if (disk->btt) {
+		/* every BTT sector write is durable when it returns */
+		bio->bi_status = pmdisk_btt_disk_rw(disk, bio);
+		bio_endio(bio);
+		return;
+	}
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
 		bio_for_each_segment(bv, bio, iter) {
@@ -157,7 +164,7 @@ static DEVICE_ATTR_RO(size);
 static ssize_t atomicity_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
-	return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%s\n", to_pmdisk_disk(dev)->btt ? "btt" : "none");
 }
 static DEVICE_ATTR_RO(atomicity);
 
@@ -246,8 +253,34 @@ static void pmdisk_disk_link(struct pmdisk_disk *disk)
 	mutex_unlock(&pmdisk_disks_lock);
 }
 
-struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region,
-					   const struct pmdisk_disk_desc *desc)
+/*
+ * Find the disk's BTT when its labels name one, or when a probe finds a
+ * BTT 1.1 on an unclaimed namespace. 0: raw or BTT as found; else an error.
+ */
+static int pmdisk_disk_attach_btt(struct pmdisk_disk *disk)
+{
+	int rc;
+
+	if (disk->desc.atomicity == PMDISK_ATOMICITY_NONE)
+		disk->desc.btt_start = PMDISK_BTT_START_V1_1;
+	rc = pmdisk_btt_disk_attach(disk);
+	if (!rc) {
+		disk->desc.atomicity = PMDISK_ATOMICITY_BTT;
+		return 0;
+	}
+	if (rc == -ENOENT && disk->desc.atomicity == PMDISK_ATOMICITY_NONE)
+		return 0;	/* no BTT: a raw disk */
+	if (rc == -ENOENT)
+		pr_err("%s on %s: its labels say BTT, but there is no BTT info block at offset %llu: not served (remove it or convert it)\n",
+		       disk->gd_name, disk->region->name, disk->desc.btt_start);
+	else
+		pr_err("%s on %s: its BTT cannot be used (%d): not served; see 'pmemctl check'\n",
+		       disk->gd_name, disk->region->name, rc);
+	return rc;
+}
+
+struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
+				       const struct pmdisk_disk_desc *desc)
 {
 	struct pmdisk_disk *disk;
 	struct gendisk *gd;
@@ -267,19 +300,30 @@ struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region,
 	disk->desc = *desc;
 	disk->region = region;
 	disk->size = desc->size;
+	disk->sector_size = desc->sector_size;
 	disk->virt = region->virt + desc->offset;
-	if (badblocks_init(&disk->bb, 1))
+	snprintf(disk->gd_name, sizeof(disk->gd_name), "pmemdisk%u", desc->number);
+	rc = pmdisk_disk_attach_btt(disk);
+	if (rc)
 		goto free_disk;
+	rc = -ENOMEM;
+	if (!disk->btt && badblocks_init(&disk->bb, 1))
+		goto detach_btt;
 
-	gd = pmdisk_alloc_disk(desc->sector_size, NUMA_NO_NODE);
+	/* BTT: whole sectors per segment, and the sector is the atomic unit */
+	gd = disk->btt ? pmdisk_alloc_disk(disk->sector_size, disk->sector_size,
+					   disk->sector_size - 1, NUMA_NO_NODE) :
+			 pmdisk_alloc_disk(disk->sector_size, PAGE_SIZE,
+					   SECTOR_SIZE - 1, NUMA_NO_NODE);
 	if (!gd)
 		goto exit_badblocks;
 	disk->gd = gd;
 	gd->fops = &pmdisk_disk_ops;
 	gd->private_data = disk;
-	gd->bb = &disk->bb;
-	snprintf(gd->disk_name, DISK_NAME_LEN, "pmemdisk%u", desc->number);
-	set_capacity(gd, to_sectors(desc->size));
+	if (!disk->btt)
+		gd->bb = &disk->bb;
+	strscpy(gd->disk_name, disk->gd_name, DISK_NAME_LEN);
+	set_capacity(gd, to_sectors(disk->size));
 	if (region->readonly)
 		set_disk_ro(gd, true);
 	rc = device_add_disk(NULL, gd, pmdisk_disk_groups);
@@ -288,18 +332,22 @@ struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region,
 
 	pmdisk_disk_link(disk);
 	if (desc->has_uuid)
-		pr_info("%s: %llu MiB raw disk on %s, namespace %pUb \"%s\"\n",
-			gd->disk_name, desc->size >> 20, region->name, desc->uuid,
-			desc->name);
+		pr_info("%s: %llu MiB %s disk (%u-byte sectors) on %s, namespace %pUb \"%s\"\n",
+			gd->disk_name, disk->size >> 20, disk->btt ? "BTT" : "raw",
+			disk->sector_size, region->name, desc->uuid, desc->name);
 	else
-		pr_info("%s: %llu MiB raw disk on %s (label-less)\n", gd->disk_name,
-			desc->size >> 20, region->name);
+		pr_info("%s: %llu MiB %s disk (%u-byte sectors) on %s (label-less)\n",
+			gd->disk_name, disk->size >> 20, disk->btt ? "BTT" : "raw",
+			disk->sector_size, region->name);
 	return disk;
 
 put_disk:
 	put_disk(gd);
 exit_badblocks:
-	badblocks_exit(&disk->bb);
+	if (!disk->btt)
+		badblocks_exit(&disk->bb);
+detach_btt:
+	pmdisk_btt_disk_detach(disk);
 free_disk:
 	kfree(disk);
 	pr_err("pmemdisk%u on %s: cannot create it (%d)\n", desc->number,
@@ -337,7 +385,10 @@ static void pmdisk_disk_destroy(struct pmdisk_disk *disk)
 {
 	del_gendisk(disk->gd);
 	put_disk(disk->gd);
-	badblocks_exit(&disk->bb);
+	if (disk->btt)
+		pmdisk_btt_disk_detach(disk);
+	else
+		badblocks_exit(&disk->bb);
 	kfree(disk);
 }
 

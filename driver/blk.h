@@ -13,6 +13,11 @@
 struct gendisk;
 struct pmdisk_region;
 
+enum pmdisk_atomicity {
+	PMDISK_ATOMICITY_NONE,		/* raw: a torn write may mix old and new */
+	PMDISK_ATOMICITY_BTT,		/* every sector write is atomic */
+};
+
 /* What a disk is: where it lies and, for a namespace, who it is. */
 struct pmdisk_disk_desc {
 	unsigned int number;		/* N in /dev/pmemdisk<N> */
@@ -23,21 +28,33 @@ struct pmdisk_disk_desc {
 	u8 uuid[16];
 	char name[65];
 	u32 slot[16];			/* its label's slot on each DIMM */
+	/*
+	 * BTT when the labels say so (a BTT must be found at btt_start);
+	 * NONE still probes for a BTT 1.1 at 4 KiB, as Linux does for
+	 * namespaces without a claim, and becomes BTT when one is there.
+	 */
+	enum pmdisk_atomicity atomicity;
+	u64 btt_start;			/* PMDISK_BTT_START_V1_1 or _V2_0 */
 };
+
+struct pmdisk_btt_disk;
 
 struct pmdisk_disk {
 	struct list_head list;
 	struct pmdisk_disk_desc desc;
 	struct pmdisk_region *region;
-	u64 size;			/* bytes (desc.size) */
+	u64 size;			/* bytes the block device has */
+	unsigned int sector_size;	/* BTT: what the media says */
 	void *virt;			/* region->virt + desc.offset */
+	char gd_name[16];		/* pmemdisk<N> */
 	struct gendisk *gd;
-	struct badblocks bb;		/* /sys/block/pmemdisk<N>/badblocks */
+	struct badblocks bb;		/* raw disks: /sys/block/pmemdisk<N>/badblocks */
+	struct pmdisk_btt_disk *btt;	/* BTT disks: the engine */
 };
 
-/* A raw (atomicity none) disk on @region as @desc says. */
-struct pmdisk_disk *pmdisk_disk_create_raw(struct pmdisk_region *region,
-					   const struct pmdisk_disk_desc *desc);
+/* The disk on @region that @desc describes, raw or BTT. */
+struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
+				       const struct pmdisk_disk_desc *desc);
 extern struct list_head pmdisk_disks;	/* in number order */
 extern struct mutex pmdisk_disks_lock;
 

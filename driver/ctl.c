@@ -17,6 +17,8 @@
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 
+#include "blk.h"
+#include "btt_disk.h"
 #include "pmemdisk.h"
 #include "../uapi/pmemdisk.h"
 
@@ -73,6 +75,23 @@ static long pmdisk_ctl_version(void __user *arg)
 	return 0;
 }
 
+/* How far a running format or check has got: read-only, for anyone. */
+static long pmdisk_ctl_progress(void __user *arg)
+{
+	struct pmemdisk_progress p;
+	int rc;
+
+	rc = pmdisk_ctl_copy_in(&p, sizeof(p), arg);
+	if (rc)
+		return rc;
+	if (memchr_inv(p.reserved, 0, sizeof(p.reserved)))
+		return pmdisk_ctl_refuse(arg, sizeof(p),
+					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+	pmdisk_btt_progress(&p.done, &p.total);
+	p.reason = PMEMDISK_REASON_NONE;
+	return copy_to_user(arg, &p, sizeof(p)) ? -EFAULT : 0;
+}
+
 static long pmdisk_ctl_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -84,6 +103,8 @@ static long pmdisk_ctl_ioctl(struct file *file, unsigned int cmd,
 	case PMEMDISK_IOC_REMOVE:
 	case PMEMDISK_IOC_INIT_LABELS:
 	case PMEMDISK_IOC_RESET_ID:
+	case PMEMDISK_IOC_CHECK:	/* takes the disk offline, may repair */
+	case PMEMDISK_IOC_CONVERT:
 		if (!capable(CAP_SYS_ADMIN))
 			return -EPERM;
 		break;
@@ -106,6 +127,12 @@ static long pmdisk_ctl_ioctl(struct file *file, unsigned int cmd,
 		return pmdisk_ctl_reset_id(uarg);
 	case PMEMDISK_IOC_READ_LABELS:
 		return pmdisk_ctl_read_labels(uarg);
+	case PMEMDISK_IOC_CHECK:
+		return pmdisk_ctl_check(uarg);
+	case PMEMDISK_IOC_CONVERT:
+		return pmdisk_ctl_convert(uarg);
+	case PMEMDISK_IOC_PROGRESS:
+		return pmdisk_ctl_progress(uarg);
 	default:
 		return -ENOTTY;
 	}

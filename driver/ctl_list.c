@@ -149,8 +149,9 @@ static u32 pmdisk_fill_disks(struct pmemdisk_disk_info *out, u32 cap)
 		e->number = disk->desc.number;
 		e->region = disk->region->id;
 		e->offset = disk->desc.offset;
-		e->size = disk->desc.size;
-		e->sector_size = disk->desc.sector_size;
+		e->size = disk->size;
+		e->sector_size = disk->sector_size;
+		e->atomicity = disk->btt ? PMEMDISK_ATOMICITY_BTT : PMEMDISK_ATOMICITY_NONE;
 		e->has_uuid = disk->desc.has_uuid;
 		e->readonly = disk->region->readonly;
 		e->open = pmdisk_disk_is_open(disk);

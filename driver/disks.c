@@ -17,6 +17,7 @@
 #include <linux/sort.h>
 
 #include "blk.h"
+#include "core/btt.h"
 #include "core/namespace.h"
 #include "disks.h"
 #include "region.h"
@@ -174,7 +175,11 @@ static void pmdisk_region_label_disks(struct pmdisk_region *region)
 		memcpy(desc.uuid, ns[i].uuid, sizeof(desc.uuid));
 		strscpy(desc.name, ns[i].name, sizeof(desc.name));
 		memcpy(desc.slot, ns[i].slot, sizeof(desc.slot));
-		if (ns[i].claim != PMDISK_CLAIM_NONE) {
+		if (ns[i].claim == PMDISK_CLAIM_BTT || ns[i].claim == PMDISK_CLAIM_BTT2) {
+			desc.atomicity = PMDISK_ATOMICITY_BTT;
+			desc.btt_start = ns[i].claim == PMDISK_CLAIM_BTT2 ?
+					 PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
+		} else if (ns[i].claim != PMDISK_CLAIM_NONE) {
 			pr_warn("%s: namespace %pUb \"%s\" is %s, which pmemdisk does not support yet: left untouched\n",
 				region->name, ns[i].uuid, ns[i].name,
 				pmdisk_claim_name(ns[i].claim));
@@ -186,7 +191,7 @@ static void pmdisk_region_label_disks(struct pmdisk_region *region)
 			continue;
 		}
 		desc.number = pmdisk_disk_free_number();
-		pmdisk_disk_create_raw(region, &desc);
+		pmdisk_disk_create(region, &desc);
 	}
 	kfree(ns);
 }
@@ -208,7 +213,7 @@ void pmdisk_region_make_disks(struct pmdisk_region *region)
 		region->nr_used = 1;
 		region->used[0].offset = 0;
 		region->used[0].size = region->size;
-		pmdisk_disk_create_raw(region, &desc);
+		pmdisk_disk_create(region, &desc);
 		break;
 	}
 	case LABELLED:

@@ -19,18 +19,22 @@
  * A bio-based disk with the queue limits of a memory-speed device: no
  * request size limit, non-rotational, a volatile write cache with FUA (so
  * the block layer sends flushes: stores are only durable after a fence),
- * discard and write-zeroes. Returns NULL on failure.
+ * discard and write-zeroes. @lbs is the logical block size, @pbs the unit
+ * written atomically-or-faster, @dma_align the buffer alignment mask
+ * (a BTT needs whole sectors in every segment). Returns NULL on failure.
  */
-static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, int node)
+static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, unsigned int pbs,
+						unsigned int dma_align, int node)
 {
 #ifdef PMDISK_HAVE_BLK_FEATURES
 	/* limits and features are set up front, not on the queue */
 	struct queue_limits lim = {
 		.logical_block_size = lbs,
-		.physical_block_size = PAGE_SIZE,
+		.physical_block_size = pbs,
+		.dma_alignment = dma_align,
 		.max_hw_sectors = UINT_MAX,
 		.max_hw_discard_sectors = UINT_MAX,
-		.discard_granularity = PAGE_SIZE,
+		.discard_granularity = max_t(unsigned int, pbs, lbs),
 		.max_write_zeroes_sectors = UINT_MAX,
 		.features = BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
 			    BLK_FEAT_SYNCHRONOUS,
@@ -46,10 +50,11 @@ static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, int node)
 		return NULL;
 	q = disk->queue;
 	blk_queue_logical_block_size(q, lbs);
-	blk_queue_physical_block_size(q, PAGE_SIZE);
+	blk_queue_physical_block_size(q, pbs);
+	blk_queue_dma_alignment(q, dma_align);
 	blk_queue_max_hw_sectors(q, UINT_MAX);
 	blk_queue_max_discard_sectors(q, UINT_MAX);
-	q->limits.discard_granularity = PAGE_SIZE;
+	q->limits.discard_granularity = max_t(unsigned int, pbs, lbs);
 	blk_queue_max_write_zeroes_sectors(q, UINT_MAX);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	blk_queue_write_cache(q, true, true);

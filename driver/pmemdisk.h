@@ -26,5 +26,7 @@ long pmdisk_ctl_remove(void __user *arg);
 long pmdisk_ctl_init_labels(void __user *arg);
 long pmdisk_ctl_reset_id(void __user *arg);
 long pmdisk_ctl_read_labels(void __user *arg);
+long pmdisk_ctl_check(void __user *arg);
+long pmdisk_ctl_convert(void __user *arg);
 
 #endif /* _PMEMDISK_H */

@@ -8,6 +8,7 @@
 #include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "core/nfit.h"
@@ -197,6 +198,45 @@ void pmdisk_region_zero(struct pmdisk_region *region, u64 offset, u64 len)
 				  min_t(u64, PAGE_SIZE, len - done));
 		cond_resched();
 	}
+}
+
+/* ---- a region range as a portable-core medium ---------------------------- */
+
+static struct pmdisk_region_media *to_region_media(struct pmdisk_media *m)
+{
+	return container_of(m, struct pmdisk_region_media, media);
+}
+
+static int region_media_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
+{
+	return copy_mc_to_kernel(buf, to_region_media(m)->virt + off, len) ? -EIO : 0;
+}
+
+static int region_media_write(struct pmdisk_media *m, u64 off, const void *buf,
+			      size_t len)
+{
+	memcpy_flushcache(to_region_media(m)->virt + off, buf, len);
+	return 0;
+}
+
+static void region_media_persist(struct pmdisk_media *m)
+{
+	pmdisk_region_flush(to_region_media(m)->region);
+}
+
+static const struct pmdisk_media_ops pmdisk_region_media_ops = {
+	.read = region_media_read,
+	.write = region_media_write,
+	.persist = region_media_persist,
+};
+
+void pmdisk_region_media_init(struct pmdisk_region_media *rm,
+			      struct pmdisk_region *region, u64 offset, u64 size)
+{
+	rm->media.ops = &pmdisk_region_media_ops;
+	rm->media.size = size;
+	rm->region = region;
+	rm->virt = region->virt + offset;
 }
 
 void pmdisk_regions_destroy(void)

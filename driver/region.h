@@ -17,6 +17,7 @@
 #include <linux/types.h>
 
 #include "lsa.h"
+#include "core/media.h"
 
 #define PMDISK_MAX_WAYS		16
 #define PMDISK_MAX_NS_PER_REGION	64
@@ -123,6 +124,20 @@ void pmdisk_region_zero(struct pmdisk_region *region, u64 offset, u64 len);
 
 /* Make every store to the region issued so far durable (see region.c). */
 void pmdisk_region_flush(struct pmdisk_region *region);
+
+/*
+ * A byte range of a region as a portable-core medium (driver/core/media.h):
+ * reads are machine-check safe (poison gives -EIO), writes are non-temporal,
+ * persist is pmdisk_region_flush(). Offsets are relative to @offset.
+ */
+struct pmdisk_region_media {
+	struct pmdisk_media media;
+	struct pmdisk_region *region;
+	void *virt;
+};
+
+void pmdisk_region_media_init(struct pmdisk_region_media *rm,
+			      struct pmdisk_region *region, u64 offset, u64 size);
 
 const char *pmdisk_persistence_name(enum pmdisk_persistence p);
 const char *pmdisk_source_name(enum pmdisk_region_source s);

@@ -49,12 +49,17 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_BAD_SECTOR_SIZE = 14,	/* not 512 or 4096 */
 	PMEMDISK_REASON_BAD_NAME = 15,		/* name not NUL-terminated in 64 bytes */
 	PMEMDISK_REASON_DUPLICATE_UUID = 16,	/* a namespace with that uuid exists */
-	PMEMDISK_REASON_BTT_UNSUPPORTED = 17,	/* atomicity btt is not available yet */
+	PMEMDISK_REASON_BTT_UNSUPPORTED = 17,	/* (unused since BTT is supported) */
 	PMEMDISK_REASON_DISK_OPEN = 18,		/* the disk is open or mounted */
 	PMEMDISK_REASON_NO_LABEL_SLOT = 19,	/* a label area is full */
 	PMEMDISK_REASON_BAD_LABEL_VERSION = 20,	/* not 1.1 or 1.2 */
 	PMEMDISK_REASON_LABEL_IO = 21,		/* reading or writing labels failed */
 	PMEMDISK_REASON_TOO_MANY_DISKS = 22,	/* the region's namespace table is full */
+	PMEMDISK_REASON_INTERRUPTED = 23,	/* a fatal signal stopped it; nothing changed */
+	PMEMDISK_REASON_MEDIA_IO = 24,		/* reading or writing the disk's media failed */
+	PMEMDISK_REASON_NOT_BTT = 25,		/* the disk is not a BTT disk */
+	PMEMDISK_REASON_TOO_SMALL_FOR_BTT = 26,	/* a BTT needs a 16 MiB namespace */
+	PMEMDISK_REASON_BAD_ATOMICITY = 27,	/* not PMEMDISK_ATOMICITY_* */
 	PMEMDISK_REASON_MAX
 };
 
@@ -207,6 +212,11 @@ struct pmemdisk_region_info {
 
 #define PMEMDISK_NAME_LEN	64
 
+enum pmemdisk_atomicity {
+	PMEMDISK_ATOMICITY_NONE = 0,	/* raw */
+	PMEMDISK_ATOMICITY_BTT = 1,	/* BTT: every sector write is atomic */
+};
+
 /** struct pmemdisk_disk_info - one disk (PMEMDISK_IOC_LIST_DISKS) */
 struct pmemdisk_disk_info {
 	__u32 number;			/* /dev/pmemdisk<number> */
@@ -214,7 +224,7 @@ struct pmemdisk_disk_info {
 	__u64 offset;			/* in the region */
 	__u64 size;			/* bytes */
 	__u32 sector_size;
-	__u8 atomicity;			/* 0: none */
+	__u8 atomicity;			/* enum pmemdisk_atomicity */
 	__u8 has_uuid;			/* label-less disks have none */
 	__u8 readonly;
 	__u8 open;			/* opened or mounted: cannot be removed */
@@ -226,7 +236,7 @@ struct pmemdisk_disk_info {
 
 /* Flags of struct pmemdisk_create. */
 #define PMEMDISK_CREATE_DRY_RUN		(1 << 0)	/* validate and place, change nothing */
-#define PMEMDISK_CREATE_BTT		(1 << 1)	/* atomicity btt (not yet) */
+#define PMEMDISK_CREATE_BTT		(1 << 1)	/* atomicity btt: atomic sector writes */
 #define PMEMDISK_CREATE_FLAGS		(PMEMDISK_CREATE_DRY_RUN | PMEMDISK_CREATE_BTT)
 
 /* Disks are placed and sized in multiples of this per DIMM of the region. */
@@ -239,12 +249,14 @@ struct pmemdisk_disk_info {
  * @region:		in: region id
  * @flags:		in: PMEMDISK_CREATE_*
  * @disk_size:		in: usable bytes wanted; rounded up to the alignment
+ *			(a BTT disk's namespace is made large enough to hold
+ *			its metadata too)
  * @sector_size:	in: 512 or 4096
  * @number:		out: N of /dev/pmemdiskN (not set by a dry run)
  * @uuid:		in: the namespace uuid; all zero: pick a random one.
  *			out: the uuid used
  * @name:		in: NUL-terminated, may be empty
- * @actual_size:	out: the size the disk has (or would have)
+ * @actual_size:	out: the usable size the disk has (or would have)
  * @offset:		out: where it lies (or would lie) in the region
  * @max_extent:		out: the largest free extent (set on NO_SPACE too)
  * @reserved:		must be zero
@@ -346,6 +358,83 @@ struct pmemdisk_read_labels {
 	__u64 reserved[2];
 };
 
+/* Flags of struct pmemdisk_check. */
+#define PMEMDISK_CHECK_REPAIR		(1 << 0)	/* fix what can be fixed */
+
+/**
+ * struct pmemdisk_check - PMEMDISK_IOC_CHECK: check a BTT disk's metadata:
+ * each arena's info block against its backup, the log's sequence numbers,
+ * and that map and log name every internal block exactly once. The disk
+ * must not be open; it is taken offline meanwhile and comes back with the
+ * same number. With PMEMDISK_CHECK_REPAIR, a damaged info block is restored
+ * from a valid backup (or the backup from the primary) and a log in the old
+ * (0,2) layout is rewritten in the (0,1) one. Details go to the kernel log.
+ * @size, @reason:	as everywhere
+ * @number:		in: N of /dev/pmemdiskN
+ * @flags:		in: PMEMDISK_CHECK_*
+ * @consistent:		out: 1 when nothing is wrong (after any repair)
+ * @arenas ... @map_bad: out: what was found (repaired: structures rewritten)
+ * @reserved:		must be zero
+ */
+struct pmemdisk_check {
+	__u32 size;
+	__u32 reason;
+	__u32 number;
+	__u32 flags;
+	__u32 consistent;
+	__u32 arenas;
+	__u32 info_bad;
+	__u32 info2_bad;
+	__u32 info_mismatch;
+	__u32 flog_bad;
+	__u32 old_flog_layout;
+	__u32 repaired;
+	__u64 blocks_missing;
+	__u64 blocks_duplicate;
+	__u64 map_bad;
+	__u64 reserved[4];
+};
+
+/**
+ * struct pmemdisk_convert - PMEMDISK_IOC_CONVERT: reformat a disk as raw or
+ * BTT, keeping its namespace (place, uuid, name) and its number. ALL DATA
+ * ON IT IS LOST. Refused while the disk is open. To BTT: the BTT is laid out
+ * first, then the labels say so (v1.2: BTT2 abstraction GUID); to raw: the
+ * labels first, then every BTT info block is wiped.
+ * @size, @reason:	as everywhere
+ * @number:		in: N of /dev/pmemdiskN
+ * @atomicity:		in: enum pmemdisk_atomicity
+ * @sector_size:	in: 512 or 4096 (a label-less raw disk: 512)
+ * @flags:		in: must be zero
+ * @actual_size:	out: the usable size afterwards
+ * @reserved:		must be zero
+ */
+struct pmemdisk_convert {
+	__u32 size;
+	__u32 reason;
+	__u32 number;
+	__u32 atomicity;
+	__u32 sector_size;
+	__u32 flags;
+	__u64 actual_size;
+	__u64 reserved[4];
+};
+
+/**
+ * struct pmemdisk_progress - PMEMDISK_IOC_PROGRESS: how far the long
+ * operation running now (BTT format or check) has got; no privilege needed.
+ * @size, @reason:	as everywhere
+ * @done, @total:	out: units done and to do; total 0 when none runs
+ * @reserved:		must be zero
+ */
+struct pmemdisk_progress {
+	__u32 size;
+	__u32 reason;
+	__u64 done;
+	__u64 total;
+	__u64 reserved[2];
+};
+
 #define PMEMDISK_LABEL_VERSION_1_1	0x0101
 #define PMEMDISK_LABEL_VERSION_1_2	0x0102
 
@@ -359,6 +448,9 @@ struct pmemdisk_read_labels {
 #define PMEMDISK_IOC_INIT_LABELS _IOWR(PMEMDISK_IOC_MAGIC, 0x12, struct pmemdisk_init_labels)
 #define PMEMDISK_IOC_RESET_ID	_IOWR(PMEMDISK_IOC_MAGIC, 0x13, struct pmemdisk_reset_id)
 #define PMEMDISK_IOC_READ_LABELS _IOWR(PMEMDISK_IOC_MAGIC, 0x04, struct pmemdisk_read_labels)
+#define PMEMDISK_IOC_CHECK	_IOWR(PMEMDISK_IOC_MAGIC, 0x14, struct pmemdisk_check)
+#define PMEMDISK_IOC_CONVERT	_IOWR(PMEMDISK_IOC_MAGIC, 0x15, struct pmemdisk_convert)
+#define PMEMDISK_IOC_PROGRESS	_IOWR(PMEMDISK_IOC_MAGIC, 0x05, struct pmemdisk_progress)
 
 #ifndef __KERNEL__
 #include <assert.h>
@@ -387,5 +479,11 @@ __PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_reset_id) == 64,
 		     "struct pmemdisk_reset_id has a hole or changed size");
 __PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_read_labels) == 48,
 		     "struct pmemdisk_read_labels has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_check) == 104,
+		     "struct pmemdisk_check has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_convert) == 64,
+		     "struct pmemdisk_convert has a hole or changed size");
+__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_progress) == 40,
+		     "struct pmemdisk_progress has a hole or changed size");
 
 #endif /* _UAPI_PMEMDISK_H */

@@ -24,6 +24,7 @@ int cmd_create(int argc, char **argv)
 	bool have_region = false, have_size = false;
 	unsigned long long size = 0;
 	char got[32], want[32], largest[32], uuid[40];
+	bool btt;
 	int i, fd, rc;
 
 	memset(&req, 0, sizeof(req));
@@ -85,7 +86,7 @@ bad_value:
 	fd = ctl_open();
 	if (fd < 0)
 		return -fd;
-	rc = ctl_request(fd, PMEMDISK_IOC_CREATE, &req, "create");
+	rc = ctl_request_progress(fd, PMEMDISK_IOC_CREATE, &req, "create", "laying out the BTT");
 	close(fd);
 	if (rc) {
 		if (req.reason == PMEMDISK_REASON_NO_SPACE) {
@@ -98,19 +99,21 @@ bad_value:
 	}
 	format_size(got, sizeof(got), req.actual_size);
 	format_uuid(uuid, sizeof(uuid), req.uuid);
+	btt = req.flags & PMEMDISK_CREATE_BTT;
 	if (req.flags & PMEMDISK_CREATE_DRY_RUN)
-		printf("would create a %s (%llu bytes) disk on region%u at offset %llu, uuid %s\n",
-		       got, (unsigned long long)req.actual_size, req.region,
-		       (unsigned long long)req.offset, uuid);
+		printf("would create a %s (%llu bytes) %s disk on region%u at offset %llu, uuid %s\n",
+		       got, (unsigned long long)req.actual_size, btt ? "BTT" : "raw",
+		       req.region, (unsigned long long)req.offset, uuid);
 	else
-		printf("created pmemdisk%u: %s (%llu bytes) on region%u, uuid %s%s%s%s\n",
-		       req.number, got, (unsigned long long)req.actual_size, req.region,
-		       uuid, req.name[0] ? ", name \"" : "", req.name,
-		       req.name[0] ? "\"" : "");
+		printf("created pmemdisk%u: %s (%llu bytes) %s disk on region%u, uuid %s%s%s%s\n",
+		       req.number, got, (unsigned long long)req.actual_size,
+		       btt ? "BTT" : "raw", req.region, uuid,
+		       req.name[0] ? ", name \"" : "", req.name, req.name[0] ? "\"" : "");
 	if (req.actual_size != size) {
 		format_size(want, sizeof(want), size);
-		printf("(rounded up from %s: disks are a multiple of %llu MiB per device of the region)\n",
-		       want, (unsigned long long)(PMEMDISK_ALIGN_PER_DIMM >> 20));
+		printf("(rounded up from %s: disks are a multiple of %llu MiB per device of the region%s)\n",
+		       want, (unsigned long long)(PMEMDISK_ALIGN_PER_DIMM >> 20),
+		       btt ? ", and a BTT's namespace also holds its map and log" : "");
 	}
 	return EXIT_OK;
 }

@@ -15,8 +15,6 @@
 #include "query.h"
 #include "table.h"
 
-#define JSON_SCHEMA 1
-
 /* Parse the only option these commands take. */
 static int parse_json_flag(int argc, char **argv, bool *json)
 {
@@ -294,7 +292,7 @@ static void json_disk(struct json *j, const struct pmem_state *st, unsigned int 
 	json_string(j, "name", d->has_uuid ? d->name : NULL);
 	json_u64(j, "size", d->size);
 	json_u64(j, "sector_size", d->sector_size);
-	json_string(j, "atomicity", "none");
+	json_string(j, "atomicity", d->atomicity == PMEMDISK_ATOMICITY_BTT ? "btt" : "none");
 	json_string(j, "region", region);
 	json_u64(j, "offset", d->offset);
 	json_string(j, "health", health_name(disk_health(st, d)));
@@ -338,7 +336,8 @@ int cmd_list(int argc, char **argv)
 			format_size(size, sizeof(size), d->size);
 			dimm_names(dimms, sizeof(dimms), r ? r->dimms : NULL,
 				   r ? r->interleave_ways : 0);
-			table_row(&t, num, size, health_name(disk_health(&st, d)), "None",
+			table_row(&t, num, size, health_name(disk_health(&st, d)),
+				  d->atomicity == PMEMDISK_ATOMICITY_BTT ? "BlockTranslationTable" : "None",
 				  d->open ? "False" : "True", dimms[0] ? dimms : "-",
 				  "Unknown", d->has_uuid && d->name[0] ? d->name : "-");
 		}

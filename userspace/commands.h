@@ -13,5 +13,7 @@ int cmd_remove(int argc, char **argv);
 int cmd_init_labels(int argc, char **argv);
 int cmd_reset_id(int argc, char **argv);
 int cmd_read_labels(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 
 #endif /* _PMEMCTL_COMMANDS_H */

@@ -4,9 +4,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -42,14 +45,20 @@ static const char *const reason_text[PMEMDISK_REASON_MAX] = {
 	[PMEMDISK_REASON_BAD_SECTOR_SIZE] = "the sector size must be 512 or 4096",
 	[PMEMDISK_REASON_BAD_NAME] = "the name is longer than 63 bytes",
 	[PMEMDISK_REASON_DUPLICATE_UUID] = "a disk with that uuid exists",
-	[PMEMDISK_REASON_BTT_UNSUPPORTED] =
-		"atomicity btt (BTT) is not available in this release",
+	[PMEMDISK_REASON_BTT_UNSUPPORTED] = "a BTT cannot be made here",
 	[PMEMDISK_REASON_DISK_OPEN] = "the disk is open or mounted",
 	[PMEMDISK_REASON_NO_LABEL_SLOT] = "a device's label area is full",
 	[PMEMDISK_REASON_BAD_LABEL_VERSION] = "the label version must be 1.1 or 1.2",
 	[PMEMDISK_REASON_LABEL_IO] = "reading or writing the labels failed",
 	[PMEMDISK_REASON_TOO_MANY_DISKS] =
 		"the region has as many namespaces as pmemdisk can track",
+	[PMEMDISK_REASON_INTERRUPTED] =
+		"interrupted by a signal before anything was committed",
+	[PMEMDISK_REASON_MEDIA_IO] = "reading or writing the disk's media failed",
+	[PMEMDISK_REASON_NOT_BTT] = "the disk is not a BTT disk",
+	[PMEMDISK_REASON_TOO_SMALL_FOR_BTT] =
+		"the disk is too small for a BTT (its namespace needs 16 MiB)",
+	[PMEMDISK_REASON_BAD_ATOMICITY] = "the atomicity must be none (raw) or btt",
 };
 
 const char *ctl_reason_text(uint32_t reason)
@@ -91,4 +100,69 @@ int ctl_request(int fd, unsigned long cmd, void *req, const char *what)
 	else
 		fprintf(stderr, "pmemctl: %s: %s\n", what, strerror(errno));
 	return EXIT_REFUSED;
+}
+
+/* ---- progress of a long request -------------------------------------- */
+
+struct progress {
+	int fd;
+	const char *label;
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	bool done;
+	bool shown;
+};
+
+/* Poll PMEMDISK_IOC_PROGRESS four times a second until the request ends. */
+static void *progress_thread(void *arg)
+{
+	struct progress *p = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->done) {
+		struct pmemdisk_progress q = { .size = sizeof(q) };
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&p->done_cond, &p->lock, &until) == 0 || p->done)
+			break;
+		if (ioctl(p->fd, PMEMDISK_IOC_PROGRESS, &q) || !q.total)
+			continue;
+		fprintf(stderr, "\r%s: %3llu%%", p->label,
+			(unsigned long long)(q.done * 100 / q.total));
+		p->shown = true;
+	}
+	if (p->shown)
+		fprintf(stderr, "\r%*s\r", (int)strlen(p->label) + 6, "");
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+int ctl_request_progress(int fd, unsigned long cmd, void *req, const char *what,
+			 const char *label)
+{
+	struct progress p = {
+		.fd = fd, .label = label,
+		.lock = PTHREAD_MUTEX_INITIALIZER, .done_cond = PTHREAD_COND_INITIALIZER,
+	};
+	pthread_t thread;
+	bool threaded;
+	int rc;
+
+	threaded = isatty(STDERR_FILENO) &&
+		   !pthread_create(&thread, NULL, progress_thread, &p);
+	rc = ctl_request(fd, cmd, req, what);
+	if (threaded) {
+		pthread_mutex_lock(&p.lock);
+		p.done = true;
+		pthread_cond_signal(&p.done_cond);
+		pthread_mutex_unlock(&p.lock);
+		pthread_join(thread, NULL);
+	}
+	return rc;
 }

@@ -31,6 +31,13 @@ int ctl_open(void);
  */
 int ctl_request(int fd, unsigned long cmd, void *req, const char *what);
 
+/*
+ * ctl_request() for a request that may run long (BTT format, check): on a
+ * terminal, "<label>: NN%" is shown on stderr meanwhile and cleared after.
+ */
+int ctl_request_progress(int fd, unsigned long cmd, void *req, const char *what,
+			 const char *label);
+
 /* The sentence for a PMEMDISK_REASON_* code. */
 const char *ctl_reason_text(uint32_t reason);
 

@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The version of every --json document's shape: {"schema": 1, ...}. */
+#define JSON_SCHEMA 1
+
 struct json {
 	FILE *f;
 	int depth;

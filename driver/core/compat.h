@@ -20,7 +20,18 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/stdarg.h>
+#include <linux/spinlock.h>
+#include <asm/barrier.h>
 #include <asm/byteorder.h>
+#include <asm/processor.h>
+
+/* A lock held for a few stores: never across anything that sleeps. */
+struct pmdisk_lock {
+	spinlock_t lock;
+};
+#define pmdisk_lock_init(l)	spin_lock_init(&(l)->lock)
+#define pmdisk_lock(l)		spin_lock(&(l)->lock)
+#define pmdisk_unlock(l)	spin_unlock(&(l)->lock)
 
 static inline void *pmdisk_zalloc(size_t size)
 {
@@ -44,6 +55,8 @@ static inline void pmdisk_free(void *p)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <pthread.h>
 
 #include <linux/types.h>	/* __u8..__u64, __le16..__le64, as uapi headers use */
 
@@ -76,7 +89,26 @@ static inline void pmdisk_free(void *p)
 	free(p);
 }
 
+/* Locks on pthreads. */
+struct pmdisk_lock {
+	pthread_mutex_t lock;
+};
+#define pmdisk_lock_init(l)	pthread_mutex_init(&(l)->lock, NULL)
+#define pmdisk_lock(l)		pthread_mutex_lock(&(l)->lock)
+#define pmdisk_unlock(l)	pthread_mutex_unlock(&(l)->lock)
+/* The kernel's memory-model primitives on C11 atomics (same orderings). */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+/* acquire load: host stand-in, the pairing is documented at each use */
+#define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+/* release store: host stand-in, the pairing is documented at each use */
+#define smp_store_release(p, v)	__atomic_store_n(p, (v), __ATOMIC_RELEASE)
+/* full barrier: host stand-in, the pairing is documented at each use */
+#define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define cpu_relax()		__builtin_ia32_pause()
+
 #define ALIGN(x, a) (((x) + (a) - 1) / (a) * (a))
+#define ALIGN_DOWN(x, a) ((x) / (a) * (a))
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 
 /* The kernel's sort(), on libc's qsort (no swap function needed here). */

@@ -37,6 +37,16 @@ enum pmdisk_claim pmdisk_claim_of(const u8 guid[16])
 	return PMDISK_CLAIM_UNKNOWN;
 }
 
+void pmdisk_claim_guid(enum pmdisk_claim claim, u8 guid[16])
+{
+	unsigned int i;
+
+	memset(guid, 0, 16);
+	for (i = 0; i < ARRAY_SIZE(pmdisk_claim_guids); i++)
+		if (pmdisk_claim_guids[i].claim == claim)
+			memcpy(guid, pmdisk_claim_guids[i].guid, 16);
+}
+
 /* Cookie records, laid out as Linux's nfit_set_info and nfit_set_info2. */
 struct cookie_rec1 {
 	u64 region_offset;

@@ -49,6 +49,8 @@ enum pmdisk_claim {
 };
 
 enum pmdisk_claim pmdisk_claim_of(const u8 guid[16]);
+/* The abstraction GUID a label of @claim carries (all zero for NONE). */
+void pmdisk_claim_guid(enum pmdisk_claim claim, u8 guid[16]);
 
 #define PMDISK_NS_NAME_LEN	64
 

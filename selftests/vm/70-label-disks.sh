@@ -43,7 +43,7 @@ rmmod nd_pmem nd_btt nfit 2>/dev/null
 mark_dmesg
 check "pmemdisk loads" insmod /pmd/pmemdisk.ko
 diag "\$(dmesg_new | grep pmemdisk:)"
-check_eq "three raw namespaces became disks" 3 "\$(ls /sys/block | grep -c pmemdisk)"
+check_eq "three raw namespaces and a sector one became disks" 4 "\$(ls /sys/block | grep -c pmemdisk)"
 while read n uuid size lbs sum; do
 	d=\$(grep -l "^\$n\\\$" /sys/block/pmemdisk*/pmemdisk/name | cut -d/ -f4)
 	if [ -z "\$d" ]; then not_ok "namespace \$n found by name"; continue; fi
@@ -52,7 +52,8 @@ while read n uuid size lbs sum; do
 	check_eq "\$n: same sector size" "\$lbs" "\$(cat /sys/block/\$d/queue/logical_block_size)"
 	check_eq "\$n: data written by nd_pmem reads back identical" "\$sum" "\$(dev_sum /dev/\$d 0 1024)"
 done < /tmp/expect
-check "the sector namespace is left alone with a reason" sh -c "dmesg | grep -q 'namespace .* \"delta\" is sector (BTT 2.0), which pmemdisk does not support yet: left untouched'"
+d=\$(grep -l "^delta\\\$" /sys/block/pmemdisk*/pmemdisk/name | cut -d/ -f4)
+check_eq "the sector namespace is a BTT disk" btt "\$(cat /sys/block/\$d/pmemdisk/atomicity 2>&1)"
 check_eq "no label-less disk spans a labelled region" 0 "\$(dmesg | grep -c 'label-less')"
 check "unload" rmmod pmemdisk
 check_dmesg_clean

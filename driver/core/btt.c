@@ -343,6 +343,8 @@ static int arena_info(struct pmdisk_media *m, const struct pmdisk_btt_id *want,
 
 /* ---- the flog ---------------------------------------------------------- */
 
+static const struct pmdisk_btt_flog zero_flog;
+
 static bool flog_is_padding(const struct pmdisk_btt_flog *e)
 {
 	return !e->lba && !e->old_map && !e->new_map && !e->seq;
@@ -383,6 +385,9 @@ static const char *lane_log_parse(struct lane_log *ll, const struct pmdisk_btt_g
 			live[2] = false;	/* the copy landed */
 		else if (!e[1].seq)
 			live[1] = false;	/* the copy was torn */
+		else if (!e[2].lba && !e[2].old_map && e[2].new_map == e[1].new_map &&
+			 e[2].seq == e[1].seq)
+			live[2] = false;	/* zeroing the old slot was torn */
 		else
 			return "slots 1 and 2 both used";
 	}
@@ -500,11 +505,14 @@ int pmdisk_btt_format(struct pmdisk_media *m, const struct pmdisk_btt_id *id,
 
 	/*
 	 * From here on an interruption must not leave an old BTT behind: wipe
-	 * arena 0's info block and the place its backup has on this medium.
+	 * the place arena 0's backup has on this medium, then its info block
+	 * (the other order would leave a moment where the backup stands in).
 	 */
+	rc = pmdisk_media_write(m, geo[0].info2off, zeroes, PMDISK_BTT_INFO_SIZE);
+	if (rc)
+		goto out;
+	pmdisk_media_persist(m);
 	rc = pmdisk_media_write(m, geo[0].off, zeroes, PMDISK_BTT_INFO_SIZE);
-	if (!rc)
-		rc = pmdisk_media_write(m, geo[0].info2off, zeroes, PMDISK_BTT_INFO_SIZE);
 	if (rc)
 		goto out;
 	pmdisk_media_persist(m);
@@ -623,6 +631,19 @@ static int arena_recover(struct pmdisk_media *m, struct pmdisk_btt_arena *a,
 			return -EUCLEAN;	/* changed since the first pass */
 		if (!ll.ent[ll.slot[1]].seq)
 			ll.slot[1] = second;	/* initial state: either slot */
+		if (ll.slot[1] == 1 && !flog_is_padding(&ll.ent[2])) {
+			/*
+			 * A move of slot 2 to slot 1 that a power cut stopped, or
+			 * a torn first write in the old layout: slot 2 must be
+			 * padding before slot 1 is written, or the group stops
+			 * making sense.
+			 */
+			rc = pmdisk_media_write(m, flog_off(g, lane, 2), &zero_flog,
+						sizeof(zero_flog));
+			if (rc)
+				return rc;
+			pmdisk_media_persist(m);
+		}
 		e = lane_log_newest(&ll);
 		lba = le32_to_cpu(e->lba);
 		old = le32_to_cpu(e->old_map) & PMDISK_BTT_MAP_BLOCK;
@@ -1072,7 +1093,6 @@ static bool mark_block(u8 *seen, u32 block)
 /* Move each lane's live slot 2 to slot 1, half 1 then half 2, then zero it. */
 static int rewrite_old_flog(struct checker *c, const struct pmdisk_btt_geo *g)
 {
-	static const struct pmdisk_btt_flog zero;
 	struct lane_log ll;
 	u32 lane;
 	int rc;
@@ -1092,7 +1112,8 @@ static int rewrite_old_flog(struct checker *c, const struct pmdisk_btt_geo *g)
 		if (rc)
 			return rc;
 		pmdisk_media_persist(c->m);
-		rc = pmdisk_media_write(c->m, flog_off(g, lane, 2), &zero, sizeof(zero));
+		rc = pmdisk_media_write(c->m, flog_off(g, lane, 2), &zero_flog,
+					sizeof(zero_flog));
 		if (rc)
 			return rc;
 		pmdisk_media_persist(c->m);

@@ -139,6 +139,27 @@ static int btt_segment(struct pmdisk_btt_disk *bd, struct bio_vec *bv, u64 lba,
 	return rc;
 }
 
+/*
+ * Make one sector read zeroes, atomically. Sectors of a page or more use the
+ * map's zero state (one map store, the block stays owned). Smaller ones are
+ * written with zeroes instead: Linux nd_btt zero-fills a zero-state sector
+ * and then returns without reading the rest of the page (btt_read_pg), so a
+ * zero-state 512-byte sector would make Linux return stale bytes for the
+ * sectors after it in the same page.
+ */
+static int btt_zero_sector(struct pmdisk_btt_disk *bd, u64 lba)
+{
+	unsigned int lane;
+	int rc;
+
+	if (bd->btt.lbasize >= PAGE_SIZE)
+		return pmdisk_btt_discard(&bd->btt, lba);
+	lane = lane_get(bd);
+	rc = pmdisk_btt_write(&bd->btt, lane, lba, page_address(ZERO_PAGE(0)));
+	lane_put(bd, lane);
+	return rc;
+}
+
 blk_status_t pmdisk_btt_disk_rw(struct pmdisk_disk *disk, struct bio *bio)
 {
 	struct pmdisk_btt_disk *bd = disk->btt;
@@ -170,10 +191,9 @@ blk_status_t pmdisk_btt_disk_rw(struct pmdisk_disk *disk, struct bio *bio)
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
-		/* the map's zero state: atomic per sector, blocks stay owned */
 		lba = bio->bi_iter.bi_sector >> shift;
 		for (n = bio->bi_iter.bi_size / lbasize; n && !rc; n--, lba++) {
-			rc = pmdisk_btt_discard(&bd->btt, lba);
+			rc = btt_zero_sector(bd, lba);
 			cond_resched();
 		}
 		break;

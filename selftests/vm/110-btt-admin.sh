@@ -5,7 +5,8 @@
 # host flips a byte of it between boots), load uses the backup meanwhile,
 # check --repair restores it; reset-id keeps a BTT's data; convert between raw
 # and BTT, label-less regions included, refused while open and for a raw
-# check; privileges. Data is compared by checksum at every step.
+# check; privileges; the progress of a long check. Data is compared by
+# checksum at every step.
 . "$(dirname "$0")/lib.sh"
 
 d0=$(dimm_path d0)
@@ -122,6 +123,14 @@ check_eq "it is raw again, spanning its region" "none 66977792" \
 rmmod pmemdisk && insmod /pmd/pmemdisk.ko
 check_eq "and stays raw after a reload" none "\$(pmemctl list --json | jq -r '.disks[] | select(.uuid == null) | .atomicity')"
 check_dmesg_clean
+finish
+GUEST
+
+guest "progress of a long check, as PMEMDISK_IOC_PROGRESS reports it" --mem 3G <<'GUEST'
+. /pmd/tests/lib.sh
+insmod /pmd/pmemdisk.ko sim=1G
+check "convert the 1 GiB simulated disk to a 512-byte BTT" pmemctl convert pmemdisk0 --btt --yes
+PMD_BTT_DISK=0 /pmd/tests/progress_test || t_failed=1
 finish
 GUEST
 plan_end

@@ -378,6 +378,8 @@ long pmdisk_ctl_create(void __user *arg)
 			/* BTT 2.0 at 0 with v1.2 labels, 1.1 at 4 KiB with v1.1 */
 			desc.btt_start = region->label_state == PMDISK_LABEL_STATE_V1_2 ?
 					 PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
+			/* v1.2 labels carry the BTT2 GUID (pmdisk_fill_label) */
+			desc.btt_claimed = desc.btt_start == PMDISK_BTT_START_V2_0;
 		}
 		align = PMEMDISK_ALIGN_PER_DIMM * region->ways;
 		desc.size = req.disk_size > region->size ? 0 :
@@ -731,7 +733,9 @@ long pmdisk_ctl_check(void __user *arg)
 			reason = rc == -EINTR ? PMEMDISK_REASON_INTERRUPTED :
 						PMEMDISK_REASON_MEDIA_IO;
 		pmdisk_check_report(&req, &report, rc);
-		pmdisk_disk_create(region, &desc);	/* logs why if it cannot */
+		if (IS_ERR(pmdisk_disk_create(region, &desc)))
+			pr_err("pmemdisk%u: did not come back after the check (see above)\n",
+			       desc.number);
 	}
 	mutex_unlock(&pmdisk_regions_lock);
 	mutex_unlock(&pmdisk_admin_lock);
@@ -777,15 +781,37 @@ static u32 pmdisk_relabel(struct pmdisk_region *region, struct pmdisk_disk_desc 
 	return reason;
 }
 
+/* Zero the old BTT info blocks at @infos (offsets in @desc's namespace). */
+static void pmdisk_wipe_infos(struct pmdisk_region *region,
+			      const struct pmdisk_disk_desc *desc,
+			      const u64 *infos, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		pmdisk_region_zero(region, desc->offset + infos[i], PMDISK_BTT_INFO_SIZE);
+	pmdisk_region_flush(region);
+}
+
 /* The disk @number, if it may be reformatted; a label-less one may. */
+/* Where a BTT on @region's namespace @desc goes: 2.0 at 0 with v1.2 labels. */
+static u64 pmdisk_btt_start_for(const struct pmdisk_region *region,
+				const struct pmdisk_disk_desc *desc)
+{
+	return desc->has_uuid && region->label_state == PMDISK_LABEL_STATE_V1_2 ?
+	       PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
+}
+
 static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 				 struct pmdisk_disk **diskp)
 {
 	struct pmdisk_disk *disk = pmdisk_disk_by_number(req->number);
+	u64 start;
 
 	*diskp = disk;
 	if (!disk)
 		return PMEMDISK_REASON_UNKNOWN_DISK;
+	start = pmdisk_btt_start_for(disk->region, &disk->desc);
 	if (disk->region->readonly)
 		return PMEMDISK_REASON_READONLY;
 	if (req->sector_size != 512 && req->sector_size != 4096)
@@ -794,8 +820,7 @@ static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 	    req->sector_size != 512)
 		return PMEMDISK_REASON_BAD_SECTOR_SIZE;	/* no label to keep it */
 	if (req->atomicity == PMEMDISK_ATOMICITY_BTT &&
-	    !pmdisk_btt_nlba(PMDISK_BTT_START_V1_1, disk->desc.size - PMDISK_BTT_START_V1_1,
-			     req->sector_size))
+	    !pmdisk_btt_nlba(start, disk->desc.size - start, req->sector_size))
 		return PMEMDISK_REASON_TOO_SMALL_FOR_BTT;
 	if (disk->desc.has_uuid && !pmdisk_region_labelled(disk->region))
 		return PMEMDISK_REASON_LABELS_INCONSISTENT;
@@ -805,32 +830,44 @@ static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 }
 
 /*
- * Reformat @disk as @desc says. Its block device is gone first. To BTT: lay
- * out the BTT, then relabel; to raw: relabel, then wipe the BTT's info
- * blocks. A power cut in between leaves the old kind or the new one (the
- * data is forfeit either way, as the caller was told).
+ * Reformat @disk as @desc says; the disk object is gone afterwards. Its
+ * block device goes first. To BTT: lay out the BTT, then relabel; to raw:
+ * relabel, then wipe the old BTT's info blocks. A power cut in between
+ * leaves the old kind or the new one (the data is forfeit either way, as
+ * the caller was told). When the BTT cannot be laid out (a fatal signal, a
+ * media error), the namespace is left raw, labels included, so it stays a
+ * disk that can be converted again.
  */
 static u32 pmdisk_convert_commit(struct pmdisk_disk *disk,
 				 struct pmdisk_disk_desc *desc)
 {
 	struct pmdisk_region *region = disk->region;
-	bool was_btt = disk->btt;
-	u32 reason = PMEMDISK_REASON_NONE;
+	u64 *infos = NULL;
+	unsigned int ninfos = 0;
+	u32 reason = PMEMDISK_REASON_NONE, relabel;
 
-	if (was_btt && desc->atomicity == PMDISK_ATOMICITY_NONE) {
+	if (disk->btt && pmdisk_btt_disk_infos(disk, &infos, &ninfos))
+		return PMEMDISK_REASON_MEDIA_IO;	/* -ENOMEM: nothing done */
+	pmdisk_disk_remove(disk);
+	if (desc->atomicity == PMDISK_ATOMICITY_NONE) {
 		if (desc->has_uuid)
 			reason = pmdisk_relabel(region, desc);
-		if (!reason)
-			pmdisk_btt_disk_wipe(disk);
-		pmdisk_disk_remove(disk);
-		return reason;
-	}
-	pmdisk_disk_remove(disk);
-	pmdisk_wipe_head(region, desc->offset, desc->size);
-	if (desc->atomicity == PMDISK_ATOMICITY_BTT)
+	} else {
+		pmdisk_wipe_head(region, desc->offset, desc->size);
 		reason = pmdisk_format_btt(region, desc);
-	if (!reason && desc->has_uuid)
-		reason = pmdisk_relabel(region, desc);
+		if (reason) {
+			desc->atomicity = PMDISK_ATOMICITY_NONE;
+			desc->btt_claimed = false;
+		}
+		if (desc->has_uuid) {
+			relabel = pmdisk_relabel(region, desc);
+			reason = reason ? reason : relabel;
+		}
+	}
+	/* no old info block may make a raw disk look like a BTT again */
+	if (desc->atomicity == PMDISK_ATOMICITY_NONE)
+		pmdisk_wipe_infos(region, desc, infos, ninfos);
+	kfree(infos);
 	return reason;
 }
 
@@ -861,14 +898,14 @@ long pmdisk_ctl_convert(void __user *arg)
 		region = disk->region;
 		desc = disk->desc;
 		desc.sector_size = req.sector_size;
+		desc.atomicity = PMDISK_ATOMICITY_NONE;
+		desc.btt_claimed = false;
 		if (req.atomicity == PMEMDISK_ATOMICITY_BTT) {
 			desc.atomicity = PMDISK_ATOMICITY_BTT;
-			/* as create: 2.0 at 0 with v1.2 labels, else 1.1 at 4 KiB */
-			desc.btt_start = desc.has_uuid &&
-					 region->label_state == PMDISK_LABEL_STATE_V1_2 ?
-					 PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
-		} else {
-			desc.atomicity = PMDISK_ATOMICITY_NONE;
+			/* as create: 2.0 at 0 (BTT2 GUID) with v1.2 labels */
+			desc.btt_start = pmdisk_btt_start_for(region, &desc);
+			desc.btt_claimed = desc.has_uuid &&
+					   desc.btt_start == PMDISK_BTT_START_V2_0;
 		}
 		reason = pmdisk_convert_commit(disk, &desc);
 		disk = pmdisk_disk_create(region, &desc);	/* logs why if it cannot */

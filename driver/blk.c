@@ -268,15 +268,20 @@ static int pmdisk_disk_attach_btt(struct pmdisk_disk *disk)
 		disk->desc.atomicity = PMDISK_ATOMICITY_BTT;
 		return 0;
 	}
-	if (rc == -ENOENT && disk->desc.atomicity == PMDISK_ATOMICITY_NONE)
-		return 0;	/* no BTT: a raw disk */
-	if (rc == -ENOENT)
-		pr_err("%s on %s: its labels say BTT, but there is no BTT info block at offset %llu: not served (remove it or convert it)\n",
-		       disk->gd_name, disk->region->name, disk->desc.btt_start);
-	else
-		pr_err("%s on %s: its BTT cannot be used (%d): not served; see 'pmemctl check'\n",
-		       disk->gd_name, disk->region->name, rc);
-	return rc;
+	if (disk->desc.btt_claimed) {
+		pr_err("%s on %s: its labels say BTT, but its BTT %s (%d): not served. Its space stays in use; 'pmemctl init-labels' on its devices frees it (every disk on them is lost)\n",
+		       disk->gd_name, disk->region->name,
+		       rc == -ENOENT ? "is not there" : "cannot be used", rc);
+		return rc;
+	}
+	if (rc == -ENOMEM)
+		return rc;
+	/* nothing claims a BTT here: whatever the probe found, serve it raw */
+	if (rc != -ENOENT)
+		pr_warn("%s on %s: holds what looks like a damaged BTT (%d): served raw, as Linux would\n",
+			disk->gd_name, disk->region->name, rc);
+	disk->desc.atomicity = PMDISK_ATOMICITY_NONE;
+	return 0;
 }
 
 struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
@@ -310,11 +315,17 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 	if (!disk->btt && badblocks_init(&disk->bb, 1))
 		goto detach_btt;
 
-	/* BTT: whole sectors per segment, and the sector is the atomic unit */
+	/*
+	 * BTT: whole sectors per segment, and the sector is the atomic unit.
+	 * A 512-byte BTT offers no discard: it would zero by writing every
+	 * sector (see btt_zero_sector()), which mkfs's whole-disk discard
+	 * would turn into a rewrite of the disk; write-zeroes stays.
+	 */
 	gd = disk->btt ? pmdisk_alloc_disk(disk->sector_size, disk->sector_size,
-					   disk->sector_size - 1, NUMA_NO_NODE) :
+					   disk->sector_size - 1,
+					   disk->sector_size >= PAGE_SIZE, NUMA_NO_NODE) :
 			 pmdisk_alloc_disk(disk->sector_size, PAGE_SIZE,
-					   SECTOR_SIZE - 1, NUMA_NO_NODE);
+					   SECTOR_SIZE - 1, true, NUMA_NO_NODE);
 	if (!gd)
 		goto exit_badblocks;
 	disk->gd = gd;

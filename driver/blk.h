@@ -35,6 +35,7 @@ struct pmdisk_disk_desc {
 	 */
 	enum pmdisk_atomicity atomicity;
 	u64 btt_start;			/* PMDISK_BTT_START_V1_1 or _V2_0 */
+	bool btt_claimed;		/* the labels' abstraction GUID says BTT */
 };
 
 struct pmdisk_btt_disk;

@@ -34,7 +34,7 @@ void pmdisk_btt_disk_id(struct pmdisk_btt_id *id, const struct pmdisk_disk_desc 
 {
 	memset(id, 0, sizeof(*id));
 	pmdisk_btt_id_for_start(id, desc->btt_start);
-	id->claimed = desc->atomicity == PMDISK_ATOMICITY_BTT;
+	id->claimed = desc->btt_claimed;
 	if (desc->has_uuid)
 		memcpy(id->parent_uuid, desc->uuid, sizeof(id->parent_uuid));
 }
@@ -84,19 +84,22 @@ void pmdisk_btt_disk_detach(struct pmdisk_disk *disk)
 	disk->btt = NULL;
 }
 
-/* Zero every info block and backup of @disk's BTT: it is a BTT no more. */
-void pmdisk_btt_disk_wipe(struct pmdisk_disk *disk)
+int pmdisk_btt_disk_infos(struct pmdisk_disk *disk, u64 **offsets, unsigned int *n)
 {
-	static const u8 zero[PMDISK_BTT_INFO_SIZE];
 	struct pmdisk_btt *btt = &disk->btt->btt;
 	unsigned int i;
+	u64 *off;
 
+	off = kcalloc(2 * btt->narenas, sizeof(*off), GFP_KERNEL);
+	if (!off)
+		return -ENOMEM;
 	for (i = 0; i < btt->narenas; i++) {
-		pmdisk_media_write(btt->media, btt->arenas[i].geo.off, zero, sizeof(zero));
-		pmdisk_media_write(btt->media, btt->arenas[i].geo.info2off, zero,
-				   sizeof(zero));
+		off[2 * i] = btt->arenas[i].geo.off;
+		off[2 * i + 1] = btt->arenas[i].geo.info2off;
 	}
-	pmdisk_media_persist(btt->media);
+	*offsets = off;
+	*n = 2 * btt->narenas;
+	return 0;
 }
 
 int pmdisk_btt_disk_set_parent(struct pmdisk_disk *disk, const u8 parent[16])

@@ -29,8 +29,12 @@ void pmdisk_btt_disk_detach(struct pmdisk_disk *disk);
 /* Rewrite @disk's BTT info blocks with @parent (reset-id; the disk is closed). */
 int pmdisk_btt_disk_set_parent(struct pmdisk_disk *disk, const u8 parent[16]);
 
-/* Zero every info block and backup of @disk's BTT (convert to raw). */
-void pmdisk_btt_disk_wipe(struct pmdisk_disk *disk);
+/*
+ * Where @disk's BTT info blocks and backups lie (offsets in its namespace),
+ * in a kcalloc'ed array for the caller to free: what to wipe when the disk
+ * stops being a BTT.
+ */
+int pmdisk_btt_disk_infos(struct pmdisk_disk *disk, u64 **offsets, unsigned int *n);
 
 /* How far the running format or check has got (total 0: none runs). */
 void pmdisk_btt_progress(u64 *done, u64 *total);

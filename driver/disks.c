@@ -177,6 +177,7 @@ static void pmdisk_region_label_disks(struct pmdisk_region *region)
 		memcpy(desc.slot, ns[i].slot, sizeof(desc.slot));
 		if (ns[i].claim == PMDISK_CLAIM_BTT || ns[i].claim == PMDISK_CLAIM_BTT2) {
 			desc.atomicity = PMDISK_ATOMICITY_BTT;
+			desc.btt_claimed = true;
 			desc.btt_start = ns[i].claim == PMDISK_CLAIM_BTT2 ?
 					 PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
 		} else if (ns[i].claim != PMDISK_CLAIM_NONE) {

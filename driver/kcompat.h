@@ -21,10 +21,12 @@
  * the block layer sends flushes: stores are only durable after a fence),
  * discard and write-zeroes. @lbs is the logical block size, @pbs the unit
  * written atomically-or-faster, @dma_align the buffer alignment mask
- * (a BTT needs whole sectors in every segment). Returns NULL on failure.
+ * (a BTT needs whole sectors in every segment); @discard false offers
+ * write-zeroes only. Returns NULL on failure.
  */
 static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, unsigned int pbs,
-						unsigned int dma_align, int node)
+						unsigned int dma_align, bool discard,
+						int node)
 {
 #ifdef PMDISK_HAVE_BLK_FEATURES
 	/* limits and features are set up front, not on the queue */
@@ -33,7 +35,7 @@ static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, unsigned int p
 		.physical_block_size = pbs,
 		.dma_alignment = dma_align,
 		.max_hw_sectors = UINT_MAX,
-		.max_hw_discard_sectors = UINT_MAX,
+		.max_hw_discard_sectors = discard ? UINT_MAX : 0,
 		.discard_granularity = max_t(unsigned int, pbs, lbs),
 		.max_write_zeroes_sectors = UINT_MAX,
 		.features = BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
@@ -53,7 +55,7 @@ static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, unsigned int p
 	blk_queue_physical_block_size(q, pbs);
 	blk_queue_dma_alignment(q, dma_align);
 	blk_queue_max_hw_sectors(q, UINT_MAX);
-	blk_queue_max_discard_sectors(q, UINT_MAX);
+	blk_queue_max_discard_sectors(q, discard ? UINT_MAX : 0);
 	q->limits.discard_granularity = max_t(unsigned int, pbs, lbs);
 	blk_queue_max_write_zeroes_sectors(q, UINT_MAX);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);

@@ -28,7 +28,7 @@
  * meaning; the minor grows when requests or trailing fields are added.
  */
 #define PMEMDISK_ABI_MAJOR	1
-#define PMEMDISK_ABI_MINOR	0
+#define PMEMDISK_ABI_MINOR	1	/* 1: BTT (create --btt, CHECK, CONVERT, PROGRESS) */
 
 /* Reason codes: why a request was refused. Keep pmemctl's table in step. */
 enum pmemdisk_reason {
@@ -55,7 +55,7 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_BAD_LABEL_VERSION = 20,	/* not 1.1 or 1.2 */
 	PMEMDISK_REASON_LABEL_IO = 21,		/* reading or writing labels failed */
 	PMEMDISK_REASON_TOO_MANY_DISKS = 22,	/* the region's namespace table is full */
-	PMEMDISK_REASON_INTERRUPTED = 23,	/* a fatal signal stopped it; nothing changed */
+	PMEMDISK_REASON_INTERRUPTED = 23,	/* a fatal signal stopped it (convert: left raw) */
 	PMEMDISK_REASON_MEDIA_IO = 24,		/* reading or writing the disk's media failed */
 	PMEMDISK_REASON_NOT_BTT = 25,		/* the disk is not a BTT disk */
 	PMEMDISK_REASON_TOO_SMALL_FOR_BTT = 26,	/* a BTT needs a 16 MiB namespace */

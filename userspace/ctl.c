@@ -53,7 +53,7 @@ static const char *const reason_text[PMEMDISK_REASON_MAX] = {
 	[PMEMDISK_REASON_TOO_MANY_DISKS] =
 		"the region has as many namespaces as pmemdisk can track",
 	[PMEMDISK_REASON_INTERRUPTED] =
-		"interrupted by a signal before anything was committed",
+		"interrupted by a signal (a create changed nothing; a converted disk is left raw)",
 	[PMEMDISK_REASON_MEDIA_IO] = "reading or writing the disk's media failed",
 	[PMEMDISK_REASON_NOT_BTT] = "the disk is not a BTT disk",
 	[PMEMDISK_REASON_TOO_SMALL_FOR_BTT] =

@@ -240,6 +240,8 @@ static const char *info_invalid(struct pmdisk_btt_info *info, u64 base,
 		return "bad internal block size";
 	if (g->nfree < PMDISK_BTT_NFREE)
 		return "fewer than 256 free blocks";
+	if (g->nfree > PMDISK_BTT_NFREE_MAX)
+		return "more free blocks than any writer makes";
 	if (g->internal_nlba > PMDISK_BTT_MAP_BLOCK ||
 	    g->internal_nlba <= g->nfree ||
 	    g->external_nlba != g->internal_nlba - g->nfree)
@@ -267,6 +269,7 @@ static const char *info_invalid(struct pmdisk_btt_info *info, u64 base,
 	g->nextoff = le64_to_cpu(info->nextoff);
 	if (g->nextoff) {
 		if (g->nextoff > limit || g->nextoff < end - base ||
+		    g->nextoff < PMDISK_BTT_ARENA_MIN ||
 		    limit - g->nextoff < PMDISK_BTT_ARENA_MIN)
 			return "bad offset of the next arena";
 	}
@@ -312,27 +315,33 @@ static int arena_info(struct pmdisk_media *m, const struct pmdisk_btt_id *want,
 		      const char **why_primary, const char **why_backup)
 {
 	struct pmdisk_btt_geo g2;
+	bool unreadable;
 	u64 off2;
-	int rc;
 
+	/* poison in either block is damage like any other: try the other one */
 	*why_backup = NULL;
-	rc = pmdisk_media_read(m, base, info, sizeof(*info));
-	if (rc)
-		return rc;
-	*why_primary = info_invalid(info, base, m->size, want, g);
+	unreadable = pmdisk_media_read(m, base, info, sizeof(*info));
+	if (unreadable) {
+		memset(info, 0, sizeof(*info));
+		*why_primary = "unreadable (media error)";
+	} else {
+		*why_primary = info_invalid(info, base, m->size, want, g);
+	}
 	off2 = *why_primary ? expected_info2(want->start, m->size - want->start, base) :
 			      g->info2off;
-	rc = pmdisk_media_read(m, off2, info2, sizeof(*info2));
-	if (rc)
-		return rc;
-	*why_backup = info_invalid(info2, base, m->size, want, &g2);
-	if (!*why_backup && g2.info2off != off2)
-		*why_backup = "it names another backup location";
+	if (pmdisk_media_read(m, off2, info2, sizeof(*info2))) {
+		memset(info2, 0, sizeof(*info2));
+		*why_backup = "unreadable (media error)";
+	} else {
+		*why_backup = info_invalid(info2, base, m->size, want, &g2);
+		if (!*why_backup && g2.info2off != off2)
+			*why_backup = "it names another backup location";
+	}
 	if (!*why_primary)
 		return 0;
 	if (*why_backup)
 		return -ENOENT;
-	if (!want->claimed && memcmp(info->sig, btt_sig, sizeof(btt_sig))) {
+	if (!want->claimed && !unreadable && memcmp(info->sig, btt_sig, sizeof(btt_sig))) {
 		/* not a damaged BTT but none at all (see btt.h) */
 		*why_backup = "valid, but the primary is not a BTT's any more";
 		return -ENOENT;

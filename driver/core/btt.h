@@ -37,6 +37,7 @@
 #define PMDISK_BTT_INFO_SIZE		4096U
 #define PMDISK_BTT_PAGE			4096U	/* every structure is aligned to it */
 #define PMDISK_BTT_NFREE		256U	/* free blocks = lanes; Linux refuses fewer */
+#define PMDISK_BTT_NFREE_MAX		4096U	/* more is hostile: each is read at load */
 #define PMDISK_BTT_ARENA_MAX		(512ULL << 30)
 #define PMDISK_BTT_ARENA_MIN		(16ULL << 20)
 #define PMDISK_BTT_LBASIZE_ALIGN	64U	/* internal LBA size, as Linux rounds it */

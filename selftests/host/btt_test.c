@@ -179,6 +179,7 @@ struct disk {
 	u32 *model;			/* [nlba]: the tag each sector reads as */
 	u8 *buf, *pat;			/* SECTOR_MAX each: read into, write from */
 	u32 next_tag;
+	u64 poison_off, poison_len;	/* reads touching this range fail (EIO) */
 };
 
 static struct disk *to_disk(struct pmdisk_media *m)
@@ -188,7 +189,12 @@ static struct disk *to_disk(struct pmdisk_media *m)
 
 static int disk_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
 {
-	return pmdisk_media_read(&to_disk(m)->sim.media, off, buf, len);
+	struct disk *d = to_disk(m);
+
+	if (d->poison_len && off < d->poison_off + d->poison_len &&
+	    d->poison_off < off + len)
+		return -EIO;	/* poison, as copy_mc_to_kernel() reports it */
+	return pmdisk_media_read(&d->sim.media, off, buf, len);
 }
 
 static int disk_write(struct pmdisk_media *m, u64 off, const void *buf, size_t len)
@@ -2163,6 +2169,42 @@ TEST(a_cut_while_changing_the_parent_uuid_leaves_a_btt_its_namespace_accepts)
 }
 
 /* ---- 7. damage ----------------------------------------------------------- */
+
+TEST(a_poisoned_info_block_is_damage_like_any_other_the_other_one_serves)
+{
+	struct pmdisk_btt_check_report r;
+	struct pmdisk_btt btt;
+	struct disk d;
+	int i;
+
+	ASSERT_EQ(0, disk_open(&d, 20 * MiB, 0, 4096));
+	ASSERT_EQ(0, disk_load(&d, &btt));
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(0, model_write(&d, &btt, i, i * 7));
+	pmdisk_btt_release(&btt);
+
+	/* poison in the backup (never read by Linux): the primary loads */
+	d.poison_off = d.geo.info2off + 100;
+	d.poison_len = 8;
+	ASSERT_EQ(0, disk_load(&d, &btt));
+	EXPECT_FALSE(btt.used_backup);
+	assert_model(_metadata, &d, &btt, "backup poisoned");
+	pmdisk_btt_release(&btt);
+	EXPECT_EQ(-EUCLEAN, check_btt(&d, &d.id, false, &r, NULL));
+	EXPECT_EQ(1, r.info2_bad);
+
+	/* poison in the primary: the backup stands in, claimed or not */
+	d.poison_off = d.geo.off + 100;
+	d.id.claimed = false;
+	ASSERT_EQ(0, disk_load(&d, &btt));
+	EXPECT_TRUE(btt.used_backup);
+	assert_model(_metadata, &d, &btt, "primary poisoned");
+	pmdisk_btt_release(&btt);
+	EXPECT_EQ(-EUCLEAN, check_btt(&d, &d.id, false, &r, NULL));
+	EXPECT_EQ(1, r.info_bad);
+	d.poison_len = 0;
+	disk_close(&d);
+}
 
 TEST(bad_primary_info_checksum_uses_the_backup_and_repair_restores_it)
 {

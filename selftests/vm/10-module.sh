@@ -14,8 +14,8 @@ check "/dev/pmemdisk-ctl exists" test -c /dev/pmemdisk-ctl
 
 out=$(pmemctl version 2>&1); rc=$?
 diag "$out"
-[ $rc -eq 0 ] && echo "$out" | grep -qx "pmemctl 0.1.0 (ABI 1.0)" &&
-	echo "$out" | grep -qx "pmemdisk.ko 0.1.0 (ABI 1.0) on Linux $(uname -r)" &&
+[ $rc -eq 0 ] && echo "$out" | grep -qx "pmemctl 0.1.0 (ABI 1.1)" &&
+	echo "$out" | grep -qx "pmemdisk.ko 0.1.0 (ABI 1.1) on Linux $(uname -r)" &&
 	ok "pmemctl version prints the tool's and the module's versions" ||
 	not_ok "pmemctl version prints the tool's and the module's versions"
 

@@ -113,18 +113,23 @@ struct progress {
 	bool shown;
 };
 
-/* Poll PMEMDISK_IOC_PROGRESS four times a second until the request ends. */
+/*
+ * Poll PMEMDISK_IOC_PROGRESS until the request ends: first after 50 ms (so
+ * anything slower than a blink shows), then four times a second.
+ */
 static void *progress_thread(void *arg)
 {
 	struct progress *p = arg;
 	struct timespec until;
+	long wait_ms = 50;
 
 	pthread_mutex_lock(&p->lock);
 	while (!p->done) {
 		struct pmemdisk_progress q = { .size = sizeof(q) };
 
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 250 * 1000 * 1000;
+		until.tv_nsec += wait_ms * 1000 * 1000;
+		wait_ms = 250;
 		if (until.tv_nsec >= 1000000000L) {
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;

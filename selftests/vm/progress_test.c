@@ -3,15 +3,18 @@
  * In-guest tests of PMEMDISK_IOC_PROGRESS: while a check of a large BTT
  * disk runs in one thread, another polls the progress and sees it advance
  * within bounds; afterwards no operation is reported; a malformed request is
- * refused. Needs the number of a closed BTT disk of a gigabyte or so in
+ * refused; pmemctl check, its stderr a terminal, draws the percentage and
+ * clears it at the end. Needs the number of a closed BTT disk of a gigabyte or so in
  * PMD_BTT_DISK (a check of it takes long enough to be watched).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -97,6 +100,55 @@ TEST(a_progress_request_with_reserved_bits_is_refused)
 	EXPECT_EQ(-1, ioctl(fd, PMEMDISK_IOC_PROGRESS, &p));
 	EXPECT_EQ(PMEMDISK_REASON_BAD_SIZE, p.reason);
 	close(fd);
+}
+
+TEST(pmemctl_check_on_a_terminal_draws_the_percentage_and_clears_it)
+{
+	const char *disk = getenv("PMD_BTT_DISK");
+	const char *label = "\rchecking (the disk is offline meanwhile): ";
+	char out[16384], *at;
+	int master, slave, status;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_NE(NULL, disk);
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, master);
+	ASSERT_EQ(0, grantpt(master));
+	ASSERT_EQ(0, unlockpt(master));
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, slave);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDOUT_FILENO);	/* the report: not what we look at */
+		dup2(slave, STDERR_FILENO);
+		close(master);
+		execlp("pmemctl", "pmemctl", "check", disk, (char *)NULL);
+		_exit(127);
+	}
+	close(slave);
+	/* read until the last holder of the terminal's other end is gone */
+	while (len < sizeof(out) - 1 && (n = read(master, out + len, sizeof(out) - 1 - len)) > 0)
+		len += n;
+	out[len] = '\0';
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	close(master);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	at = strstr(out, label);
+	ASSERT_NE(NULL, at) TH_LOG("the terminal got %zu bytes, no progress line", len);
+	at += strlen(label);
+	/* "NNN%": the percentage right-aligned in three columns */
+	EXPECT_NE(NULL, strchr(at, '%'));
+	EXPECT_TRUE(at[0] == ' ' || (at[0] >= '0' && at[0] <= '9'));
+	/* cleared at the end: a carriage return, blanks, a carriage return */
+	ASSERT_LT(2, len);
+	EXPECT_EQ('\r', out[len - 1]);
+	EXPECT_EQ(' ', out[len - 2]);
 }
 
 TEST_HARNESS_MAIN

@@ -251,6 +251,19 @@ static int pmdisk_reason_errno(u32 reason)
 	}
 }
 
+/*
+ * Answer a request: on a refusal only its size and reason words (the rest
+ * may hold half-made answers), otherwise all of @req with reason NONE.
+ * Every request's second word is its reason (uapi/pmemdisk.h).
+ */
+static long pmdisk_admin_reply(void __user *arg, void *req, u32 size, u32 reason)
+{
+	if (reason)
+		return pmdisk_ctl_refuse(arg, size, reason, pmdisk_reason_errno(reason));
+	((u32 *)req)[1] = PMEMDISK_REASON_NONE;
+	return copy_to_user(arg, req, size) ? -EFAULT : 0;
+}
+
 /* Lay out the BTT a new BTT disk needs on its namespace. */
 static u32 pmdisk_format_btt(struct pmdisk_region *region,
 			     const struct pmdisk_disk_desc *desc)
@@ -574,11 +587,7 @@ long pmdisk_ctl_init_labels(void __user *arg)
 unlock:
 	mutex_unlock(&pmdisk_regions_lock);
 	mutex_unlock(&pmdisk_admin_lock);
-	if (reason)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
-					 pmdisk_reason_errno(reason));
-	req.reason = PMEMDISK_REASON_NONE;
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
 }
 
 /* ---- reset-id ---------------------------------------------------------- */
@@ -664,11 +673,7 @@ long pmdisk_ctl_reset_id(void __user *arg)
 		reason = pmdisk_reset_commit(disk->region, disk, req.uuid);
 	mutex_unlock(&pmdisk_regions_lock);
 	mutex_unlock(&pmdisk_admin_lock);
-	if (reason)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
-					 pmdisk_reason_errno(reason));
-	req.reason = PMEMDISK_REASON_NONE;
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
 }
 
 /* ---- check ------------------------------------------------------------- */
@@ -739,11 +744,7 @@ long pmdisk_ctl_check(void __user *arg)
 	}
 	mutex_unlock(&pmdisk_regions_lock);
 	mutex_unlock(&pmdisk_admin_lock);
-	if (reason)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
-					 pmdisk_reason_errno(reason));
-	req.reason = PMEMDISK_REASON_NONE;
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
 }
 
 /* ---- convert ----------------------------------------------------------- */
@@ -919,11 +920,7 @@ long pmdisk_ctl_convert(void __user *arg)
 	}
 	mutex_unlock(&pmdisk_regions_lock);
 	mutex_unlock(&pmdisk_admin_lock);
-	if (reason)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
-					 pmdisk_reason_errno(reason));
-	req.reason = PMEMDISK_REASON_NONE;
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
 }
 
 /* ---- read-labels ------------------------------------------------------- */

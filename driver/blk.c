@@ -96,15 +96,17 @@ static void pmdisk_submit_bio(struct bio *bio)
 		bio_io_error(bio);
 		return;
 	}
-	if (bio->bi_opf & REQ_PREFLUSH)
-		pmdisk_region_flush(disk->region);
-
 	if (disk->btt) {
-		/* every BTT sector write is durable when it returns */
+		/*
+		 * Every BTT sector write (and zeroing) is durable when it
+		 * returns, so PREFLUSH and FUA have nothing left to do.
+		 */
 		bio->bi_status = pmdisk_btt_disk_rw(disk, bio);
 		bio_endio(bio);
 		return;
 	}
+	if (bio->bi_opf & REQ_PREFLUSH)
+		pmdisk_region_flush(disk->region);
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
 		bio_for_each_segment(bv, bio, iter) {

@@ -85,15 +85,9 @@ int cmd_check(int argc, char **argv)
 		fprintf(stderr, "%s", usage_check);
 		return EXIT_USAGE;
 	}
-	rc = open_state(&fd, &st);
+	rc = open_disk("check", disk_arg, &fd, &st, &d);
 	if (rc)
 		return rc;
-	d = find_disk(&st, disk_arg);
-	if (!d) {
-		fprintf(stderr, "pmemctl check: no disk '%s' (see 'pmemctl list')\n", disk_arg);
-		rc = EXIT_REFUSED;
-		goto out;
-	}
 	req.number = d->number;
 	rc = ctl_request_progress(fd, PMEMDISK_IOC_CHECK, &req, "check",
 				  "checking (the disk is offline meanwhile)");
@@ -147,15 +141,9 @@ int cmd_convert(int argc, char **argv)
 	}
 	if (!disk_arg || !have_kind)
 		goto usage;
-	rc = open_state(&fd, &st);
+	rc = open_disk("convert", disk_arg, &fd, &st, &d);
 	if (rc)
 		return rc;
-	d = find_disk(&st, disk_arg);
-	if (!d) {
-		fprintf(stderr, "pmemctl convert: no disk '%s' (see 'pmemctl list')\n", disk_arg);
-		rc = EXIT_REFUSED;
-		goto out;
-	}
 	req.number = d->number;
 	if (!req.sector_size)
 		req.sector_size = d->sector_size;	/* keep it */

@@ -234,15 +234,9 @@ int cmd_reset_id(int argc, char **argv)
 		fprintf(stderr, "usage: pmemctl reset-id DISK [--uuid UUID]\n");
 		return EXIT_USAGE;
 	}
-	rc = open_state(&fd, &st);
+	rc = open_disk("reset-id", disk_arg, &fd, &st, &d);
 	if (rc)
 		return rc;
-	d = find_disk(&st, disk_arg);
-	if (!d) {
-		fprintf(stderr, "pmemctl reset-id: no disk '%s' (see 'pmemctl list')\n", disk_arg);
-		rc = EXIT_REFUSED;
-		goto out;
-	}
 	req.number = d->number;
 	format_uuid(before, sizeof(before), d->uuid);
 	rc = ctl_request(fd, PMEMDISK_IOC_RESET_ID, &req, "reset-id");
@@ -250,7 +244,6 @@ int cmd_reset_id(int argc, char **argv)
 		format_uuid(after, sizeof(after), req.uuid);
 		printf("pmemdisk%u: uuid %s -> %s\n", d->number, before, after);
 	}
-out:
 	query_free(&st);
 	close(fd);
 	return rc;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "ctl.h"
 #include "query.h"
 
@@ -74,6 +75,22 @@ int open_state(int *fd, struct pmem_state *st)
 	if (rc)
 		close(*fd);
 	return rc;
+}
+
+int open_disk(const char *cmd, const char *arg, int *fd, struct pmem_state *st,
+	      const struct pmemdisk_disk_info **d)
+{
+	int rc = open_state(fd, st);
+
+	if (rc)
+		return rc;
+	*d = find_disk(st, arg);
+	if (*d)
+		return EXIT_OK;
+	fprintf(stderr, "pmemctl %s: no disk '%s' (see 'pmemctl list')\n", cmd, arg);
+	query_free(st);
+	close(*fd);
+	return EXIT_REFUSED;
 }
 
 void query_free(struct pmem_state *st)

@@ -22,6 +22,13 @@ int query_state(int fd, struct pmem_state *st);
 /* Open the control device and fetch the state; on failure nothing is left
  * open and the exit status is returned. */
 int open_state(int *fd, struct pmem_state *st);
+/*
+ * open_state(), then the disk @arg names (see find_disk()) in *@d. On
+ * failure, says why as "pmemctl @cmd: ..." and returns the exit status,
+ * with nothing left open.
+ */
+int open_disk(const char *cmd, const char *arg, int *fd, struct pmem_state *st,
+	      const struct pmemdisk_disk_info **d);
 void query_free(struct pmem_state *st);
 
 const struct pmemdisk_region_info *state_region(const struct pmem_state *st,

@@ -58,7 +58,8 @@ static struct pmdisk_disk *pmdisk_disk_by_number(u32 number)
 
 /*
  * The disk numbered @number, if it may be changed (remove, reset-id): it
- * exists, is a namespace, is writable and is not open. Returns a reason.
+ * exists, is a namespace, is writable and is not open. Returns a reason;
+ * with none, the disk is held closed (pmdisk_disk_hold()) for the change.
  */
 static u32 pmdisk_disk_changeable(u32 number, struct pmdisk_disk **diskp)
 {
@@ -71,7 +72,7 @@ static u32 pmdisk_disk_changeable(u32 number, struct pmdisk_disk **diskp)
 		return PMEMDISK_REASON_LABEL_LESS;
 	if (disk->region->readonly)
 		return PMEMDISK_REASON_READONLY;
-	if (pmdisk_disk_is_open(disk))
+	if (!pmdisk_disk_hold(disk))
 		return PMEMDISK_REASON_DISK_OPEN;
 	return PMEMDISK_REASON_NONE;
 }
@@ -82,32 +83,37 @@ static bool pmdisk_region_labelled(const struct pmdisk_region *region)
 	       region->label_state == PMDISK_LABEL_STATE_V1_2;
 }
 
+static void pmdisk_region_lsa_done(struct pmdisk_region *region,
+				   struct pmdisk_lsa *lsa, struct pmdisk_nslabel *labels)
+{
+	pmdisk_region_lsa_release(region, lsa);
+	kfree(lsa);
+	kfree(labels);
+}
+
 /*
  * For an update that adds one label per DIMM: allocate and load the label
  * areas of all of @region's DIMMs and check each has a free slot, before
- * anything is written. Returns a PMEMDISK_REASON_*; on success *lsa_out
- * holds the loaded areas (release them, then kfree).
+ * anything is written; *@labels gets room for one label per DIMM. Returns
+ * a PMEMDISK_REASON_*; on success release both with pmdisk_region_lsa_done().
  */
 static u32 pmdisk_region_lsa_prepare(struct pmdisk_region *region,
-				     struct pmdisk_lsa **lsa_out)
+				     struct pmdisk_lsa **lsa_out,
+				     struct pmdisk_nslabel **labels)
 {
 	struct pmdisk_lsa *lsa;
 	unsigned int i;
-	u32 s;
 
 	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
-	if (!lsa)
-		return PMEMDISK_REASON_LABEL_IO;
-	if (pmdisk_region_lsa_load(region, lsa)) {
+	*labels = kcalloc(region->ways, sizeof(**labels), GFP_KERNEL);
+	if (!lsa || !*labels || pmdisk_region_lsa_load(region, lsa)) {
 		kfree(lsa);
+		kfree(*labels);
 		return PMEMDISK_REASON_LABEL_IO;
 	}
 	for (i = 0; i < region->ways; i++) {
-		for (s = 0; s < lsa[i].nslot && !pmdisk_lsa_slot_free(&lsa[i], s); s++)
-			;
-		if (s == lsa[i].nslot) {
-			pmdisk_region_lsa_release(region, lsa);
-			kfree(lsa);
+		if (pmdisk_lsa_used(&lsa[i]) == lsa[i].nslot) {
+			pmdisk_region_lsa_done(region, lsa, *labels);
 			return PMEMDISK_REASON_NO_LABEL_SLOT;
 		}
 	}
@@ -201,6 +207,51 @@ static int pmdisk_delete_labels(struct pmdisk_region *region, struct pmdisk_lsa 
 	return rc;
 }
 
+/* The labels that say what @desc's namespace is, one per DIMM of @region. */
+static void pmdisk_desc_labels(struct pmdisk_region *region, const struct pmdisk_lsa *lsa,
+			       const struct pmdisk_disk_desc *desc,
+			       struct pmdisk_nslabel *labels)
+{
+	struct pmdisk_iset_dimm iset[PMDISK_MAX_WAYS];
+	enum pmdisk_cookie_kind kind;
+	u64 cookie;
+	unsigned int i;
+
+	pmdisk_region_iset(region, iset);
+	kind = lsa[0].label_size == 256 ? PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1;
+	cookie = pmdisk_iset_cookie(iset, region->ways, kind);
+	for (i = 0; i < region->ways; i++)
+		pmdisk_fill_label(&labels[i], region, i, desc, cookie);
+}
+
+/*
+ * Write @labels to @region's DIMMs by the two-phase UPDATING protocol
+ * (pmdisk_ns_write(): a power cut leaves the old state or the new one);
+ * on success @desc->slot[] names the new labels.
+ */
+static u32 pmdisk_write_labels(struct pmdisk_region *region, struct pmdisk_lsa *lsa,
+			       const struct pmdisk_nslabel *labels,
+			       struct pmdisk_disk_desc *desc)
+{
+	struct pmdisk_lsa *lsap[PMDISK_MAX_WAYS];
+	u32 slot[PMDISK_MAX_WAYS];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < region->ways; i++)
+		lsap[i] = &lsa[i];
+	rc = pmdisk_ns_write(lsap, region->ways, labels, slot);
+	for (i = 0; i < region->ways; i++)
+		region->map[i].dimm->label_used = pmdisk_lsa_used(&lsa[i]);
+	if (rc < 0)
+		return PMEMDISK_REASON_LABEL_IO;
+	if (rc == PMDISK_NS_UNFINISHED)
+		pr_warn("%s: namespace %pUb: its new labels stand, but not all lost their UPDATING flag; the next load finishes that\n",
+			region->name, labels[0].uuid);
+	memcpy(desc->slot, slot, sizeof(slot[0]) * region->ways);
+	return PMEMDISK_REASON_NONE;
+}
+
 /* ---- create ------------------------------------------------------------ */
 
 static int pmdisk_create_checks(struct pmemdisk_create *req)
@@ -210,7 +261,8 @@ static int pmdisk_create_checks(struct pmemdisk_create *req)
 		return PMEMDISK_REASON_RESERVED_NONZERO;
 	if (req->sector_size != 512 && req->sector_size != 4096)
 		return PMEMDISK_REASON_BAD_SECTOR_SIZE;
-	if (!req->disk_size)
+	/* rounded up to the alignment, but never from a partial sector */
+	if (!req->disk_size || req->disk_size % req->sector_size)
 		return PMEMDISK_REASON_BAD_DISK_SIZE;
 	if (!memchr(req->name, '\0', sizeof(req->name)))
 		return PMEMDISK_REASON_BAD_NAME;
@@ -309,15 +361,12 @@ static u64 pmdisk_ns_size_for(const struct pmdisk_disk_desc *desc, u64 usable,
 static u32 pmdisk_create_commit(struct pmdisk_region *region,
 				struct pmdisk_disk_desc *desc)
 {
-	struct pmdisk_iset_dimm iset[PMDISK_MAX_WAYS];
-	enum pmdisk_cookie_kind kind;
-	struct pmdisk_nslabel label;
+	struct pmdisk_nslabel *labels;
 	struct pmdisk_lsa *lsa;
 	struct pmdisk_disk *disk;
-	unsigned int i;
 	u32 reason;
 
-	reason = pmdisk_region_lsa_prepare(region, &lsa);
+	reason = pmdisk_region_lsa_prepare(region, &lsa, &labels);
 	if (reason)
 		return reason;
 
@@ -328,19 +377,10 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 		if (reason)
 			goto out;
 	}
-	pmdisk_region_iset(region, iset);
-	kind = lsa[0].label_size == 256 ? PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1;
-	for (i = 0; i < region->ways; i++) {
-		pmdisk_fill_label(&label, region, i, desc,
-				  pmdisk_iset_cookie(iset, region->ways, kind));
-		if (pmdisk_lsa_update(&lsa[i], &label, 1, NULL, 0)) {
-			pmdisk_delete_labels(region, lsa, desc->slot, i);
-			reason = PMEMDISK_REASON_LABEL_IO;
-			goto out;
-		}
-		desc->slot[i] = le32_to_cpu(label.slot);
-		region->map[i].dimm->label_used++;
-	}
+	pmdisk_desc_labels(region, lsa, desc, labels);
+	reason = pmdisk_write_labels(region, lsa, labels, desc);
+	if (reason)
+		goto out;
 	pmdisk_region_use(region, desc->offset, desc->size);
 	desc->number = pmdisk_disk_free_number();
 	disk = pmdisk_disk_create(region, desc);
@@ -350,8 +390,7 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 		reason = PMEMDISK_REASON_LABEL_IO;
 	}
 out:
-	pmdisk_region_lsa_release(region, lsa);
-	kfree(lsa);
+	pmdisk_region_lsa_done(region, lsa, labels);
 	return reason;
 }
 
@@ -455,6 +494,7 @@ long pmdisk_ctl_remove(void __user *arg)
 	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
 	if (!lsa || pmdisk_region_lsa_load(region, lsa)) {
 		kfree(lsa);
+		pmdisk_disk_unhold(disk);
 		reason = PMEMDISK_REASON_LABEL_IO;
 		goto unlock;
 	}
@@ -489,18 +529,31 @@ static bool pmdisk_region_has(const struct pmdisk_region *region,
 	return false;
 }
 
-/* Any disk of a region that uses @dimm open? */
-static bool pmdisk_dimm_busy(const struct pmdisk_dimm *dimm)
+/*
+ * Hold closed every disk of a region that uses @dimm (pmdisk_disk_hold()),
+ * or none: false when one of them is open.
+ */
+static bool pmdisk_dimm_hold_disks(const struct pmdisk_dimm *dimm)
 {
-	struct pmdisk_disk *disk;
-	bool busy = false;
+	struct pmdisk_disk *disk, *failed = NULL;
 
 	mutex_lock(&pmdisk_disks_lock);
-	list_for_each_entry(disk, &pmdisk_disks, list)
-		busy |= pmdisk_region_has(disk->region, dimm) &&
-			pmdisk_disk_is_open(disk);
+	list_for_each_entry(disk, &pmdisk_disks, list) {
+		if (pmdisk_region_has(disk->region, dimm) && !pmdisk_disk_hold(disk)) {
+			failed = disk;
+			break;
+		}
+	}
+	if (failed) {
+		list_for_each_entry(disk, &pmdisk_disks, list) {
+			if (disk == failed)
+				break;
+			if (pmdisk_region_has(disk->region, dimm))
+				pmdisk_disk_unhold(disk);
+		}
+	}
 	mutex_unlock(&pmdisk_disks_lock);
-	return busy;
+	return !failed;
 }
 
 /* Remove every disk of @region; returns how many. */
@@ -562,7 +615,7 @@ long pmdisk_ctl_init_labels(void __user *arg)
 	else if (pmdisk_lsa_geometry(dimm->label_size, v == PMDISK_LABEL_V1_2 ? 256 : 128,
 				     &isize, &nslot))
 		reason = PMEMDISK_REASON_NO_LABEL_AREA;	/* too small for labels */
-	else if (pmdisk_dimm_busy(dimm))
+	else if (!pmdisk_dimm_hold_disks(dimm))
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (reason)
 		goto unlock;
@@ -593,24 +646,33 @@ unlock:
 /* ---- reset-id ---------------------------------------------------------- */
 
 /*
- * Pass 1 adds a copy of each DIMM's label under the new uuid, pass 2 deletes
- * the old ones. Until pass 1 ends only the old set is complete; from then on
- * the new one is (both, briefly, describe the same range: the scan keeps one
- * and skips the other as an overlap); after pass 2 starts only the new one.
+ * The labels get the new uuid by the two-phase protocol (pmdisk_write_labels):
+ * until the last DIMM holds its new label, the old set is the complete
+ * one; from then on the new set is, and it wins over the old labels, which
+ * pass 2 frees.
  */
 static u32 pmdisk_reset_commit(struct pmdisk_region *region,
 			       struct pmdisk_disk *disk, const u8 *uuid)
 {
 	static const u8 zero_uuid[16];
-	struct pmdisk_nslabel label;
+	struct pmdisk_disk_desc desc = disk->desc;
+	struct pmdisk_nslabel *labels;
 	struct pmdisk_lsa *lsa;
-	u32 new_slot[PMDISK_MAX_WAYS];
 	unsigned int i;
 	u32 reason;
 
-	reason = pmdisk_region_lsa_prepare(region, &lsa);
+	reason = pmdisk_region_lsa_prepare(region, &lsa, &labels);
 	if (reason)
 		return reason;
+	/* the labels as they are, fields pmemdisk does not set included */
+	for (i = 0; i < region->ways; i++) {
+		if (pmdisk_lsa_read_label(&lsa[i], desc.slot[i], &labels[i])) {
+			reason = PMEMDISK_REASON_LABEL_IO;
+			goto out;
+		}
+		memcpy(labels[i].uuid, uuid, sizeof(labels[i].uuid));
+		labels[i].flags &= ~cpu_to_le32(PMDISK_NSLABEL_UPDATING);
+	}
 	/*
 	 * A BTT names its namespace (parent uuid). A zero parent is accepted
 	 * under any uuid, so: zero it, change the labels, then set the new one.
@@ -619,32 +681,15 @@ static u32 pmdisk_reset_commit(struct pmdisk_region *region,
 		reason = PMEMDISK_REASON_MEDIA_IO;
 		goto out;
 	}
-	for (i = 0; i < region->ways && !reason; i++) {
-		if (pmdisk_lsa_read_label(&lsa[i], disk->desc.slot[i], &label)) {
-			reason = PMEMDISK_REASON_LABEL_IO;
-			break;
-		}
-		memcpy(label.uuid, uuid, sizeof(label.uuid));
-		if (pmdisk_lsa_update(&lsa[i], &label, 1, NULL, 0)) {
-			reason = PMEMDISK_REASON_LABEL_IO;
-			break;
-		}
-		new_slot[i] = le32_to_cpu(label.slot);
-		region->map[i].dimm->label_used++;
-	}
-	if (reason) {
-		pmdisk_delete_labels(region, lsa, new_slot, i);
-		goto out;
-	}
-	if (pmdisk_delete_labels(region, lsa, disk->desc.slot, region->ways))
-		reason = PMEMDISK_REASON_LABEL_IO;	/* new uuid stands */
+	reason = pmdisk_write_labels(region, lsa, labels, &desc);
+	if (reason)
+		goto out;	/* the old labels stand, and a zero parent fits them */
 	memcpy(disk->desc.uuid, uuid, sizeof(disk->desc.uuid));
-	memcpy(disk->desc.slot, new_slot, sizeof(new_slot[0]) * region->ways);
+	memcpy(disk->desc.slot, desc.slot, sizeof(desc.slot));
 	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid))
 		reason = PMEMDISK_REASON_MEDIA_IO;	/* a zero parent stands */
 out:
-	pmdisk_region_lsa_release(region, lsa);
-	kfree(lsa);
+	pmdisk_region_lsa_done(region, lsa, labels);
 	return reason;
 }
 
@@ -667,10 +712,13 @@ long pmdisk_ctl_reset_id(void __user *arg)
 	if (!memchr_inv(req.uuid, 0, sizeof(req.uuid)))
 		generate_random_uuid(req.uuid);
 	reason = pmdisk_disk_changeable(req.number, &disk);
-	if (!reason && pmdisk_uuid_in_use(req.uuid))
-		reason = PMEMDISK_REASON_DUPLICATE_UUID;
-	if (!reason)
-		reason = pmdisk_reset_commit(disk->region, disk, req.uuid);
+	if (!reason) {
+		if (pmdisk_uuid_in_use(req.uuid))
+			reason = PMEMDISK_REASON_DUPLICATE_UUID;
+		else
+			reason = pmdisk_reset_commit(disk->region, disk, req.uuid);
+		pmdisk_disk_unhold(disk);
+	}
 	mutex_unlock(&pmdisk_regions_lock);
 	mutex_unlock(&pmdisk_admin_lock);
 	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
@@ -723,7 +771,7 @@ long pmdisk_ctl_check(void __user *arg)
 		reason = PMEMDISK_REASON_NOT_BTT;
 	else if (repair && disk->region->readonly)
 		reason = PMEMDISK_REASON_READONLY;
-	else if (pmdisk_disk_is_open(disk))
+	else if (!pmdisk_disk_hold(disk))
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (!reason) {
 		/* offline meanwhile: nobody reads a half-repaired BTT */
@@ -750,35 +798,23 @@ long pmdisk_ctl_check(void __user *arg)
 /* ---- convert ----------------------------------------------------------- */
 
 /*
- * Rewrite each DIMM's label of @desc's namespace so it says what @desc now
- * is (abstraction GUID, sector size): one atomic label-area update per DIMM
- * that adds the new label and frees the old slot.
+ * Rewrite the labels of @desc's namespace so they say what @desc now is
+ * (abstraction GUID, sector size), by the two-phase protocol: under the
+ * same uuid each DIMM's new label replaces its old one atomically, and the
+ * position-0 label speaks for the set.
  */
 static u32 pmdisk_relabel(struct pmdisk_region *region, struct pmdisk_disk_desc *desc)
 {
-	struct pmdisk_iset_dimm iset[PMDISK_MAX_WAYS];
-	enum pmdisk_cookie_kind kind;
-	struct pmdisk_nslabel label;
+	struct pmdisk_nslabel *labels;
 	struct pmdisk_lsa *lsa;
-	unsigned int i;
 	u32 reason;
 
-	reason = pmdisk_region_lsa_prepare(region, &lsa);
+	reason = pmdisk_region_lsa_prepare(region, &lsa, &labels);
 	if (reason)
 		return reason;
-	pmdisk_region_iset(region, iset);
-	kind = lsa[0].label_size == 256 ? PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1;
-	for (i = 0; i < region->ways; i++) {
-		pmdisk_fill_label(&label, region, i, desc,
-				  pmdisk_iset_cookie(iset, region->ways, kind));
-		if (pmdisk_lsa_update(&lsa[i], &label, 1, &desc->slot[i], 1)) {
-			reason = PMEMDISK_REASON_LABEL_IO;
-			break;
-		}
-		desc->slot[i] = le32_to_cpu(label.slot);
-	}
-	pmdisk_region_lsa_release(region, lsa);
-	kfree(lsa);
+	pmdisk_desc_labels(region, lsa, desc, labels);
+	reason = pmdisk_write_labels(region, lsa, labels, desc);
+	pmdisk_region_lsa_done(region, lsa, labels);
 	return reason;
 }
 
@@ -825,7 +861,7 @@ static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 		return PMEMDISK_REASON_TOO_SMALL_FOR_BTT;
 	if (disk->desc.has_uuid && !pmdisk_region_labelled(disk->region))
 		return PMEMDISK_REASON_LABELS_INCONSISTENT;
-	if (pmdisk_disk_is_open(disk))
+	if (!pmdisk_disk_hold(disk))
 		return PMEMDISK_REASON_DISK_OPEN;
 	return PMEMDISK_REASON_NONE;
 }
@@ -840,15 +876,12 @@ static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
  * disk that can be converted again.
  */
 static u32 pmdisk_convert_commit(struct pmdisk_disk *disk,
-				 struct pmdisk_disk_desc *desc)
+				 struct pmdisk_disk_desc *desc,
+				 const u64 *infos, unsigned int ninfos)
 {
 	struct pmdisk_region *region = disk->region;
-	u64 *infos = NULL;
-	unsigned int ninfos = 0;
 	u32 reason = PMEMDISK_REASON_NONE, relabel;
 
-	if (disk->btt && pmdisk_btt_disk_infos(disk, &infos, &ninfos))
-		return PMEMDISK_REASON_MEDIA_IO;	/* -ENOMEM: nothing done */
 	pmdisk_disk_remove(disk);
 	if (desc->atomicity == PMDISK_ATOMICITY_NONE) {
 		if (desc->has_uuid)
@@ -868,7 +901,6 @@ static u32 pmdisk_convert_commit(struct pmdisk_disk *disk,
 	/* no old info block may make a raw disk look like a BTT again */
 	if (desc->atomicity == PMDISK_ATOMICITY_NONE)
 		pmdisk_wipe_infos(region, desc, infos, ninfos);
-	kfree(infos);
 	return reason;
 }
 
@@ -879,6 +911,8 @@ long pmdisk_ctl_convert(void __user *arg)
 	struct pmemdisk_convert req;
 	struct pmdisk_disk *disk;
 	u32 reason = PMEMDISK_REASON_NONE;
+	unsigned int ninfos = 0;
+	u64 *infos = NULL;
 	int rc;
 
 	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
@@ -895,6 +929,11 @@ long pmdisk_ctl_convert(void __user *arg)
 	mutex_lock(&pmdisk_admin_lock);
 	mutex_lock(&pmdisk_regions_lock);
 	reason = pmdisk_convert_checks(&req, &disk);
+	/* where the old BTT's info blocks are, for a convert to raw */
+	if (!reason && disk->btt && pmdisk_btt_disk_infos(disk, &infos, &ninfos)) {
+		pmdisk_disk_unhold(disk);
+		reason = PMEMDISK_REASON_MEDIA_IO;	/* -ENOMEM: nothing done */
+	}
 	if (!reason) {
 		region = disk->region;
 		desc = disk->desc;
@@ -908,7 +947,7 @@ long pmdisk_ctl_convert(void __user *arg)
 			desc.btt_claimed = desc.has_uuid &&
 					   desc.btt_start == PMDISK_BTT_START_V2_0;
 		}
-		reason = pmdisk_convert_commit(disk, &desc);
+		reason = pmdisk_convert_commit(disk, &desc, infos, ninfos);
 		disk = pmdisk_disk_create(region, &desc);	/* logs why if it cannot */
 		if (!IS_ERR(disk)) {
 			req.actual_size = disk->size;
@@ -920,6 +959,7 @@ long pmdisk_ctl_convert(void __user *arg)
 	}
 	mutex_unlock(&pmdisk_regions_lock);
 	mutex_unlock(&pmdisk_admin_lock);
+	kfree(infos);
 	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
 }
 

@@ -137,8 +137,21 @@ static void pmdisk_submit_bio(struct bio *bio)
 	bio_endio(bio);
 }
 
+/*
+ * The block layer calls a disk's open method with the gendisk's open_mutex
+ * held, and pmdisk_disk_hold() sets and clears @held under the same mutex:
+ * the mutex orders every open against every hold, so no barrier is needed.
+ */
+int pmdisk_disk_may_open(struct gendisk *gd)
+{
+	struct pmdisk_disk *disk = gd->private_data;
+
+	return disk->held ? -EBUSY : 0;
+}
+
 static const struct block_device_operations pmdisk_disk_ops = {
 	.owner = THIS_MODULE,
+	.open = pmdisk_fops_open,
 	.submit_bio = pmdisk_submit_bio,
 };
 
@@ -371,6 +384,26 @@ free_disk:
 bool pmdisk_disk_is_open(struct pmdisk_disk *disk)
 {
 	return atomic_read(&disk->gd->part0->bd_openers) > 0;
+}
+
+/* Opens of the whole disk and of its partitions all count on part0. */
+bool pmdisk_disk_hold(struct pmdisk_disk *disk)
+{
+	bool closed;
+
+	mutex_lock(&disk->gd->open_mutex);
+	closed = !atomic_read(&disk->gd->part0->bd_openers);
+	if (closed)
+		disk->held = true;
+	mutex_unlock(&disk->gd->open_mutex);
+	return closed;
+}
+
+void pmdisk_disk_unhold(struct pmdisk_disk *disk)
+{
+	mutex_lock(&disk->gd->open_mutex);
+	disk->held = false;
+	mutex_unlock(&disk->gd->open_mutex);
 }
 
 unsigned int pmdisk_disk_free_number(void)

@@ -51,6 +51,7 @@ struct pmdisk_disk {
 	struct gendisk *gd;
 	struct badblocks bb;		/* raw disks: /sys/block/pmemdisk<N>/badblocks */
 	struct pmdisk_btt_disk *btt;	/* BTT disks: the engine */
+	bool held;			/* opens fail: pmdisk_disk_hold() */
 };
 
 /* The disk on @region that @desc describes, raw or BTT. */
@@ -61,6 +62,14 @@ extern struct mutex pmdisk_disks_lock;
 
 /* Opened (or mounted) by anyone right now. */
 bool pmdisk_disk_is_open(struct pmdisk_disk *disk);
+/*
+ * Keep @disk closed for a change that must not race an open (remove,
+ * reset-id, check, convert): true when nobody has it open, and from then
+ * on every open fails with EBUSY until pmdisk_disk_unhold() or its removal.
+ * False, and nothing changes, when it is open.
+ */
+bool pmdisk_disk_hold(struct pmdisk_disk *disk);
+void pmdisk_disk_unhold(struct pmdisk_disk *disk);
 /* The lowest disk number not in use (callers are serialised). */
 unsigned int pmdisk_disk_free_number(void);
 /* Take @disk off the list and delete its block device. */

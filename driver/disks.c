@@ -118,6 +118,45 @@ void pmdisk_region_lsa_release(struct pmdisk_region *region,
 		pmdisk_lsa_release(&lsa[i]);
 }
 
+static bool pmdisk_region_labels_writable(const struct pmdisk_region *region)
+{
+	unsigned int i;
+
+	for (i = 0; i < region->ways; i++)
+		if (!region->map[i].dimm->labels_writable)
+			return false;
+	return !region->readonly;
+}
+
+/*
+ * A namespace found with UPDATING labels: an update (ours or Linux's) was
+ * cut after its commit point. Finish its second pass now, so the labels it
+ * replaced cannot come back when this one is removed.
+ */
+static void pmdisk_finish_update(struct pmdisk_region *region,
+				 struct pmdisk_lsa **lsap, struct pmdisk_ns *ns)
+{
+	unsigned int i;
+	int rc;
+
+	if (!ns->updating)
+		return;
+	if (!pmdisk_region_labels_writable(region)) {
+		pr_warn("%s: namespace %pUb has labels of an interrupted update; its labels are read-only, so they stay\n",
+			region->name, ns->uuid);
+		return;
+	}
+	rc = pmdisk_ns_finish(lsap, region->ways, ns);
+	for (i = 0; i < region->ways; i++)
+		region->map[i].dimm->label_used = pmdisk_lsa_used(lsap[i]);
+	if (rc)
+		pr_warn("%s: namespace %pUb: cannot finish an interrupted label update (%d)\n",
+			region->name, ns->uuid, rc);
+	else
+		pr_info("%s: namespace %pUb: finished an interrupted label update\n",
+			region->name, ns->uuid);
+}
+
 /* Scan the labels of @region's DIMMs; returns the namespaces found or < 0. */
 static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns)
 {
@@ -137,6 +176,8 @@ static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns
 		pmdisk_region_iset(region, iset);
 		rc = pmdisk_ns_scan(lsap, iset, region->ways, ns,
 				    PMDISK_MAX_NS_PER_REGION, pmdisk_ns_note, region);
+		for (i = 0; i < rc; i++)
+			pmdisk_finish_update(region, lsap, &ns[i]);
 		pmdisk_region_lsa_release(region, lsa);
 	}
 	kfree(lsa);

@@ -13,7 +13,24 @@
  * version numbers (distributions backport):
  *   PMDISK_HAVE_BLK_FEATURES  queue_limits carries features and
  *                             blk_alloc_disk() takes the limits (6.11+)
+ *   PMDISK_HAVE_BLK_MODE_T    a disk's open method gets the gendisk and a
+ *                             blk_mode_t, not the block_device (6.5+)
  */
+
+/* blk.c: may @gd be opened now? 0 or a negative errno. */
+int pmdisk_disk_may_open(struct gendisk *gd);
+
+#ifdef PMDISK_HAVE_BLK_MODE_T
+static inline int pmdisk_fops_open(struct gendisk *gd, blk_mode_t mode)
+{
+	return pmdisk_disk_may_open(gd);
+}
+#else
+static inline int pmdisk_fops_open(struct block_device *bdev, fmode_t mode)
+{
+	return pmdisk_disk_may_open(bdev->bd_disk);
+}
+#endif
 
 /*
  * A bio-based disk with the queue limits of a memory-speed device: no

@@ -319,7 +319,6 @@ int pmdisk_dimm_lsa_load(struct pmdisk_dimm *dimm, struct pmdisk_lsa *lsa)
 static void lsa_load_state(struct pmdisk_dimm *dimm)
 {
 	struct pmdisk_lsa lsa;
-	u32 slot, used = 0;
 	int rc;
 
 	rc = pmdisk_dimm_lsa_load(dimm, &lsa);
@@ -331,12 +330,10 @@ static void lsa_load_state(struct pmdisk_dimm *dimm)
 	if (rc == -ENODEV) {
 		dimm->label_state = PMDISK_LABEL_STATE_ABSENT;
 	} else {
-		for (slot = 0; slot < lsa.nslot; slot++)
-			used += !pmdisk_lsa_slot_free(&lsa, slot);
 		dimm->label_state = lsa.label_size == 256 ? PMDISK_LABEL_STATE_V1_2 :
 							    PMDISK_LABEL_STATE_V1_1;
 		dimm->label_nslot = lsa.nslot;
-		dimm->label_used = used;
+		dimm->label_used = pmdisk_lsa_used(&lsa);
 		pmdisk_lsa_release(&lsa);
 	}
 	pr_info("dimm%u (%s): %u KiB label area via %s%s: %s\n", dimm->id,

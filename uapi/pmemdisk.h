@@ -44,7 +44,7 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_NO_LABEL_AREA = 9,	/* the device has no label storage */
 	PMEMDISK_REASON_LABELS_READONLY = 10,	/* firmware offers no label write */
 	PMEMDISK_REASON_READONLY = 11,		/* region is read-only (DIMM not armed) */
-	PMEMDISK_REASON_BAD_DISK_SIZE = 12,	/* size 0 */
+	PMEMDISK_REASON_BAD_DISK_SIZE = 12,	/* 0, or not whole sectors */
 	PMEMDISK_REASON_NO_SPACE = 13,		/* no free extent that large: see max_extent */
 	PMEMDISK_REASON_BAD_SECTOR_SIZE = 14,	/* not 512 or 4096 */
 	PMEMDISK_REASON_BAD_NAME = 15,		/* name not NUL-terminated in 64 bytes */
@@ -248,7 +248,8 @@ struct pmemdisk_disk_info {
  * @reason:		out: PMEMDISK_REASON_*
  * @region:		in: region id
  * @flags:		in: PMEMDISK_CREATE_*
- * @disk_size:		in: usable bytes wanted; rounded up to the alignment
+ * @disk_size:		in: usable bytes wanted, a multiple of @sector_size;
+ *			rounded up to the alignment
  *			(a BTT disk's namespace is made large enough to hold
  *			its metadata too)
  * @sector_size:	in: 512 or 4096

@@ -40,7 +40,7 @@ static const char *const reason_text[PMEMDISK_REASON_MAX] = {
 		"the firmware offers no way to write labels on this device",
 	[PMEMDISK_REASON_READONLY] =
 		"the region is read-only (a device is not armed)",
-	[PMEMDISK_REASON_BAD_DISK_SIZE] = "the size must be greater than zero",
+	[PMEMDISK_REASON_BAD_DISK_SIZE] = "the size must be a whole number of sectors, greater than zero",
 	[PMEMDISK_REASON_NO_SPACE] = "no free extent is that large",
 	[PMEMDISK_REASON_BAD_SECTOR_SIZE] = "the sector size must be 512 or 4096",
 	[PMEMDISK_REASON_BAD_NAME] = "the name is longer than 63 bytes",

@@ -252,6 +252,15 @@ bool pmdisk_lsa_slot_free(const struct pmdisk_lsa *lsa, u32 slot)
 	return slot >= lsa->nslot || bit_test(index_bitmap(lsa->cur), slot);
 }
 
+u32 pmdisk_lsa_used(const struct pmdisk_lsa *lsa)
+{
+	u32 slot, used = 0;
+
+	for (slot = 0; slot < lsa->nslot; slot++)
+		used += !pmdisk_lsa_slot_free(lsa, slot);
+	return used;
+}
+
 static u64 slot_offset(const struct pmdisk_lsa *lsa, u32 slot)
 {
 	return 2ULL * lsa->index_size + (u64)slot * lsa->label_size;

@@ -137,6 +137,8 @@ int pmdisk_lsa_init(struct pmdisk_media *media, enum pmdisk_label_version v);
 
 /* True when slot @slot is free in the current index. */
 bool pmdisk_lsa_slot_free(const struct pmdisk_lsa *lsa, u32 slot);
+/* How many slots the current index has in use. */
+u32 pmdisk_lsa_used(const struct pmdisk_lsa *lsa);
 
 /*
  * Read the label in slot @slot (zero-filled past label_size). Returns 0 when

@@ -250,6 +250,7 @@ int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms
 				if (memcmp(l->uuid, l0->uuid, 16) || !label_fits(&sc, l, p))
 					continue;
 				matches++;
+				ns->updating |= !!(le32_to_cpu(l->flags) & PMDISK_NSLABEL_UPDATING);
 				if (label_dpa_offset(&sc, l, p) != off0 ||
 				    le64_to_cpu(l->rawsize) != raw) {
 					scan_note(&sc, l0->uuid, "position %u disagrees on DPA or size", p);
@@ -258,8 +259,9 @@ int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms
 				ns->slot[p] = dl[p].slot[k];
 			}
 			if (matches != 1) {
-				scan_note(&sc, l0->uuid, "%u labels for position %u, need exactly 1",
-					  matches, p);
+				scan_note(&sc, l0->uuid, "%u labels for position %u, need exactly 1%s",
+					  matches, p, ns->updating ?
+					  " (an update that did not reach its commit point)" : "");
 				ok = false;
 			}
 		}
@@ -272,11 +274,17 @@ int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms
 		ns->offset = (u64)off0 * ways;
 		ns->size = raw * ways;
 		ns->claim = sc.v12 ? pmdisk_claim_of(l0->abstraction_guid) : PMDISK_CLAIM_NONE;
-		for (k = 0; k < found; k++) {
-			if (ranges_overlap(out[k].offset, out[k].size, ns->offset, ns->size)) {
+		for (k = 0; k < found && ok; k++) {
+			if (!ranges_overlap(out[k].offset, out[k].size, ns->offset, ns->size))
+				continue;
+			ok = false;
+			if (ns->updating == out[k].updating) {
 				scan_note(&sc, l0->uuid, "overlaps an earlier namespace");
-				ok = false;
-				break;
+			} else if (ns->updating) {
+				scan_note(&sc, out[k].uuid, "replaced by the labels of an interrupted update");
+				out[k] = *ns;
+			} else {
+				scan_note(&sc, l0->uuid, "replaced by the labels of an interrupted update");
 			}
 		}
 		if (ok)
@@ -288,5 +296,148 @@ out:
 		pmdisk_free(dl[p].l);
 		pmdisk_free(dl[p].slot);
 	}
+	return rc;
+}
+
+/* ---- writing a namespace's labels -------------------------------------- */
+
+enum label_match {
+	SAME_UUID,	/* labels with the uuid of the model */
+	OVERLAPPING,	/* labels whose DPA range overlaps the model's */
+};
+
+/*
+ * Collect into @out (room for nslot entries) the slots of @lsa's valid
+ * labels that match @model the @how way, except slot @skip. Returns how
+ * many, or a negative errno of the medium.
+ */
+static int find_labels(struct pmdisk_lsa *lsa, const struct pmdisk_nslabel *model,
+		       enum label_match how, u32 skip, u32 *out)
+{
+	u64 dpa = le64_to_cpu(model->dpa), raw = le64_to_cpu(model->rawsize);
+	struct pmdisk_nslabel l;
+	unsigned int n = 0;
+	u32 s;
+	int rc;
+
+	for (s = 0; s < lsa->nslot; s++) {
+		if (s == skip || pmdisk_lsa_slot_free(lsa, s))
+			continue;
+		rc = pmdisk_lsa_read_label(lsa, s, &l);
+		if (rc == -EINVAL)
+			continue;	/* not a label: the scan ignores it too */
+		if (rc)
+			return rc;
+		if (how == SAME_UUID ? !memcmp(l.uuid, model->uuid, 16) :
+		    ranges_overlap(le64_to_cpu(l.dpa), le64_to_cpu(l.rawsize), dpa, raw))
+			out[n++] = s;
+	}
+	return n;
+}
+
+static u32 *slot_list(const struct pmdisk_lsa *lsa)
+{
+	return pmdisk_zalloc((lsa->nslot + 1) * sizeof(u32));
+}
+
+/* Pass 1 on one DIMM: add @model flagged UPDATING, free its uuid's label. */
+static int ns_pass1(struct pmdisk_lsa *lsa, const struct pmdisk_nslabel *model,
+		    u32 *slot, bool *replaced)
+{
+	struct pmdisk_nslabel l = *model;
+	u32 *del = slot_list(lsa);
+	int n;
+
+	if (!del)
+		return -ENOMEM;
+	n = find_labels(lsa, model, SAME_UUID, U32_MAX, del);
+	if (n >= 0) {
+		l.flags = cpu_to_le32(le32_to_cpu(l.flags) | PMDISK_NSLABEL_UPDATING);
+		*replaced = n > 0;
+		n = pmdisk_lsa_update(lsa, &l, 1, del, n);
+		*slot = le32_to_cpu(l.slot);
+	}
+	pmdisk_free(del);
+	return n < 0 ? n : 0;
+}
+
+/*
+ * Pass 2 on one DIMM, for the label in *@slot: without UPDATING in a new
+ * slot (when there is one free), and nothing left overlapping it.
+ */
+static int ns_pass2(struct pmdisk_lsa *lsa, u32 *slot)
+{
+	struct pmdisk_nslabel l;
+	u32 *del = slot_list(lsa);
+	int n, rc;
+
+	if (!del)
+		return -ENOMEM;
+	rc = pmdisk_lsa_read_label(lsa, *slot, &l);
+	if (rc)
+		goto out;
+	del[0] = *slot;
+	n = find_labels(lsa, &l, OVERLAPPING, *slot, del + 1);
+	if (n < 0) {
+		rc = n;
+		goto out;
+	}
+	if (le32_to_cpu(l.flags) & PMDISK_NSLABEL_UPDATING) {
+		l.flags = cpu_to_le32(le32_to_cpu(l.flags) & ~PMDISK_NSLABEL_UPDATING);
+		rc = pmdisk_lsa_update(lsa, &l, 1, del, n + 1);
+		if (!rc) {
+			*slot = le32_to_cpu(l.slot);
+			goto out;
+		}
+		if (rc != -ENOSPC)
+			goto out;
+		/* no free slot: the UPDATING label stays, and is valid */
+	}
+	rc = n ? pmdisk_lsa_update(lsa, NULL, 0, del + 1, n) : 0;
+out:
+	pmdisk_free(del);
+	return rc;
+}
+
+int pmdisk_ns_write(struct pmdisk_lsa **lsa, unsigned int ways,
+		    const struct pmdisk_nslabel *labels, u32 *slot)
+{
+	bool replaced[PMDISK_NFIT_MAX_WAYS];
+	u32 upd[PMDISK_NFIT_MAX_WAYS];
+	unsigned int p, q;
+	int rc = 0, unfinished = 0;
+
+	if (!ways || ways > PMDISK_NFIT_MAX_WAYS)
+		return -EINVAL;
+	for (p = 0; p < ways && !rc; p++)
+		rc = ns_pass1(lsa[p], &labels[p], &upd[p], &replaced[p]);
+	if (rc) {
+		/* p - 1 failed; a label that replaced nothing goes again */
+		for (q = 0; q + 1 < p; q++)
+			if (!replaced[q])
+				pmdisk_lsa_update(lsa[q], NULL, 0, &upd[q], 1);
+		return rc;
+	}
+	for (p = 0; p < ways; p++) {
+		slot[p] = upd[p];
+		if (ns_pass2(lsa[p], &slot[p]))
+			unfinished = 1;
+	}
+	return unfinished ? PMDISK_NS_UNFINISHED : 0;
+}
+
+int pmdisk_ns_finish(struct pmdisk_lsa **lsa, unsigned int ways,
+		     struct pmdisk_ns *ns)
+{
+	unsigned int p;
+	int rc = 0, err;
+
+	for (p = 0; p < ways && p < PMDISK_NFIT_MAX_WAYS; p++) {
+		err = ns_pass2(lsa[p], &ns->slot[p]);
+		if (err)
+			rc = err;
+	}
+	if (!rc)
+		ns->updating = false;
 	return rc;
 }

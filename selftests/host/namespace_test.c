@@ -2,7 +2,9 @@
 /*
  * Namespaces from labels: interleave-set cookies, and which label sets make
  * a namespace (complete, right cookie and type, consistent DPA ranges, no
- * overlap) on 1- and 2-way sets with both label versions.
+ * overlap) on 1- and 2-way sets with both label versions; the two-phase
+ * UPDATING protocol (create, reset-id, relabel; remove) on 2- and 4-way
+ * sets under a power cut at every store.
  */
 #include <stdlib.h>
 
@@ -112,13 +114,14 @@ static void collect(void *ctx, const char *msg)
 }
 
 /* Write the label of position @pos of namespace @tag to DIMM @pos. */
-static void put_label(struct __test_metadata *_metadata, FIXTURE_DATA(set) *self,
-		      u8 tag, unsigned int pos, unsigned int ways, u64 dpa_off,
-		      u64 raw, u64 cookie)
+static void put_label_flags(struct __test_metadata *_metadata, FIXTURE_DATA(set) *self,
+			    u8 tag, unsigned int pos, unsigned int ways, u64 dpa_off,
+			    u64 raw, u64 cookie, u32 flags)
 {
 	struct pmdisk_nslabel l;
 
 	memset(&l, 0, sizeof(l));
+	l.flags = cpu_to_le32(flags);
 	memset(l.uuid, tag, 16);
 	snprintf(l.name, sizeof(l.name), "ns-%02x", tag);
 	l.nlabel = cpu_to_le16(ways);
@@ -129,6 +132,13 @@ static void put_label(struct __test_metadata *_metadata, FIXTURE_DATA(set) *self
 	l.rawsize = cpu_to_le64(raw);
 	memcpy(l.type_guid, pm_guid, 16);
 	ASSERT_EQ(0, pmdisk_lsa_update(&self->lsa[pos], &l, 1, NULL, 0));
+}
+
+static void put_label(struct __test_metadata *_metadata, FIXTURE_DATA(set) *self,
+		      u8 tag, unsigned int pos, unsigned int ways, u64 dpa_off,
+		      u64 raw, u64 cookie)
+{
+	put_label_flags(_metadata, self, tag, pos, ways, dpa_off, raw, cookie, 0);
 }
 
 static u64 good_cookie(FIXTURE_DATA(set) *self, enum pmdisk_label_version v)
@@ -193,6 +203,46 @@ TEST_F(set, overlapping_namespace_is_skipped)
 	EXPECT_NE(NULL, strstr(self->notes, "overlaps an earlier namespace"));
 }
 
+/*
+ * A reset-id cut between its passes: the old set and the new one, flagged
+ * UPDATING, both complete over the same range. The new one wins whichever
+ * the scan meets first, and finishing it frees the old labels for good.
+ */
+TEST_F(set, updating_set_wins_over_the_set_it_overlaps_in_either_order)
+{
+	u64 c = good_cookie(self, variant->version);
+	int first;
+
+	for (first = 0; first < 2; first++) {
+		u8 tags[2] = { first ? 0x52 : 0x51, first ? 0x51 : 0x52 };
+		unsigned int t, pos;
+
+		for (pos = 0; pos < 2; pos++) {
+			ASSERT_EQ(0, pmdisk_lsa_init(&self->sim[pos].media, variant->version));
+			pmdisk_lsa_release(&self->lsa[pos]);
+			ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa[pos], &self->sim[pos].media));
+		}
+		/* 0x51 old, 0x52 the update: written in the order of tags[] */
+		for (t = 0; t < 2; t++)
+			for (pos = 0; pos < 2; pos++)
+				put_label_flags(_metadata, self, tags[t], pos, 2, 0, 16 * MiB, c,
+						tags[t] == 0x52 ? PMDISK_NSLABEL_UPDATING : 0);
+		self->notes[0] = '\0';
+		ASSERT_EQ(1, pmdisk_ns_scan(self->lsap, self->dimms, 2, self->ns, 8,
+					    collect, self->notes));
+		EXPECT_EQ(0x52, self->ns[0].uuid[0]);
+		EXPECT_TRUE(self->ns[0].updating);
+		EXPECT_NE(NULL, strstr(self->notes, "replaced by the labels of an interrupted update"));
+
+		ASSERT_EQ(0, pmdisk_ns_finish(self->lsap, 2, &self->ns[0]));
+		for (pos = 0; pos < 2; pos++)
+			EXPECT_EQ(1, pmdisk_lsa_used(&self->lsa[pos]));
+		ASSERT_EQ(1, pmdisk_ns_scan(self->lsap, self->dimms, 2, self->ns, 8, NULL, NULL));
+		EXPECT_EQ(0x52, self->ns[0].uuid[0]);
+		EXPECT_FALSE(self->ns[0].updating);
+	}
+}
+
 TEST_F(set, v1_1_accepts_the_old_altcookie_v1_2_does_not)
 {
 	u64 alt = pmdisk_iset_cookie(self->dimms, 2, PMDISK_COOKIE_ALT);
@@ -239,21 +289,29 @@ static void win_persist(struct pmdisk_media *m)
 
 static const struct pmdisk_media_ops win_ops = { win_read, win_write, win_persist };
 
+#define MAX_WAYS 4
+
+enum pair_op { OP_CREATE, OP_RESET, OP_RELABEL, OP_REMOVE };
+static const char *const op_names[] = { "create", "reset-id", "relabel", "remove" };
+
 struct pair {
-	struct window win[2];
-	struct pmdisk_iset_dimm dimms[2];
+	struct window win[MAX_WAYS];
+	struct pmdisk_iset_dimm dimms[MAX_WAYS];
+	unsigned int ways;
 	enum pmdisk_label_version version;
-	bool create;		/* the operation: create, else remove */
+	enum pair_op op;
 	u64 olds, news;
 };
 
-static void pair_setup(struct pair *p, struct sim_media *sim, enum pmdisk_label_version v)
+static void pair_setup(struct pair *p, struct sim_media *sim, unsigned int ways,
+		       enum pmdisk_label_version v)
 {
-	int i;
+	unsigned int i;
 
 	memset(p, 0, sizeof(*p));
 	p->version = v;
-	for (i = 0; i < 2; i++) {
+	p->ways = ways;
+	for (i = 0; i < ways; i++) {
 		p->win[i].media.ops = &win_ops;
 		p->win[i].media.size = LSA_SIZE;
 		p->win[i].under = &sim->media;
@@ -264,116 +322,211 @@ static void pair_setup(struct pair *p, struct sim_media *sim, enum pmdisk_label_
 	}
 }
 
-/* What a reboot finds: -1 if unreadable, else the number of namespaces. */
-static int pair_scan(struct pair *p, struct pmdisk_ns *ns)
+static int pair_load(struct pair *p, struct pmdisk_lsa *lsa, struct pmdisk_lsa **lsap)
 {
-	struct pmdisk_lsa lsa[2], *lsap[2] = { &lsa[0], &lsa[1] };
-	int n;
+	unsigned int i;
 
-	if (pmdisk_lsa_load(&lsa[0], &p->win[0].media))
-		return -1;
-	if (pmdisk_lsa_load(&lsa[1], &p->win[1].media)) {
-		pmdisk_lsa_release(&lsa[0]);
-		return -1;
+	for (i = 0; i < p->ways; i++) {
+		lsap[i] = &lsa[i];
+		if (pmdisk_lsa_load(&lsa[i], &p->win[i].media)) {
+			while (i--)
+				pmdisk_lsa_release(&lsa[i]);
+			return -1;
+		}
 	}
-	n = pmdisk_ns_scan(lsap, p->dimms, 2, ns, 4, NULL, NULL);
-	pmdisk_lsa_release(&lsa[0]);
-	pmdisk_lsa_release(&lsa[1]);
+	return 0;
+}
+
+static void pair_release(struct pair *p, struct pmdisk_lsa *lsa)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->ways; i++)
+		pmdisk_lsa_release(&lsa[i]);
+}
+
+/*
+ * What a reboot finds: -1 if unreadable, else the number of namespaces.
+ * With @finish, it also finishes interrupted updates, as a load does.
+ */
+static int pair_scan(struct pair *p, struct pmdisk_ns *ns, bool finish)
+{
+	struct pmdisk_lsa lsa[MAX_WAYS], *lsap[MAX_WAYS];
+	int n, i;
+
+	if (pair_load(p, lsa, lsap))
+		return -1;
+	n = pmdisk_ns_scan(lsap, p->dimms, p->ways, ns, 4, NULL, NULL);
+	for (i = 0; finish && i < n; i++)
+		if (ns[i].updating && pmdisk_ns_finish(lsap, p->ways, &ns[i]))
+			n = -1;
+	pair_release(p, lsa);
 	return n;
 }
 
-/* Create: a label per DIMM, each its own commit. Remove: delete them. */
+/* The labels of namespace @tag with sector size @lbasize, 16 MiB at 8 MiB. */
+static void pair_labels(struct pair *p, u8 tag, u64 lbasize, struct pmdisk_nslabel *l)
+{
+	u64 cookie = pmdisk_iset_cookie(p->dimms, p->ways, p->version == PMDISK_LABEL_V1_2 ?
+					PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1);
+	unsigned int i;
+
+	for (i = 0; i < p->ways; i++) {
+		memset(&l[i], 0, sizeof(l[i]));
+		memset(l[i].uuid, tag, 16);
+		snprintf(l[i].name, sizeof(l[i].name), "ns-%02x", tag);
+		l[i].nlabel = cpu_to_le16(p->ways);
+		l[i].position = cpu_to_le16(i);
+		l[i].isetcookie = cpu_to_le64(cookie);
+		l[i].lbasize = cpu_to_le64(lbasize);
+		l[i].dpa = cpu_to_le64(8 * MiB / p->ways);
+		l[i].rawsize = cpu_to_le64(16 * MiB / p->ways);
+		memcpy(l[i].type_guid, pm_guid, 16);
+	}
+}
+
+/* create: 0x77 at 512; reset-id: 0x77 -> 0x88; relabel: 512 -> 4096; remove */
 static int pair_op(struct sim_media *sim, void *ctx)
 {
+	struct pmdisk_lsa lsa[MAX_WAYS], *lsap[MAX_WAYS];
+	struct pmdisk_nslabel l[MAX_WAYS];
 	struct pair *p = ctx;
-	u64 cookie = pmdisk_iset_cookie(p->dimms, 2, p->version == PMDISK_LABEL_V1_2 ?
-					PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1);
-	int i, rc = 0;
+	struct pmdisk_ns ns[4];
+	u32 slot[MAX_WAYS];
+	unsigned int i;
+	int rc = 0;
 
-	for (i = 0; i < 2 && !rc; i++) {
-		struct pmdisk_lsa lsa;
-		struct pmdisk_nslabel l;
-		u32 slot = 0;
-
-		rc = pmdisk_lsa_load(&lsa, &p->win[i].media);
-		if (rc)
-			return rc;
-		if (p->create) {
-			memset(&l, 0, sizeof(l));
-			memset(l.uuid, 0x77, 16);
-			l.nlabel = cpu_to_le16(2);
-			l.position = cpu_to_le16(i);
-			l.isetcookie = cpu_to_le64(cookie);
-			l.dpa = cpu_to_le64(4 * MiB);
-			l.rawsize = cpu_to_le64(8 * MiB);
-			memcpy(l.type_guid, pm_guid, 16);
-			rc = pmdisk_lsa_update(&lsa, &l, 1, NULL, 0);
-		} else {
-			while (pmdisk_lsa_slot_free(&lsa, slot))
-				slot++;
-			rc = pmdisk_lsa_update(&lsa, NULL, 0, &slot, 1);
+	if (pair_load(p, lsa, lsap))
+		return -1;
+	switch (p->op) {
+	case OP_CREATE:
+	case OP_RESET:
+	case OP_RELABEL:
+		pair_labels(p, p->op == OP_RESET ? 0x88 : 0x77,
+			    p->op == OP_RELABEL ? 4096 : 512, l);
+		rc = pmdisk_ns_write(lsap, p->ways, l, slot);
+		break;
+	case OP_REMOVE:
+		if (pmdisk_ns_scan(lsap, p->dimms, p->ways, ns, 4, NULL, NULL) != 1) {
+			rc = -1;
+			break;
 		}
-		pmdisk_lsa_release(&lsa);
+		for (i = 0; i < p->ways && !rc; i++)
+			rc = pmdisk_lsa_update(&lsa[i], NULL, 0, &ns[0].slot[i], 1);
+		break;
 	}
+	pair_release(p, lsa);
 	return rc;
 }
 
-static int pair_check(struct sim_media *sim, void *ctx, u64 store, long words)
+/* 0: nothing; 1: 0x77 at 512; 2: 0x77 at 4096; 3: 0x88 at 512; -1: other */
+static int pair_state(int n, const struct pmdisk_ns *ns)
 {
-	struct pair *p = ctx;
-	struct pmdisk_ns ns[4];
-	int n = pair_scan(p, ns), before = p->create ? 0 : 1;
-
-	if (n < 0)
+	if (n == 0)
+		return 0;
+	if (n != 1 || ns->offset != 8 * MiB || ns->size != 16 * MiB)
+		return -1;
+	if (ns->uuid[0] == 0x77 && ns->lbasize == 512)
 		return 1;
-	if (n == 1 && (ns[0].offset != 8 * MiB || ns[0].size != 16 * MiB))
-		return 2;		/* a namespace, but not the right one */
-	if (n == before)
-		p->olds++;
-	else if (n == 1 - before)
-		p->news++;
-	else
-		return 3;
-	return store == 0 && n != 1 - before ? 4 : 0;	/* completed: new set */
+	if (ns->uuid[0] == 0x77 && ns->lbasize == 4096)
+		return 2;
+	return ns->uuid[0] == 0x88 && ns->lbasize == 512 ? 3 : -1;
 }
 
-TEST_F(set, power_cut_in_a_two_dimm_create_or_remove_leaves_old_or_new_disks)
+static const int op_before[] = { 0, 1, 1, 1 };
+static const int op_after[] = { 1, 3, 2, 0 };
+
+/*
+ * After a cut: the old state or the new one. After the load finishes an
+ * interrupted update, still the same one, with no label left that could
+ * bring an older namespace back: once its labels are freed, nothing.
+ */
+static int pair_check(struct sim_media *sim, void *ctx, u64 store, long words)
 {
-	struct sim_media two;
-	struct pair p;
+	struct pmdisk_lsa lsa[MAX_WAYS], *lsap[MAX_WAYS];
+	struct pair *p = ctx;
 	struct pmdisk_ns ns[4];
+	int state, n, i;
+
+	n = pair_scan(p, ns, false);
+	state = pair_state(n, ns);
+	if (state == op_before[p->op])
+		p->olds++;
+	else if (state == op_after[p->op])
+		p->news++;
+	else
+		return 1;
+	if (store == 0 && state != op_after[p->op])
+		return 2;	/* completed: the new state */
+	n = pair_scan(p, ns, true);
+	if (pair_state(n, ns) != state || (n && ns[0].updating))
+		return 3;
+	if (n == 0)
+		return 0;
+	if (pair_load(p, lsa, lsap))
+		return 4;
+	for (i = 0; i < (int)p->ways; i++) {
+		if (store == 0 && pmdisk_lsa_used(&lsa[i]) != 1)
+			return 5;	/* a completed update leaves one label */
+		if (pmdisk_lsa_update(&lsa[i], NULL, 0, &ns[0].slot[i], 1))
+			return 6;
+	}
+	pair_release(p, lsa);
+	return pair_scan(p, ns, false) == 0 ? 0 : 7;
+}
+
+static void pair_run(struct __test_metadata *_metadata, unsigned int ways,
+		     enum pmdisk_label_version v)
+{
+	struct pmdisk_ns ns[4];
+	struct sim_media sim;
+	struct pair p;
 	u8 *initial;
 	u64 visited;
-	int i;
+	unsigned int i;
+	int op;
 
-	ASSERT_EQ(0, sim_media_init(&two, 2 * LSA_SIZE));
-	initial = malloc(2 * LSA_SIZE);
+	ASSERT_EQ(0, sim_media_init(&sim, ways * LSA_SIZE));
+	initial = malloc(ways * LSA_SIZE);
 	ASSERT_NE(NULL, initial);
-	pair_setup(&p, &two, variant->version);
-	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, pmdisk_lsa_init(&p.win[i].media, variant->version));
-	ASSERT_EQ(0, pair_scan(&p, ns));
+	pair_setup(&p, &sim, ways, v);
+	for (op = OP_CREATE; op <= OP_REMOVE; op++) {
+		/* fresh label areas, with 0x77 at 512 unless this creates it */
+		for (i = 0; i < ways; i++)
+			ASSERT_EQ(0, pmdisk_lsa_init(&p.win[i].media, v));
+		if (op_before[op]) {
+			struct pmdisk_lsa lsa[MAX_WAYS], *lsap[MAX_WAYS];
+			struct pmdisk_nslabel l[MAX_WAYS];
+			u32 slot[MAX_WAYS];
 
-	p.create = true;
-	memcpy(initial, two.bytes, 2 * LSA_SIZE);
-	ASSERT_EQ(0, sim_enumerate_cuts(&two, initial, pair_op, pair_check, &p, &visited));
-	TH_LOG("create: %llu cut points, %llu old, %llu new", (unsigned long long)visited,
-	       (unsigned long long)p.olds, (unsigned long long)p.news);
-	EXPECT_GT(p.olds, 0);
-	EXPECT_GT(p.news, 0);
-
-	/* the enumeration ended on the completed create: remove it now */
-	ASSERT_EQ(1, pair_scan(&p, ns));
-	p.create = false;
-	p.olds = p.news = 0;
-	memcpy(initial, two.bytes, 2 * LSA_SIZE);
-	ASSERT_EQ(0, sim_enumerate_cuts(&two, initial, pair_op, pair_check, &p, &visited));
-	TH_LOG("remove: %llu cut points, %llu old, %llu new", (unsigned long long)visited,
-	       (unsigned long long)p.olds, (unsigned long long)p.news);
-	EXPECT_GT(p.olds, 0);
-	EXPECT_GT(p.news, 0);
+			ASSERT_EQ(0, pair_load(&p, lsa, lsap));
+			pair_labels(&p, 0x77, 512, l);
+			ASSERT_EQ(0, pmdisk_ns_write(lsap, ways, l, slot));
+			pair_release(&p, lsa);
+		}
+		ASSERT_EQ(op_before[op], pair_state(pair_scan(&p, ns, false), ns));
+		p.op = op;
+		p.olds = p.news = 0;
+		memcpy(initial, sim.bytes, ways * LSA_SIZE);
+		ASSERT_EQ(0, sim_enumerate_cuts(&sim, initial, pair_op, pair_check, &p, &visited));
+		TH_LOG("%u-way %s: %llu cut points, %llu old, %llu new", ways, op_names[op],
+		       (unsigned long long)visited, (unsigned long long)p.olds,
+		       (unsigned long long)p.news);
+		EXPECT_GT(p.olds, 0);
+		EXPECT_GT(p.news, 0);
+	}
 	free(initial);
-	sim_media_free(&two);
+	sim_media_free(&sim);
+}
+
+TEST_F(set, power_cut_in_a_two_dimm_update_leaves_old_or_new_and_nothing_that_comes_back)
+{
+	pair_run(_metadata, 2, variant->version);
+}
+
+TEST_F(set, power_cut_in_a_four_dimm_update_leaves_old_or_new_and_nothing_that_comes_back)
+{
+	pair_run(_metadata, 4, variant->version);
 }
 
 TEST_HARNESS_MAIN

@@ -92,6 +92,8 @@ new_d=\$(pmemctl list --json | jq -r '.disks[] | select(.name == "d") | .uuid')
 check_eq "both devices of d carry its new uuid, positions 0 and 1" "\$new_d:0 \$new_d:1" \
 	"\$(for x in 2 3; do pmemctl read-labels \$x --json | jq -r '.labels[] | "\(.uuid):\(.position)"'; done | tr '\n' ' ' | sed 's/ \$//')"
 check "d's uuid changed" test "\$old_d" != "\$new_d"
+check_eq "the two-phase update ended: one label per device of d, none flagged UPDATING (0x8)" "1:0 1:0" \
+	"\$(for x in 2 3; do pmemctl read-labels \$x --json | jq -r '"\(.labels | length):\([.labels[].flags] | add)"'; done | tr '\n' ' ' | sed 's/ \$//')"
 
 for n in a b c d; do
 	d=\$(pmemctl list --json | jq -r ".disks[] | select(.name == \"\$n\") | .disk")
@@ -102,6 +104,25 @@ out=\$(pmemctl remove b --yes 2>&1); rc=\$?
 check_eq "remove while open: exit 1, disk kept" "1 yes 4" \
 	"\$rc \$(echo "\$out" | grep -q 'open or mounted' && echo yes) \$(pmemctl list --json | jq '.disks | length')"
 exec 3<&-
+
+# Remove racing opens: a remove either finds the disk open and refuses, or
+# holds it closed from its check to its end (opens meanwhile get EBUSY).
+pmemctl create --region 2 --size 4M --name race >/dev/null
+rd=\$(pmemctl list --json | jq -r '.disks[] | select(.name == "race") | .disk')
+( while [ -b /dev/\$rd ]; do dd if=/dev/\$rd of=/dev/null bs=4096 count=1 2>/dev/null; done ) &
+opener=\$!
+outcomes=""
+for i in \$(seq 50); do
+	out=\$(pmemctl remove race --yes 2>&1) && { outcomes="\$outcomes removed"; break; }
+	echo "\$out" | grep -q 'open or mounted' || { outcomes="\$outcomes other:\$out"; break; }
+	outcomes="\$outcomes busy"
+done
+wait \$opener
+diag "remove racing opens:\$outcomes"
+check "remove racing opens: refused as open until it removed the disk" \
+	sh -c "echo '\$outcomes' | grep -qE '^( busy)* removed\\\$'"
+check_fails "the raced disk is gone" test -b /dev/\$rd
+
 check "remove d by number" pmemctl remove pmemdisk3 --yes
 check "remove b by name" pmemctl remove b --yes
 check_eq "a and c remain" "a c" "\$(pmemctl list --json | jq -r '[.disks[].name] | join(" ")')"

@@ -71,6 +71,11 @@ TEST_F(admin, malformed_creates_are_refused_and_change_nothing)
 	EXPECT_REFUSED(c, PMEMDISK_IOC_CREATE, EINVAL, PMEMDISK_REASON_RESERVED_NONZERO);
 	create_req(&c, 0);
 	EXPECT_REFUSED(c, PMEMDISK_IOC_CREATE, EINVAL, PMEMDISK_REASON_BAD_DISK_SIZE);
+	create_req(&c, (8 << 20) + 100);	/* not whole sectors */
+	EXPECT_REFUSED(c, PMEMDISK_IOC_CREATE, EINVAL, PMEMDISK_REASON_BAD_DISK_SIZE);
+	create_req(&c, (8 << 20) + 512);
+	c.sector_size = 4096;			/* whole 512s, not whole 4Ks */
+	EXPECT_REFUSED(c, PMEMDISK_IOC_CREATE, EINVAL, PMEMDISK_REASON_BAD_DISK_SIZE);
 	create_req(&c, 8 << 20);
 	c.sector_size = 1024;
 	EXPECT_REFUSED(c, PMEMDISK_IOC_CREATE, EINVAL, PMEMDISK_REASON_BAD_SECTOR_SIZE);
@@ -99,7 +104,7 @@ TEST_F(admin, oversize_create_reports_the_largest_extent)
 	create_req(&c, 1ULL << 40);
 	EXPECT_REFUSED(c, PMEMDISK_IOC_CREATE, ENOSPC, PMEMDISK_REASON_NO_SPACE);
 	EXPECT_EQ(64 << 20, c.max_extent);
-	create_req(&c, ~0ULL);	/* rounding up would overflow */
+	create_req(&c, ~511ULL);	/* rounding up would overflow */
 	EXPECT_REFUSED(c, PMEMDISK_IOC_CREATE, ENOSPC, PMEMDISK_REASON_NO_SPACE);
 }
 
@@ -107,7 +112,7 @@ TEST_F(admin, dry_run_places_without_creating)
 {
 	struct pmemdisk_create c;
 
-	create_req(&c, (5 << 20) + 1);
+	create_req(&c, (5 << 20) + 512);
 	c.flags = PMEMDISK_CREATE_DRY_RUN;
 	ASSERT_EQ(0, ioctl(self->fd, PMEMDISK_IOC_CREATE, &c));
 	EXPECT_EQ(6 << 20, c.actual_size);	/* rounded up to 2 MiB */

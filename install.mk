@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Installing pmemdisk on a host (included by the Makefile):
+#
+#   make install           pmemdisk.ko into /lib/modules/$(KVER)/extra and
+#                          depmod, plus everything of install-tools and
+#                          install-modconf; KVER defaults to the running kernel
+#   make install-tools     pmemctl, pmemctl.8, bash completion, udev rule
+#   make uninstall, uninstall-tools   the reverse
+#
+# install-modconf (part of install) installs pmemdisk.4 and
+# /etc/modprobe.d/pmemdisk.conf, the latter only where none is: it holds the
+# admin's settings, so it is never overwritten, and uninstall removes it only
+# while it is unchanged.
+#
+# DESTDIR and PREFIX are honoured; udev and modprobe read only their own
+# directories, so UDEVRULESDIR and MODPROBEDIR do not follow PREFIX. With
+# DESTDIR, depmod works on DESTDIR (depmod -b).
+
+VERSION := $(shell sed -n 's/^\#define PMEMDISK_VERSION "\(.*\)"/\1/p' $(SRC)/driver/version.h)
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UDEVRULESDIR ?= /lib/udev/rules.d
+MODPROBEDIR ?= /etc/modprobe.d
+MODDIR ?= /lib/modules/$(KVER)/extra
+
+# depmod for $(KVER), on DESTDIR when there is one: never the host's own
+# module tree when installing somewhere else.
+DEPMOD = depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+
+.PHONY: install uninstall install-module uninstall-module install-tools \
+	uninstall-tools install-modconf uninstall-modconf
+
+install: install-module install-tools
+
+uninstall: uninstall-module uninstall-tools
+
+# ------------------------------------------------------------- module
+install-module: module install-modconf
+	install -D -m 0644 $(BUILD)/kmod/$(KVER)/pmemdisk.ko $(DESTDIR)$(MODDIR)/pmemdisk.ko
+	$(DEPMOD)
+
+uninstall-module: uninstall-modconf
+	rm -f $(DESTDIR)$(MODDIR)/pmemdisk.ko
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(MODDIR) 2>/dev/null
+	@if [ -d $(DESTDIR)/lib/modules/$(KVER) ]; then echo "$(DEPMOD)"; $(DEPMOD); fi
+
+install-modconf:
+	install -D -m 0644 driver/pmemdisk.4 $(DESTDIR)$(MANDIR)/man4/pmemdisk.4
+	@conf=$(DESTDIR)$(MODPROBEDIR)/pmemdisk.conf; \
+	if [ -e "$$conf" ]; then \
+		echo "keeping $$conf (the shipped example is etc/modprobe.d/pmemdisk.conf)"; \
+	else \
+		echo "install -D -m 0644 etc/modprobe.d/pmemdisk.conf $$conf"; \
+		install -D -m 0644 etc/modprobe.d/pmemdisk.conf "$$conf"; \
+	fi
+
+uninstall-modconf:
+	rm -f $(DESTDIR)$(MANDIR)/man4/pmemdisk.4
+	@conf=$(DESTDIR)$(MODPROBEDIR)/pmemdisk.conf; \
+	if cmp -s etc/modprobe.d/pmemdisk.conf "$$conf"; then \
+		echo "rm -f $$conf"; rm -f "$$conf"; \
+	elif [ -e "$$conf" ]; then \
+		echo "keeping $$conf: it was changed (remove it by hand if it is no longer needed)"; \
+	fi
+
+# -------------------------------------------------------------- tools
+install-tools: pmemctl
+	install -D -m 0755 userspace/pmemctl $(DESTDIR)$(SBINDIR)/pmemctl
+	install -D -m 0644 userspace/pmemctl.8 $(DESTDIR)$(MANDIR)/man8/pmemctl.8
+	install -D -m 0644 userspace/pmemctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/pmemctl
+	install -D -m 0644 userspace/60-pmemdisk.rules $(DESTDIR)$(UDEVRULESDIR)/60-pmemdisk.rules
+	@# a running udev picks the rule up now, not at the next boot
+	@if [ -z "$(DESTDIR)" ] && udevadm control --reload 2>/dev/null; then \
+		echo "udev rules reloaded"; fi
+
+uninstall-tools:
+	rm -f $(DESTDIR)$(SBINDIR)/pmemctl $(DESTDIR)$(MANDIR)/man8/pmemctl.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/pmemctl $(DESTDIR)$(UDEVRULESDIR)/60-pmemdisk.rules
+	@if [ -z "$(DESTDIR)" ]; then udevadm control --reload 2>/dev/null || true; fi

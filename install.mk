@@ -6,16 +6,19 @@
 #                          depmod, plus everything of install-tools and
 #                          install-modconf; KVER defaults to the running kernel
 #   make install-tools     pmemctl, pmemctl.8, bash completion, udev rule
-#   make uninstall, uninstall-tools   the reverse
+#   make install-dkms      the module's sources into /usr/src/pmemdisk-VERSION
+#                          and (without DESTDIR) dkms install for $(KVER);
+#                          plus install-modconf
+#   make uninstall, uninstall-tools, uninstall-dkms   the reverse
 #
-# install-modconf (part of install) installs pmemdisk.4 and
+# install-modconf (part of install and install-dkms) installs pmemdisk.4 and
 # /etc/modprobe.d/pmemdisk.conf, the latter only where none is: it holds the
 # admin's settings, so it is never overwritten, and uninstall removes it only
 # while it is unchanged.
 #
 # DESTDIR and PREFIX are honoured; udev and modprobe read only their own
 # directories, so UDEVRULESDIR and MODPROBEDIR do not follow PREFIX. With
-# DESTDIR, depmod works on DESTDIR (depmod -b).
+# DESTDIR, depmod works on DESTDIR (depmod -b) and dkms is not run.
 
 VERSION := $(shell sed -n 's/^\#define PMEMDISK_VERSION "\(.*\)"/\1/p' $(SRC)/driver/version.h)
 
@@ -26,13 +29,18 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 UDEVRULESDIR ?= /lib/udev/rules.d
 MODPROBEDIR ?= /etc/modprobe.d
 MODDIR ?= /lib/modules/$(KVER)/extra
+DKMSSRCDIR ?= /usr/src/pmemdisk-$(VERSION)
+
+# What DKMS builds from: the Kbuild tree of the module and nothing else.
+DKMS_FILES := dkms.conf Kbuild $(sort $(wildcard driver/*.[ch] driver/core/*.[ch] uapi/*.h))
 
 # depmod for $(KVER), on DESTDIR when there is one: never the host's own
 # module tree when installing somewhere else.
 DEPMOD = depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 
 .PHONY: install uninstall install-module uninstall-module install-tools \
-	uninstall-tools install-modconf uninstall-modconf
+	uninstall-tools install-modconf uninstall-modconf install-dkms \
+	uninstall-dkms install-dkms-src
 
 install: install-module install-tools
 
@@ -81,3 +89,23 @@ uninstall-tools:
 	rm -f $(DESTDIR)$(SBINDIR)/pmemctl $(DESTDIR)$(MANDIR)/man8/pmemctl.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/pmemctl $(DESTDIR)$(UDEVRULESDIR)/60-pmemdisk.rules
 	@if [ -z "$(DESTDIR)" ]; then udevadm control --reload 2>/dev/null || true; fi
+
+# --------------------------------------------------------------- dkms
+install-dkms-src:
+	@for f in $(DKMS_FILES); do \
+		install -D -m 0644 $$f $(DESTDIR)$(DKMSSRCDIR)/$$f || exit 1; done
+	@echo "installed the module's sources in $(DESTDIR)$(DKMSSRCDIR)"
+
+install-dkms: install-dkms-src install-modconf
+	@if [ -z "$(DESTDIR)" ]; then \
+		dkms status -m pmemdisk -v $(VERSION) | grep -q . || \
+			dkms add -m pmemdisk -v $(VERSION) || exit 1; \
+		dkms install -m pmemdisk -v $(VERSION) -k $(KVER) || exit 1; \
+	fi
+
+uninstall-dkms: uninstall-modconf
+	@if [ -z "$(DESTDIR)" ] && dkms status -m pmemdisk -v $(VERSION) | grep -q .; then \
+		echo "dkms remove -m pmemdisk -v $(VERSION) --all"; \
+		dkms remove -m pmemdisk -v $(VERSION) --all || exit 1; \
+	fi
+	rm -rf $(DESTDIR)$(DKMSSRCDIR)

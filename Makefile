@@ -10,7 +10,7 @@
 #   make bench           benchmarks (not tests)
 #   make install         on a real host: module for the running kernel,
 #                        pmemctl, man pages, udev rule, completion (install.mk;
-#                        also uninstall, install-dkms)
+#                        also uninstall, install-dkms, deb)
 #
 # Kernel builds happen in build/kmod/<release>/ (a copy of the sources), so
 # builds for different kernels never share object files; the module of the

@@ -10,6 +10,8 @@
 #                          and (without DESTDIR) dkms install for $(KVER);
 #                          plus install-modconf
 #   make uninstall, uninstall-tools, uninstall-dkms   the reverse
+#   make deb               Debian packages pmemdisk-dkms and pmemctl in
+#                          build/deb/
 #
 # install-modconf (part of install and install-dkms) installs pmemdisk.4 and
 # /etc/modprobe.d/pmemdisk.conf, the latter only where none is: it holds the
@@ -40,7 +42,7 @@ DEPMOD = depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 
 .PHONY: install uninstall install-module uninstall-module install-tools \
 	uninstall-tools install-modconf uninstall-modconf install-dkms \
-	uninstall-dkms install-dkms-src
+	uninstall-dkms install-dkms-src deb
 
 install: install-module install-tools
 
@@ -109,3 +111,21 @@ uninstall-dkms: uninstall-modconf
 		dkms remove -m pmemdisk -v $(VERSION) --all || exit 1; \
 	fi
 	rm -rf $(DESTDIR)$(DKMSSRCDIR)
+
+# ---------------------------------------------------------------- deb
+# dpkg-buildpackage writes its results next to the tree it builds, so it
+# builds a copy of the sources in build/deb/pmemdisk-VERSION/ and the
+# packages land in build/deb/: the native source package (so that lintian
+# checks debian/ too) and the binary ones, unsigned.
+DEB_SRC_FILES := Makefile install.mk Kbuild dkms.conf README.md debian etc \
+	driver uapi userspace
+
+deb:
+	@rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/pmemdisk-$(VERSION)
+	@tar -c --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude=userspace/pmemctl $(DEB_SRC_FILES) | \
+		tar -x -C $(BUILD)/deb/pmemdisk-$(VERSION)
+	cd $(BUILD)/deb/pmemdisk-$(VERSION) && \
+		DEB_BUILD_OPTIONS="noautodbgsym $${DEB_BUILD_OPTIONS:-}" \
+		dpkg-buildpackage -us -uc
+	@ls $(BUILD)/deb/*.deb

@@ -21,9 +21,11 @@ dkms_() { dkms --dkmstree "$tree" --sourcetree "$src" --installtree "$root/lib/m
 host_state() { ls -A /var/lib/dkms /usr/src 2>/dev/null; ls /lib/modules/*/updates/dkms 2>/dev/null; }
 host_before=$(host_state)
 
-# One version, said in two places.
+# One version, said in three places.
 check_eq "dkms.conf's PACKAGE_VERSION is driver/version.h's $version" "$version" \
 	"$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")"
+check_eq "debian/changelog's version is $version" "$version" \
+	"$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)"
 
 check "make install-dkms DESTDIR installs the sources" \
 	make --no-print-directory -C "$top" install-dkms DESTDIR="$work/stage"

@@ -37,7 +37,7 @@ field() { dpkg-deb -f "$1" "$2"; }
 # ---- pmemdisk-dkms: what make install-dkms installs, for DKMS
 check_eq "pmemdisk-dkms version is $version" "$version" "$(field "$dkms_deb" Version)"
 check_eq "pmemdisk-dkms is Architecture: all" all "$(field "$dkms_deb" Architecture)"
-field "$dkms_deb" Depends | grep -q '\bdkms\b' && ok "pmemdisk-dkms depends on dkms" ||
+grep -q '\bdkms\b' <<<"$(field "$dkms_deb" Depends)" && ok "pmemdisk-dkms depends on dkms" ||
 	not_ok "pmemdisk-dkms depends on dkms" "$(field "$dkms_deb" Depends)"
 make --no-print-directory -C "$top" install-dkms DESTDIR="$work/dkms" PREFIX=/usr >/dev/null 2>&1
 want=$(cd "$work/dkms" && find . -type f | sed -e 's|^\.||' -e 's|\.4$|.4.gz|' |
@@ -59,7 +59,7 @@ grep -q 'dkms remove -m $DKMS_NAME -v $DKMS_VERSION --all' "$work/dkms-ctl/prerm
 # ---- pmemctl: what make install-tools installs with PREFIX=/usr
 check_eq "pmemctl version is $version" "$version" "$(field "$tool_deb" Version)"
 check_eq "pmemctl is Architecture: $arch" "$arch" "$(field "$tool_deb" Architecture)"
-field "$tool_deb" Depends | grep -q dkms &&
+grep -q dkms <<<"$(field "$tool_deb" Depends)" &&
 	not_ok "pmemctl does not depend on dkms" "$(field "$tool_deb" Depends)" ||
 	ok "pmemctl does not depend on dkms"
 make --no-print-directory -C "$top" install-tools DESTDIR="$work/tools" PREFIX=/usr >/dev/null 2>&1
@@ -70,7 +70,7 @@ dpkg-deb -e "$tool_deb" "$work/tool-ctl"
 check_fails "pmemctl has no dkms maintainer scripts" grep -qs dkms "$work"/tool-ctl/p*
 dpkg-deb -x "$tool_deb" "$work/tool-root"
 check "the packaged pmemctl runs" "$work/tool-root/usr/sbin/pmemctl" help
-readelf -d "$work/tool-root/usr/sbin/pmemctl" | grep -q 'BIND_NOW' &&
+grep -q 'BIND_NOW' <<<"$(readelf -d "$work/tool-root/usr/sbin/pmemctl")" &&
 	ok "the packaged pmemctl has the hardening flags (bind now)" ||
 	not_ok "the packaged pmemctl has the hardening flags (bind now)"
 
@@ -80,7 +80,7 @@ printf 'Package: pmd-bad\nVersion: 1\nArchitecture: all\nMaintainer: x <x@exampl
 	>"$work/bad/DEBIAN/control"
 dpkg-deb -b "$work/bad" "$work/bad.deb" >/dev/null 2>&1
 bad=$(lintian --allow-root "$work/bad.deb" 2>/dev/null)
-echo "$bad" | grep -q '^E: pmd-bad: no-copyright-file' &&
+grep -q '^E: pmd-bad: no-copyright-file' <<<"$bad" &&
 	ok "lintian reports errors here (a package without copyright)" ||
 	not_ok "lintian reports errors here (a package without copyright)"
 lintian --allow-root --info --pedantic "$out/pmemdisk_${version}_${arch}.changes" \

@@ -61,12 +61,12 @@ sed -E 's/^#((blacklist|options) )/\1/' "$conf" >"$work/uncommented/pmemdisk.con
 shown=$(showconfig "$work/uncommented")
 for want in "blacklist nfit" "blacklist nd_e820" "blacklist nd_pmem" \
 	"blacklist nd_btt" "options pmemdisk labels=auto" "options pmemdisk sim=1G"; do
-	echo "$shown" | grep -qx "$want" && ok "uncommented, modprobe reads '$want'" ||
+	grep -qx "$want" <<<"$shown" && ok "uncommented, modprobe reads '$want'" ||
 		not_ok "uncommented, modprobe reads '$want'" "$shown"
 done
 # every option the example sets is a parameter the module has
 for p in $(sed -nE 's/^#options pmemdisk ([a-z_]+)=.*/\1/p' "$conf"); do
-	modinfo -F parm "$d/lib/modules/$kver/extra/pmemdisk.ko" | grep -q "^$p:" &&
+	grep -q "^$p:" <<<"$(modinfo -F parm "$d/lib/modules/$kver/extra/pmemdisk.ko")" &&
 		ok "the example's option $p= is a module parameter" ||
 		not_ok "the example's option $p= is a module parameter"
 done

@@ -8,6 +8,9 @@
 #   make demo            boot a VM with emulated NVDIMMs and show pmemdisk
 #   make check           host tests, checkpatch, VM tests on 6.1 and 6.12
 #   make bench           benchmarks (not tests)
+#   make install         on a real host: module for the running kernel,
+#                        pmemctl, man pages, udev rule, completion (install.mk;
+#                        also uninstall, install-dkms, deb)
 #
 # Kernel builds happen in build/kmod/<release>/ (a copy of the sources), so
 # builds for different kernels never share object files; the module of the
@@ -21,6 +24,12 @@ BUILD := $(SRC)/build
 kver_of = $(shell ls /lib/modules 2>/dev/null | grep -E '^$(1)' | sort -V | tail -n 1)
 KVER_61 := $(call kver_of,6\.1\.)
 KVER_612 := $(call kver_of,6\.12\.)
+# Installing acts on the host itself, so there KVER defaults to the running
+# kernel; building and testing default to the Debian 6.1 kernel.
+ifneq ($(filter install install-module install-dkms uninstall uninstall-module \
+	uninstall-dkms,$(MAKECMDGOALS)),)
+KVER ?= $(shell uname -r)
+endif
 KVER ?= $(KVER_61)
 KVERS ?= $(KVER_61) $(KVER_612)
 
@@ -54,7 +63,7 @@ GUEST_TESTS := $(patsubst selftests/vm/%.c,$(BUILD)/guest/%,$(GUEST_TEST_SRCS))
 all: module pmemctl selftests
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- deps
 # Everything the project needs, from Debian's archive. A quick no-op when all
@@ -63,7 +72,9 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev kmod cpio \
 	busybox-static qemu-system-x86 util-linux xz-utils zstd \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1 \
-	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox
+	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox \
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian bash-completion \
+	man-db groff-base
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
@@ -80,7 +91,9 @@ deps:
 # -------------------------------------------------------------- module
 module:
 	@if [ -z "$(KVER)" ] || [ ! -d /lib/modules/$(KVER)/build ]; then \
-		echo "no kernel headers for '$(KVER)' in /lib/modules: run 'make deps'" >&2; \
+		echo "no kernel headers for '$(KVER)' in /lib/modules/$(KVER)/build:" \
+			"install them (Debian: apt-get install linux-headers-$(KVER))," \
+			"or 'make deps' for the test kernels" >&2; \
 		exit 1; fi
 	@mkdir -p $(BUILD)/kmod/$(KVER)
 	@tar -c Kbuild $$(find driver uapi -name '*.[ch]') | tar -x -C $(BUILD)/kmod/$(KVER)
@@ -94,8 +107,10 @@ modules-all:
 pmemctl: userspace/pmemctl
 
 # pmemctl decodes label areas with the portable core (read-labels).
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment come last (packaging
+# passes hardening flags that way).
 userspace/pmemctl: $(PMEMCTL_SRCS) $(PMEMCTL_HDRS) $(CORE_SRCS) $(CORE_HDRS)
-	$(CC) $(USER_CFLAGS) -o $@ $(PMEMCTL_SRCS) $(CORE_SRCS)
+	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(PMEMCTL_SRCS) $(CORE_SRCS)
 
 # ----------------------------------------------------------- selftests
 $(KSRC_EXTRACT)/.stamp: $(LINUX_TARBALL)
@@ -154,6 +169,8 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@qemu/mkinitramfs $(KVER) >/dev/null
 	@bench/btt.sh $(KVER)
+
+include install.mk
 
 clean:
 	rm -rf $(BUILD) userspace/pmemctl driver/pmemdisk.ko

@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The man pages pmemctl.8 and pmemdisk.4 render without a groff or man
+# warning (the check lintian makes), have a whatis entry, carry the
+# release of driver/version.h, are found by man where make install puts
+# them, and say what the code has: pmemdisk.4 every module parameter, sysfs
+# attribute and ioctl, the control device's mode and the udev links;
+# pmemctl.8 every command.
+. "$(dirname "$0")/lib.sh"
+
+version=$(pmd_version)
+pages="userspace/pmemctl.8 driver/pmemdisk.4"
+
+for p in $pages; do
+	f=$top/$p
+	out=$(groff -man -Tutf8 -ww -z "$f" 2>&1)
+	check_eq "$p: groff -man -ww gives no warning" "" "$out"
+	# as lintian runs it (groff-message, manpage-has-errors-from-man)
+	out=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
+		man --warnings -E UTF-8 -l -Tutf8 -Z "$f" 2>&1 >/dev/null)
+	check_eq "$p: man --warnings gives no warning" "" "$out"
+	name=$(basename "$p" | cut -d. -f1)
+	grep -q ": \"$name - " <<<"$(lexgrog "$f" 2>&1)" &&
+		ok "$p: lexgrog finds its whatis entry" ||
+		not_ok "$p: lexgrog finds its whatis entry" "$(lexgrog "$f" 2>&1)"
+	check_eq "$p: .TH names release $version" "pmemdisk $version" \
+		"$(sed -n 's/^\.TH [A-Z]* [0-9] "[^"]*" "\([^"]*\)".*/\1/p' "$f")"
+done
+
+# Rendered text without line breaks in paragraphs, for "does the page say
+# X" checks.
+text() { MANWIDTH=1000 man -l "$top/$1" 2>/dev/null | col -b | tr -s ' '; }
+
+# ---- pmemdisk.4 against the driver
+page=$(text driver/pmemdisk.4)
+for p in $(grep -ho 'module_param(\w*' "$top"/driver/*.c | cut -d'(' -f2 | sort -u); do
+	grep -qE "^[[:space:]]*$p=" <<<"$page" && ok "pmemdisk.4 documents parameter $p=" ||
+		not_ok "pmemdisk.4 documents parameter $p="
+done
+attrs=$(sed -n '/^static struct attribute \*pmdisk_disk_attrs/,/NULL/s/.*&dev_attr_\(\w*\)\.attr.*/\1/p' \
+	"$top/driver/blk.c")
+[ -n "$attrs" ] || not_ok "found the sysfs attributes in driver/blk.c"
+sysfs=$(echo "$page" | sed -n '/^SYSFS/,/^IOCTLS/p')
+for a in $attrs; do
+	grep -qE "^[[:space:]]*$a([[:space:]]|$)" <<<"$sysfs" && ok "pmemdisk.4 documents sysfs attribute $a" ||
+		not_ok "pmemdisk.4 documents sysfs attribute $a"
+done
+for ioc in $(grep -o '^#define PMEMDISK_IOC_[A-Z_]*' "$top/uapi/pmemdisk.h" | cut -d' ' -f2 |
+	grep -v MAGIC); do
+	grep -qE "^[[:space:]]*$ioc$" <<<"$page" && ok "pmemdisk.4 documents $ioc" ||
+		not_ok "pmemdisk.4 documents $ioc"
+done
+mode=$(sed -n 's/.*\.mode = \(0[0-7]*\),.*/\1/p' "$top/driver/ctl.c")
+grep -q "misc device, mode $mode" <<<"$page" && ok "pmemdisk.4 gives /dev/pmemdisk-ctl mode $mode" ||
+	not_ok "pmemdisk.4 gives /dev/pmemdisk-ctl mode $mode"
+for link in by-id by-name; do
+	grep -q "SYMLINK+=\"disk/$link/pmemdisk-" "$top/userspace/60-pmemdisk.rules" &&
+		grep -q "/dev/disk/$link/pmemdisk-" <<<"$page" &&
+		ok "pmemdisk.4 names the udev rule's $link links" ||
+		not_ok "pmemdisk.4 names the udev rule's $link links"
+done
+
+# ---- pmemctl.8 against pmemctl
+page=$(text userspace/pmemctl.8)
+commands=$(sed -n 's/^\t{ "\([a-z-]*\)",.*/\1/p' "$top/userspace/pmemctl.c")
+[ -n "$commands" ] || not_ok "found pmemctl's commands in userspace/pmemctl.c"
+cmds=$(sed -n '/^COMMANDS/,/^JSON OUTPUT/p' <<<"$page")
+for c in $commands; do
+	grep -qE "^[[:space:]]*$c( |$)" <<<"$cmds" &&
+		ok "pmemctl.8 documents command $c" || not_ok "pmemctl.8 documents command $c"
+done
+grep -q 'pmemdisk(4)' <<<"$page" && ok "pmemctl.8 refers to pmemdisk(4)" ||
+	not_ok "pmemctl.8 refers to pmemdisk(4)"
+
+# ---- installed, man finds them by name and section
+d=$work/dest
+if make --no-print-directory -C "$top" install-tools install-modconf DESTDIR="$d" >/dev/null 2>&1; then
+	for want in "4 pmemdisk man4/pmemdisk.4" "8 pmemctl man8/pmemctl.8"; do
+		set -- $want
+		check_eq "man $1 $2 finds the installed page" \
+			"$d/usr/local/share/man/$3" "$(MANPATH=$d/usr/local/share/man man -w "$1" "$2" 2>&1)"
+	done
+else
+	not_ok "make install-tools install-modconf DESTDIR"
+fi
+finish

@@ -510,10 +510,7 @@ long pmdisk_ctl_remove(void __user *arg)
 unlock:
 	mutex_unlock(&pmdisk_regions_lock);
 	mutex_unlock(&pmdisk_admin_lock);
-	if (reason)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
-					 pmdisk_reason_errno(reason));
-	return 0;
+	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
 }
 
 /* ---- init-labels ------------------------------------------------------- */
@@ -1006,8 +1003,5 @@ long pmdisk_ctl_read_labels(void __user *arg)
 	kvfree(buf);
 	if (rc)
 		return rc;
-	if (reason)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason,
-					 pmdisk_reason_errno(reason));
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
 }

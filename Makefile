@@ -8,6 +8,7 @@
 #   make demo            boot a VM with emulated NVDIMMs and show pmemdisk
 #   make check           host tests, checkpatch, VM tests on 6.1 and 6.12
 #   make bench           benchmarks (not tests)
+#   make fuzz            fuzz the portable parsers (FUZZ_SECONDS per target)
 #
 # Kernel builds happen in build/kmod/<release>/ (a copy of the sources), so
 # builds for different kernels never share object files; the module of the
@@ -47,14 +48,18 @@ HOST_TESTS := $(patsubst selftests/host/%.c,$(BUILD)/host/%,$(HOST_TEST_SRCS))
 HOST_LIB_SRCS := $(filter-out $(HOST_TEST_SRCS),$(wildcard selftests/host/*.c))
 GUEST_TEST_SRCS := $(wildcard selftests/vm/*_test.c)
 GUEST_TESTS := $(patsubst selftests/vm/%.c,$(BUILD)/guest/%,$(GUEST_TEST_SRCS))
+FUZZ_SRCS := $(wildcard selftests/fuzz/*_fuzz.c)
+FUZZ_NAMES := $(patsubst selftests/fuzz/%_fuzz.c,%,$(FUZZ_SRCS))
+FUZZ_LIB_SRCS := selftests/fuzz/fuzzmedia.c
+FUZZ_HDRS := $(wildcard selftests/fuzz/*.h)
 
 .PHONY: all module pmemctl selftests deps demo check check-run bench clean \
-	checkpatch initramfs modules-all help
+	checkpatch initramfs modules-all help fuzzers fuzz
 
 all: module pmemctl selftests
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- deps
 # Everything the project needs, from Debian's archive. A quick no-op when all
@@ -63,7 +68,8 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev kmod cpio \
 	busybox-static qemu-system-x86 util-linux xz-utils zstd \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1 \
-	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox
+	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox \
+	clang libclang-rt-dev
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
@@ -124,6 +130,39 @@ $(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_LIB_SRCS) $(CORE_SRCS) \
 $(BUILD)/guest/%_test: selftests/vm/%_test.c uapi/pmemdisk.h $(KSRC_EXTRACT)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -static -I$(KSFT) -o $@ $<
+
+# ------------------------------------------------------------- fuzzing
+# libFuzzer targets (selftests/fuzz/<name>_fuzz.c) over the portable core,
+# with ASan and UBSan; any sanitizer report aborts, so the fuzzer counts it.
+# Debian's clang ships libFuzzer in libclang-rt-dev (make deps). The seed
+# corpus is written at build time by the same harness linked with seeds.c.
+FUZZ_CC := clang
+FUZZ_CFLAGS := -g -O1 $(WARN) -I$(SRC) -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_SECONDS ?= 300
+
+fuzzers: $(foreach n,$(FUZZ_NAMES),$(BUILD)/fuzz/$(n)_fuzz $(BUILD)/fuzz/seeds/$(n)/.stamp)
+
+$(BUILD)/fuzz/%_fuzz: selftests/fuzz/%_fuzz.c $(FUZZ_LIB_SRCS) $(FUZZ_HDRS) \
+		$(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRCS) $(CORE_SRCS)
+
+$(BUILD)/fuzz/%_seeds: selftests/fuzz/%_fuzz.c selftests/fuzz/seeds.c \
+		$(FUZZ_LIB_SRCS) $(FUZZ_HDRS) $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $< selftests/fuzz/seeds.c $(FUZZ_LIB_SRCS) $(CORE_SRCS)
+
+# kept, so a second make has nothing to do
+.PRECIOUS: $(BUILD)/fuzz/%_seeds
+$(BUILD)/fuzz/seeds/%/.stamp: $(BUILD)/fuzz/%_seeds
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)
+	$< $(dir $@)
+	@touch $@
+
+# The long run: corpora grow in build/fuzz/corpus/ from run to run.
+fuzz: fuzzers
+	@selftests/fuzz/run --seconds $(FUZZ_SECONDS) $(BUILD)/fuzz
 
 checkpatch: $(KSRC_EXTRACT)/.stamp
 	@selftests/checkpatch.sh $(CHECKPATCH)

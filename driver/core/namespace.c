@@ -210,10 +210,15 @@ int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms
 
 	if (!ways || ways > PMDISK_NFIT_MAX_WAYS)
 		return 0;
+	/*
+	 * The caller checks versions agree; refuse a mix before reading any
+	 * DIMM's labels, which an early return here would leak.
+	 */
+	for (p = 0; p < ways; p++)
+		if (lsa[p]->label_size != lsa[0]->label_size)
+			return 0;
 	memset(dl, 0, sizeof(dl));
 	for (p = 0; p < ways; p++) {
-		if (lsa[p]->label_size != lsa[0]->label_size)
-			return 0;	/* the caller checks versions agree */
 		rc = read_dimm_labels(lsa[p], &dl[p]);
 		if (rc)
 			goto out;

@@ -2,9 +2,12 @@
 /*
  * Fuzz target: label storage areas and the namespaces they describe.
  *
- * Input: two config bytes, then the label area of each DIMM of a 1- or
+ * Input: three config bytes, then the label area of each DIMM of a 1- or
  * 2-DIMM interleave set, back to back (a short input leaves the rest of an
- * area zero):
+ * area zero), or in "built" mode a list of labels the harness writes with
+ * the core's own writer, which reaches combinations of whole label sets
+ * (overlaps, interrupted updates, missing partners) that byte mutations of
+ * two areas at once hardly do:
  *
  *   byte 0  bit 0     DIMMs in the set: 1 + bit
  *           bits 1-2  size of each label area: 1, 2, 4 or 8 KiB
@@ -17,6 +20,12 @@
  *   byte 1  the namespace to write: bits 0-2 its DIMM offset (4 MiB units),
  *           bits 3-5 its size per DIMM (4 MiB units, minus one), bit 6 its
  *           sector size, bit 7 reuse the uuid of the first namespace found
+ *   byte 2  bit 0 built mode; bit 1 its labels are v1.2
+ *
+ * A built label is 4 bytes: uuid byte, DIMM offset and size - 1 (MiB, modulo
+ * 64), flags: bit 0 UPDATING, bits 1-2 left out on DIMM 0/1, bit 3 wrong
+ * position, bit 4 wrong cookie, bit 5 DIMM 1's offset 1 MiB further, bit 6
+ * free the slot (uuid byte modulo the slots) instead, bit 7 4096-byte sectors.
  *
  * Loading and scanning must not write (the medium aborts if they do); a
  * scan returns only complete namespaces inside the set that do not overlap;
@@ -37,12 +46,14 @@ static const u32 lsa_sizes[] = { 1024, 2048, 4096, 8192 };
 struct cfg {
 	unsigned int ways;
 	u32 lsa_size;
-	bool write, reseal, poison;
+	bool write, reseal, poison, built, v12;
 	unsigned int quarter;
 	u8 ns;
 };
 
-static struct cfg cfg_of(const u8 b[2])
+#define CFG_BYTES	3
+
+static struct cfg cfg_of(const u8 b[CFG_BYTES])
 {
 	struct cfg c = {
 		.ways = 1 + (b[0] & 1),
@@ -52,6 +63,8 @@ static struct cfg cfg_of(const u8 b[2])
 		.poison = b[0] & 0x20,
 		.quarter = b[0] >> 6,
 		.ns = b[1],
+		.built = b[2] & 1,
+		.v12 = b[2] & 2,
 	};
 
 	return c;
@@ -203,11 +216,13 @@ static int scan(struct pmdisk_lsa **lsap, const struct pmdisk_iset_dimm *dimms,
 				   ns[i].slot[p], p);
 		for (j = 0; j < i; j++)
 			FUZZ_CHECK(!overlap(&ns[i], &ns[j]),
-				   "namespaces %d [0x%llx + 0x%llx] and %d [0x%llx + 0x%llx] overlap",
+				   "namespaces %d [0x%llx + 0x%llx]%s and %d [0x%llx + 0x%llx]%s overlap",
 				   j, (unsigned long long)ns[j].offset,
-				   (unsigned long long)ns[j].size, i,
+				   (unsigned long long)ns[j].size,
+				   ns[j].updating ? " (updating)" : "", i,
 				   (unsigned long long)ns[i].offset,
-				   (unsigned long long)ns[i].size);
+				   (unsigned long long)ns[i].size,
+				   ns[i].updating ? " (updating)" : "");
 	}
 	if (copy)
 		memcpy(copy, ns, n * sizeof(*ns));
@@ -271,6 +286,50 @@ static void write_and_rescan(struct fuzz_media *fm, struct pmdisk_lsa *lsa,
 	FUZZ_CHECK(hits == 1, "written namespace found %d times", hits);
 }
 
+/* Built mode: fresh areas, then the labels the input lists, one by one. */
+static void build(struct fuzz_media *fm, const struct pmdisk_iset_dimm *dimms,
+		  const struct cfg *c, struct fuzz_in *in)
+{
+	struct pmdisk_lsa lsa[WAYS_MAX];
+	struct pmdisk_nslabel l[WAYS_MAX];
+	unsigned int p;
+	u8 uuid[16];
+
+	for (p = 0; p < c->ways; p++)
+		if (pmdisk_lsa_init(&fm[p].media, c->v12 ? PMDISK_LABEL_V1_2 : PMDISK_LABEL_V1_1) ||
+		    pmdisk_lsa_load(&lsa[p], &fm[p].media))
+			abort();
+	while (in->n >= 4) {
+		u8 tag = fuzz_u8(in), off = fuzz_u8(in) % 64, raw = fuzz_u8(in) % 64 + 1;
+		u8 flags = fuzz_u8(in);
+
+		memset(uuid, tag, sizeof(uuid));
+		make_labels(l, dimms, c->ways, lsa[0].label_size, uuid, off * MiB, raw * MiB,
+			    flags & 0x80 ? 4096 : 512,
+			    flags & 1 ? PMDISK_NSLABEL_UPDATING : 0);
+		for (p = 0; p < c->ways; p++) {
+			u32 slot = tag % lsa[p].nslot;
+
+			if (flags & 0x40) {
+				if (!pmdisk_lsa_slot_free(&lsa[p], slot))
+					pmdisk_lsa_update(&lsa[p], NULL, 0, &slot, 1);
+				continue;
+			}
+			if (flags & (2 << p))
+				continue;
+			if (flags & 8)
+				l[p].position = cpu_to_le16(c->ways - p);
+			if (flags & 0x10)
+				l[p].isetcookie ^= cpu_to_le64(1);
+			if ((flags & 0x20) && p == 1)
+				l[p].dpa = cpu_to_le64(le64_to_cpu(l[p].dpa) + MiB);
+			pmdisk_lsa_update(&lsa[p], &l[p], 1, NULL, 0);	/* full: skipped */
+		}
+	}
+	for (p = 0; p < c->ways; p++)
+		pmdisk_lsa_release(&lsa[p]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pmdisk_iset_dimm dimms[WAYS_MAX];
@@ -281,18 +340,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cfg c;
 	int rc, n;
 
-	if (size < 2)
+	if (size < CFG_BYTES)
 		return 0;
 	c = cfg_of(data);
-	data += 2;
-	size -= 2;
+	data += CFG_BYTES;
+	size -= CFG_BYTES;
 	set_geometry(dimms, c.ways);
 	for (p = 0; p < c.ways; p++) {
 		u64 at = (u64)p * c.lsa_size;
-		u64 len = at < size ? min_t(u64, size - at, c.lsa_size) : 0;
+		u64 len = at < size && !c.built ? min_t(u64, size - at, c.lsa_size) : 0;
 
 		if (fuzz_media_init(&fm[p], data + (len ? at : 0), len, c.lsa_size))
 			abort();
+	}
+	if (c.built) {
+		struct fuzz_in in = { data, size };
+
+		build(fm, dimms, &c, &in);
+	}
+	for (p = 0; p < c.ways; p++) {
 		if (c.reseal)
 			reseal(&fm[p], c.lsa_size);
 		if (c.poison && p == c.ways - 1) {
@@ -334,20 +400,20 @@ struct seed_ns {
 static void seed(struct fuzz_seeder *s, const char *name, u8 cfg0, u8 cfg1,
 		 enum pmdisk_label_version v, const struct seed_ns *nss)
 {
-	u8 b[2] = { cfg0, cfg1 };
+	u8 b[CFG_BYTES] = { cfg0, cfg1, 0 };
 	struct cfg c = cfg_of(b);
 	struct pmdisk_iset_dimm dimms[WAYS_MAX];
 	struct pmdisk_lsa lsa[WAYS_MAX], *lsap[WAYS_MAX];
 	struct pmdisk_nslabel labels[WAYS_MAX];
 	struct fuzz_media fm[WAYS_MAX];
-	size_t len = 2 + (size_t)c.ways * c.lsa_size;
+	size_t len = CFG_BYTES + (size_t)c.ways * c.lsa_size;
 	u8 *buf = calloc(1, len), uuid[16];
 	u32 slot[WAYS_MAX];
 	unsigned int p;
 
 	if (!buf)
 		abort();
-	memcpy(buf, b, 2);
+	memcpy(buf, b, CFG_BYTES);
 	set_geometry(dimms, c.ways);
 	for (p = 0; p < c.ways; p++) {
 		lsap[p] = &lsa[p];
@@ -367,7 +433,7 @@ static void seed(struct fuzz_seeder *s, const char *name, u8 cfg0, u8 cfg1,
 			abort();
 	}
 	for (p = 0; p < c.ways; p++) {
-		fuzz_media_peek(&fm[p], 0, buf + 2 + p * c.lsa_size, c.lsa_size);
+		fuzz_media_peek(&fm[p], 0, buf + CFG_BYTES + p * c.lsa_size, c.lsa_size);
 		if (v)
 			pmdisk_lsa_release(&lsa[p]);
 		fuzz_media_free(&fm[p]);
@@ -376,8 +442,28 @@ static void seed(struct fuzz_seeder *s, const char *name, u8 cfg0, u8 cfg1,
 	free(buf);
 }
 
+/* A built-mode seed: config, then 4-byte labels (see the top). */
+static void seed_built(struct fuzz_seeder *s, const char *name, u8 cfg0, u8 cfg1,
+		       bool v12, const u8 *labels, size_t len)
+{
+	u8 buf[CFG_BYTES + 64] = { cfg0, cfg1, 1 | (v12 ? 2 : 0) };
+
+	memcpy(buf + CFG_BYTES, labels, len);
+	s->seed(s, name, buf, CFG_BYTES + len);
+}
+
 void fuzz_seeds(struct fuzz_seeder *s)
 {
+	/* 0x11 and 0x22 side by side, 0x33 replacing 0x22, cut after pass 1 */
+	static const u8 reset_id[] = {
+		0x11, 0, 7, 0x80,  0x22, 8, 7, 0x80,  0x33, 8, 7, 0x81,
+	};
+	/* a partner missing, a wrong cookie, a wrong position, a freed slot */
+	static const u8 broken[] = {
+		0x41, 0, 3, 0x04,  0x42, 4, 3, 0x10,  0x43, 8, 3, 0x08,
+		0x44, 12, 3, 0x20,  0x45, 16, 3, 0x00,  0x01, 0, 0, 0x40,
+	};
+
 	static const struct seed_ns one[] = {
 		{ 0x11, 0, 16 * MiB, false }, { 0 },
 	};
@@ -401,4 +487,9 @@ void fuzz_seeds(struct fuzz_seeder *s)
 	seed(s, "v1.1-1way-8k-cut", 0x16, 0x00, PMDISK_LABEL_V1_1, cut);
 	seed(s, "v1.2-2way-2k-empty", 0x1b, 0x3f, PMDISK_LABEL_V1_2, one + 1);
 	seed(s, "v1.1-2way-4k-poisoned", 0xbd, 0x80, PMDISK_LABEL_V1_1, three);
+	seed_built(s, "built-v1.2-2way-reset-id", 0x0f, 0x12, true, reset_id,
+		   sizeof(reset_id));
+	seed_built(s, "built-v1.1-2way-broken", 0x0b, 0x00, false, broken, sizeof(broken));
+	seed_built(s, "built-v1.1-1way-reset-id", 0x08, 0x80, false, reset_id,
+		   sizeof(reset_id));
 }

@@ -6,7 +6,7 @@
 #   make KVER=<release>  the same against another installed kernel
 #   make deps            install everything the project needs (apt-get)
 #   make demo            boot a VM with emulated NVDIMMs and show pmemdisk
-#   make check           host tests, checkpatch, VM tests on 6.1 and 6.12
+#   make check           host tests, fuzz smoke, checkpatch, VM tests (6.1, 6.12)
 #   make bench           benchmarks (not tests)
 #   make fuzz            fuzz the portable parsers (FUZZ_SECONDS per target)
 #
@@ -180,7 +180,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: pmemctl selftests $(KSRC_EXTRACT)/.stamp
+check-run: pmemctl selftests fuzzers $(KSRC_EXTRACT)/.stamp
 	@for k in $(KVERS); do \
 		echo "building pmemdisk.ko and the guest initramfs for $$k"; \
 		$(MAKE) --no-print-directory KVER=$$k module >$(BUILD)/module-$$k.log 2>&1 || \

@@ -6,11 +6,12 @@
 #   make KVER=<release>  the same against another installed kernel
 #   make deps            install everything the project needs (apt-get)
 #   make demo            boot a VM with emulated NVDIMMs and show pmemdisk
-#   make check           host tests, checkpatch, VM tests on 6.1 and 6.12
+#   make check           host tests, fuzz smoke, checkpatch, VM tests (6.1, 6.12)
 #   make bench           benchmarks (not tests)
 #   make install         on a real host: module for the running kernel,
 #                        pmemctl, man pages, udev rule, completion (install.mk;
 #                        also uninstall, install-dkms, deb)
+#   make fuzz            fuzz the portable parsers (FUZZ_SECONDS per target)
 #
 # Kernel builds happen in build/kmod/<release>/ (a copy of the sources), so
 # builds for different kernels never share object files; the module of the
@@ -56,9 +57,13 @@ HOST_TESTS := $(patsubst selftests/host/%.c,$(BUILD)/host/%,$(HOST_TEST_SRCS))
 HOST_LIB_SRCS := $(filter-out $(HOST_TEST_SRCS),$(wildcard selftests/host/*.c))
 GUEST_TEST_SRCS := $(wildcard selftests/vm/*_test.c)
 GUEST_TESTS := $(patsubst selftests/vm/%.c,$(BUILD)/guest/%,$(GUEST_TEST_SRCS))
+FUZZ_SRCS := $(wildcard selftests/fuzz/*_fuzz.c)
+FUZZ_NAMES := $(patsubst selftests/fuzz/%_fuzz.c,%,$(FUZZ_SRCS))
+FUZZ_LIB_SRCS := selftests/fuzz/fuzzmedia.c
+FUZZ_HDRS := $(wildcard selftests/fuzz/*.h)
 
 .PHONY: all module pmemctl selftests deps demo check check-run bench clean \
-	checkpatch initramfs modules-all help
+	checkpatch initramfs modules-all help fuzzers fuzz
 
 all: module pmemctl selftests
 
@@ -74,7 +79,7 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev kmod cpio \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1 \
 	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox \
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian bash-completion \
-	man-db groff-base
+	man-db groff-base clang libclang-rt-dev
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
@@ -140,6 +145,47 @@ $(BUILD)/guest/%_test: selftests/vm/%_test.c uapi/pmemdisk.h $(KSRC_EXTRACT)/.st
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -static -I$(KSFT) -o $@ $<
 
+# ------------------------------------------------------------- fuzzing
+# libFuzzer targets (selftests/fuzz/<name>_fuzz.c) over the portable core,
+# with ASan and UBSan; any sanitizer report aborts, so the fuzzer counts it.
+# Debian's clang ships libFuzzer in libclang-rt-dev (make deps). The seed
+# corpus is written at build time by the same harness linked with seeds.c.
+FUZZ_CC := clang
+FUZZ_CFLAGS := -g -O1 $(WARN) -I$(SRC) -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_SECONDS ?= 300
+
+fuzzers: $(foreach n,$(FUZZ_NAMES),$(BUILD)/fuzz/$(n)_fuzz $(BUILD)/fuzz/seeds/$(n)/.stamp)
+
+$(BUILD)/fuzz/%_fuzz: selftests/fuzz/%_fuzz.c $(FUZZ_LIB_SRCS) $(FUZZ_HDRS) \
+		$(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRCS) $(CORE_SRCS)
+
+$(BUILD)/fuzz/%_seeds: selftests/fuzz/%_fuzz.c selftests/fuzz/seeds.c \
+		$(FUZZ_LIB_SRCS) $(FUZZ_HDRS) $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $< selftests/fuzz/seeds.c $(FUZZ_LIB_SRCS) $(CORE_SRCS)
+
+# kept, so a second make has nothing to do
+.PRECIOUS: $(BUILD)/fuzz/%_seeds
+$(BUILD)/fuzz/seeds/%/.stamp: $(BUILD)/fuzz/%_seeds
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)
+	$< $(dir $@)
+	@touch $@
+
+# The long run: corpora grow in build/fuzz/corpus/ from run to run.
+# The parsers on the host, then the ioctl fuzzer in a guest of KVER with
+# FUZZ_IOCTL_CALLS calls per worker (make check runs 4000).
+FUZZ_IOCTL_CALLS ?= 100000
+
+fuzz: deps fuzzers all
+	@selftests/fuzz/run --seconds $(FUZZ_SECONDS) $(BUILD)/fuzz
+	@$(MAKE) --no-print-directory module >/dev/null
+	@qemu/mkinitramfs $(KVER) >/dev/null
+	@PMD_FUZZ_CALLS=$(FUZZ_IOCTL_CALLS) selftests/run --kvers "$(KVER)" \
+		--only "$(KVER)/130-ioctl-fuzz"
+
 checkpatch: $(KSRC_EXTRACT)/.stamp
 	@selftests/checkpatch.sh $(CHECKPATCH)
 
@@ -156,7 +202,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: pmemctl selftests $(KSRC_EXTRACT)/.stamp
+check-run: pmemctl selftests fuzzers $(KSRC_EXTRACT)/.stamp
 	@for k in $(KVERS); do \
 		echo "building pmemdisk.ko and the guest initramfs for $$k"; \
 		$(MAKE) --no-print-directory KVER=$$k module >$(BUILD)/module-$$k.log 2>&1 || \

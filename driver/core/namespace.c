@@ -197,6 +197,42 @@ static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
 	return a < b + blen && b < a + alen;
 }
 
+/*
+ * Add the namespace at @out[@found] to the @found before it, unless it
+ * overlaps one of them. An UPDATING set replaces every set without UPDATING
+ * that it overlaps: all of them, or two namespaces over the same range
+ * would come out (an update may span several old namespaces). Returns the
+ * new count.
+ */
+static unsigned int scan_add(struct scan *sc, struct pmdisk_ns *out,
+			     unsigned int found)
+{
+	struct pmdisk_ns *ns = &out[found];
+	unsigned int k, n;
+
+	for (k = 0; k < found; k++) {
+		if (!ranges_overlap(out[k].offset, out[k].size, ns->offset, ns->size) ||
+		    (ns->updating && !out[k].updating))
+			continue;
+		scan_note(sc, ns->uuid, ns->updating == out[k].updating ?
+			  "overlaps an earlier namespace" :
+			  "replaced by the labels of an interrupted update");
+		return found;
+	}
+	/* the others it overlaps, all without UPDATING, make way for it */
+	for (k = 0, n = 0; k <= found; k++) {
+		if (k < found &&
+		    ranges_overlap(out[k].offset, out[k].size, ns->offset, ns->size)) {
+			scan_note(sc, out[k].uuid, "replaced by the labels of an interrupted update");
+			continue;
+		}
+		if (n != k)
+			out[n] = out[k];
+		n++;
+	}
+	return n;
+}
+
 int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms,
 		   unsigned int ways, struct pmdisk_ns *out, unsigned int max,
 		   pmdisk_ns_note_fn note, void *ctx)
@@ -210,10 +246,15 @@ int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms
 
 	if (!ways || ways > PMDISK_NFIT_MAX_WAYS)
 		return 0;
+	/*
+	 * The caller checks versions agree; refuse a mix before reading any
+	 * DIMM's labels, which an early return here would leak.
+	 */
+	for (p = 0; p < ways; p++)
+		if (lsa[p]->label_size != lsa[0]->label_size)
+			return 0;
 	memset(dl, 0, sizeof(dl));
 	for (p = 0; p < ways; p++) {
-		if (lsa[p]->label_size != lsa[0]->label_size)
-			return 0;	/* the caller checks versions agree */
 		rc = read_dimm_labels(lsa[p], &dl[p]);
 		if (rc)
 			goto out;
@@ -274,21 +315,7 @@ int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms
 		ns->offset = (u64)off0 * ways;
 		ns->size = raw * ways;
 		ns->claim = sc.v12 ? pmdisk_claim_of(l0->abstraction_guid) : PMDISK_CLAIM_NONE;
-		for (k = 0; k < found && ok; k++) {
-			if (!ranges_overlap(out[k].offset, out[k].size, ns->offset, ns->size))
-				continue;
-			ok = false;
-			if (ns->updating == out[k].updating) {
-				scan_note(&sc, l0->uuid, "overlaps an earlier namespace");
-			} else if (ns->updating) {
-				scan_note(&sc, out[k].uuid, "replaced by the labels of an interrupted update");
-				out[k] = *ns;
-			} else {
-				scan_note(&sc, l0->uuid, "replaced by the labels of an interrupted update");
-			}
-		}
-		if (ok)
-			found++;
+		found = scan_add(&sc, out, found);
 	}
 	rc = found;
 out:

@@ -77,7 +77,8 @@ typedef void (*pmdisk_ns_note_fn)(void *ctx, const char *msg);
  * partners', an overlap with an earlier namespace) are skipped with a note.
  * One exception to the overlap rule: a complete set with UPDATING labels
  * is an update past its commit point (see pmdisk_ns_write()) and wins over
- * the set without them that it overlaps, which it was about to replace.
+ * every set without them that it overlaps, which it was about to replace;
+ * the namespaces returned never overlap.
  * Returns the number of namespaces written to @out (at most @max).
  */
 int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms,

@@ -9,14 +9,14 @@
 # size and reason, zeroed reserved bytes); the open disks unchanged, their
 # data included; the module unloads.
 #
-# PMD_FUZZ_CALLS sets the calls per worker (make fuzz runs many more).
+# PMD_FUZZ_CALLS sets the calls per worker (make fuzz: FUZZ_IOCTL_CALLS, 100000).
 . "$(dirname "$0")/lib.sh"
 
 calls=${PMD_FUZZ_CALLS:-4000}
 seed=${PMD_FUZZ_SEED:-$RANDOM}
 tag=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
-guest "ioctl fuzzing, $calls calls per worker, seed $seed" --timeout 1500 <<GUEST
+guest "ioctl fuzzing, $calls calls per worker, seed $seed" --timeout $((600 + calls / 10)) <<GUEST
 . /pmd/tests/lib.sh
 check "load with three simulated regions" insmod /pmd/pmemdisk.ko sim=64M,2x32M,32M
 check "labels on every device" pmemctl init-labels --all --yes

@@ -23,8 +23,6 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 work=$(mktemp -d /tmp/pmd-host.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-t_n=0
-t_failed=0
 
 newest_kver() { ls /lib/modules 2>/dev/null | grep -E "^$1" | sort -V | tail -n 1; }
 if [ -n "${PMD_KVERS:-}" ]; then
@@ -35,45 +33,9 @@ fi
 
 echo "KTAP version 1"
 
-ok() { t_n=$((t_n + 1)); echo "ok $t_n $1"; }
-
-not_ok() {
-	t_n=$((t_n + 1))
-	[ -n "${2:-}" ] && echo "$2" | sed 's/^/# /'
-	echo "not ok $t_n $1"
-	t_failed=1
-}
-
-skip() { t_n=$((t_n + 1)); echo "ok $t_n $1 # SKIP ${2:-}"; }
-
-diag() { echo "$*" | sed 's/^/# /'; }
-
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		ok "$name"
-	else
-		not_ok "$name" "command failed: $*
-$(echo "$out" | tail -n 30)"
-	fi
-}
-
-check_fails() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		not_ok "$name" "command succeeded but should have failed: $*
-$(echo "$out" | tail -n 30)"
-	else
-		ok "$name"
-	fi
-}
-
-check_eq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected '$2'
-got      '$3'"; fi
-}
+# ok, not_ok, skip, diag, check, check_fails, check_eq: the same KTAP
+# helpers the guest scripts use (plain sh, so bash reads them too).
+. "$top/selftests/vm/guest/lib.sh"
 
 # The release pmemdisk says it is, from driver/version.h.
 pmd_version() { sed -n 's/^#define PMEMDISK_VERSION "\(.*\)"/\1/p' "$top/driver/version.h"; }

@@ -17,7 +17,7 @@ ok() { t_n=$((t_n + 1)); echo "ok $t_n $1"; }
 
 not_ok() {
 	t_n=$((t_n + 1))
-	[ -n "${2:-}" ] && echo "# $2"
+	[ -n "${2:-}" ] && echo "$2" | sed 's/^/# /'
 	echo "not ok $t_n $1"
 	t_failed=1
 }

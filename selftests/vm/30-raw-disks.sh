@@ -50,12 +50,12 @@ check "fio write+verify, direct, mixed sizes, pmemdisk1" fio --name=v --filename
 pattern $tag 1048576 | dd of=/dev/pmemdisk1 bs=4096 oflag=direct 2>/dev/null
 echo "16 8" > /sys/block/pmemdisk1/badblocks
 check_eq "badblocks lists the injected range" "16 8" "\$(cat /sys/block/pmemdisk1/badblocks)"
-check_fails "read of a bad sector fails" dd if=/dev/pmemdisk1 of=/dev/null bs=512 skip=20 count=1 iflag=direct
-check "read next to the bad range succeeds" dd if=/dev/pmemdisk1 of=/dev/null bs=512 skip=8 count=8 iflag=direct
-check "partial write over the bad range succeeds" dd if=/dev/zero of=/dev/pmemdisk1 bs=512 seek=16 count=4 oflag=direct
+check_fails "read of a bad sector fails" read_sectors /dev/pmemdisk1 20 1
+check "read next to the bad range succeeds" read_sectors /dev/pmemdisk1 8 8
+check "partial write over the bad range succeeds" zero_sectors /dev/pmemdisk1 16 4
 check_eq "partial write clears only what it covered" "20 4" "\$(cat /sys/block/pmemdisk1/badblocks)"
-check_fails "the rest of the range still fails" dd if=/dev/pmemdisk1 of=/dev/null bs=512 skip=20 count=1 iflag=direct
-check "full write of the rest succeeds" dd if=/dev/zero of=/dev/pmemdisk1 bs=512 seek=20 count=4 oflag=direct
+check_fails "the rest of the range still fails" read_sectors /dev/pmemdisk1 20 1
+check "full write of the rest succeeds" zero_sectors /dev/pmemdisk1 20 4
 check_eq "badblocks list is empty" "" "\$(cat /sys/block/pmemdisk1/badblocks)"
 check_eq "the range reads back what was written" "\$(head -c 4096 /dev/zero | sha256sum)" \
 	"\$(dd if=/dev/pmemdisk1 bs=4096 skip=2 count=1 iflag=direct 2>/dev/null | sha256sum)"

@@ -73,6 +73,19 @@ dev_sum() { # dev_sum DEV SKIP COUNT
 	dd if="$1" bs=4096 skip="$2" count="$3" iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1
 }
 
+# O_DIRECT I/O of COUNT 512-byte sectors from sector FIRST of DEV. busybox
+# dd mallocs a buffer smaller than a page with no alignment and, when
+# O_DIRECT refuses it, quietly retries through the page cache (a partial
+# page then means a read-modify-write); a 4 KiB buffer is page-aligned.
+read_sectors() { # read_sectors DEV FIRST COUNT
+	dd if="$1" of=/dev/null bs=4096 iflag=skip_bytes,count_bytes,direct \
+		skip=$(($2 * 512)) count=$(($3 * 512))
+}
+zero_sectors() { # zero_sectors DEV FIRST COUNT
+	dd if=/dev/zero of="$1" bs=4096 iflag=count_bytes count=$(($3 * 512)) \
+		oflag=seek_bytes,direct seek=$(($2 * 512)) conv=notrunc
+}
+
 # Kernel log lines since the last call of mark_dmesg.
 mark_dmesg() { dmesg_mark=$(dmesg | wc -l); }
 dmesg_new() { dmesg | tail -n +"$((${dmesg_mark:-0} + 1))"; }

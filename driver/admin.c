@@ -23,10 +23,12 @@
 
 #include "blk.h"
 #include "btt_disk.h"
+#include "core/dstate.h"
 #include "core/namespace.h"
 #include "disks.h"
 #include "pmemdisk.h"
 #include "region.h"
+#include "shutdown.h"
 #include "../uapi/pmemdisk.h"
 
 static DEFINE_MUTEX(pmdisk_admin_lock);
@@ -383,6 +385,7 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 		goto out;
 	pmdisk_region_use(region, desc->offset, desc->size);
 	desc->number = pmdisk_disk_free_number();
+	pmdisk_shutdown_forget(region, desc->uuid);	/* a new disk starts at 0 */
 	disk = pmdisk_disk_create(region, desc);
 	if (IS_ERR(disk)) {
 		pmdisk_region_unuse(region, desc->offset);
@@ -504,6 +507,7 @@ long pmdisk_ctl_remove(void __user *arg)
 	pmdisk_wipe_head(region, desc.offset, desc.size);
 	if (pmdisk_delete_labels(region, lsa, desc.slot, region->ways))
 		reason = PMEMDISK_REASON_LABEL_IO;
+	pmdisk_shutdown_forget(region, desc.uuid);
 	pmdisk_region_unuse(region, desc.offset);
 	pmdisk_region_lsa_release(region, lsa);
 	kfree(lsa);
@@ -580,7 +584,7 @@ long pmdisk_ctl_init_labels(void __user *arg)
 	struct pmdisk_region *region;
 	struct pmdisk_dimm *dimm, *d;
 	enum pmdisk_label_version v;
-	u32 reason = PMEMDISK_REASON_NONE, isize, nslot;
+	u32 reason = PMEMDISK_REASON_NONE, isize, nslot, tail;
 	int rc;
 
 	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
@@ -620,14 +624,19 @@ long pmdisk_ctl_init_labels(void __user *arg)
 	list_for_each_entry(region, &pmdisk_regions, list)
 		if (pmdisk_region_has(region, dimm))
 			req.disks_removed += pmdisk_region_drop_disks(region);
-	if (pmdisk_lsa_init(&dimm->lsa_media.media, v)) {
+	/* room at the end for the dirty-shutdown records, when it is large */
+	tail = dimm->label_size >= PMDISK_DSTATE_MIN_LSA ? PMDISK_DSTATE_SIZE : 0;
+	pmdisk_dimm_shutdown_release(dimm);
+	if (pmdisk_lsa_init(&dimm->lsa_media.media, v, tail)) {
 		dimm->label_state = PMDISK_LABEL_STATE_ERROR;
 		reason = PMEMDISK_REASON_LABEL_IO;
 	} else {
 		dimm->label_state = v == PMDISK_LABEL_V1_2 ? PMDISK_LABEL_STATE_V1_2 :
 							     PMDISK_LABEL_STATE_V1_1;
-		dimm->label_nslot = nslot;
+		dimm->label_nslot = nslot - DIV_ROUND_UP(tail, v == PMDISK_LABEL_V1_2 ? 256 : 128);
 		dimm->label_used = 0;
+		if (tail)
+			pmdisk_dimm_shutdown_format(dimm);
 	}
 	pr_info("dimm%u: labels initialised (v1.%u), %u disks removed\n",
 		dimm->id, v == PMDISK_LABEL_V1_2 ? 2 : 1, req.disks_removed);
@@ -683,6 +692,7 @@ static u32 pmdisk_reset_commit(struct pmdisk_region *region,
 		goto out;	/* the old labels stand, and a zero parent fits them */
 	memcpy(disk->desc.uuid, uuid, sizeof(disk->desc.uuid));
 	memcpy(disk->desc.slot, desc.slot, sizeof(desc.slot));
+	pmdisk_shutdown_rename(disk, desc.uuid);	/* desc has the old one */
 	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid))
 		reason = PMEMDISK_REASON_MEDIA_IO;	/* a zero parent stands */
 out:

@@ -18,6 +18,7 @@
 #include <linux/uaccess.h>
 
 #include "blk.h"
+#include "shutdown.h"
 #include "btt_disk.h"
 #include "kcompat.h"
 #include "region.h"
@@ -329,6 +330,8 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 	rc = -ENOMEM;
 	if (!disk->btt && badblocks_init(&disk->bb, 1))
 		goto detach_btt;
+	/* on media before the disk can take a write */
+	pmdisk_shutdown_attach(disk);
 
 	/*
 	 * BTT: whole sectors per segment, and the sector is the atomic unit.
@@ -370,6 +373,7 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 put_disk:
 	put_disk(gd);
 exit_badblocks:
+	pmdisk_shutdown_detach(disk);
 	if (!disk->btt)
 		badblocks_exit(&disk->bb);
 detach_btt:
@@ -430,6 +434,8 @@ unsigned int pmdisk_disk_free_number(void)
 static void pmdisk_disk_destroy(struct pmdisk_disk *disk)
 {
 	del_gendisk(disk->gd);
+	/* no I/O is left once del_gendisk() returns: a clean detach */
+	pmdisk_shutdown_detach(disk);
 	put_disk(disk->gd);
 	if (disk->btt)
 		pmdisk_btt_disk_detach(disk);

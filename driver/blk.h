@@ -52,6 +52,8 @@ struct pmdisk_disk {
 	struct badblocks bb;		/* raw disks: /sys/block/pmemdisk<N>/badblocks */
 	struct pmdisk_btt_disk *btt;	/* BTT disks: the engine */
 	bool held;			/* opens fail: pmdisk_disk_hold() */
+	bool dirty_tracked;		/* marked attached on media (shutdown.c) */
+	u32 dirty_shutdowns;		/* unclean detaches seen, when tracked */
 };
 
 /* The disk on @region that @desc describes, raw or BTT. */

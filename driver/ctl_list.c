@@ -22,11 +22,14 @@
 	PMDISK_NFIT_MEM_RESTORE_FAILED | PMDISK_NFIT_MEM_FLUSH_FAILED | \
 	PMDISK_NFIT_MEM_NOT_ARMED | PMDISK_NFIT_MEM_MAP_FAILED)
 
-static u8 pmdisk_health_of(u16 flags)
+/* The worse of what the NFIT state flags and the firmware's report say. */
+static u8 pmdisk_health_of(const struct pmdisk_dimm *d)
 {
-	if (flags & PMDISK_NFIT_FAILED_MASK)
+	bool smart = d->smart_read && d->smart.health_valid;
+
+	if ((d->flags & PMDISK_NFIT_FAILED_MASK) || (smart && d->smart.failed))
 		return PMEMDISK_HEALTH_FAILED;
-	if (flags & PMDISK_NFIT_MEM_HEALTH_OBSERVED)
+	if ((d->flags & PMDISK_NFIT_MEM_HEALTH_OBSERVED) || (smart && d->smart.warning))
 		return PMEMDISK_HEALTH_WARNING;
 	return PMEMDISK_HEALTH_OK;
 }
@@ -61,7 +64,18 @@ static u32 pmdisk_fill_dimms(struct pmemdisk_dimm_info *out, u32 cap)
 		e->format_code = d->format_code;
 		e->serial = d->serial;
 		e->flags = d->flags;
-		e->health = pmdisk_health_of(d->flags);
+		e->health = pmdisk_health_of(d);
+		if (d->smart_read) {
+			e->health_info |= PMEMDISK_DIMM_SMART_READ;
+			if (d->smart.shutdown_count_valid) {
+				e->health_info |= PMEMDISK_DIMM_USC_KNOWN;
+				e->unsafe_shutdown_count = d->smart.shutdown_count;
+			}
+			if (d->smart.shutdown_state_valid)
+				e->health_info |= PMEMDISK_DIMM_SHUTDOWN_STATE_KNOWN;
+			if (d->smart.last_shutdown_dirty)
+				e->health_info |= PMEMDISK_DIMM_LAST_SHUTDOWN_DIRTY;
+		}
 		e->simulated = d->simulated;
 		e->label_state = d->label_state;
 		e->label_method = d->label_method;
@@ -157,6 +171,8 @@ static u32 pmdisk_fill_disks(struct pmemdisk_disk_info *out, u32 cap)
 		e->open = pmdisk_disk_is_open(disk);
 		memcpy(e->uuid, disk->desc.uuid, sizeof(e->uuid));
 		strscpy(e->name, disk->desc.name, sizeof(e->name));
+		e->dirty_shutdowns_known = disk->dirty_tracked;
+		e->dirty_shutdowns = disk->dirty_tracked ? disk->dirty_shutdowns : 0;
 	}
 	mutex_unlock(&pmdisk_disks_lock);
 	return n;

@@ -22,6 +22,7 @@
 #include "core/label.h"
 #include "lsa.h"
 #include "region.h"
+#include "shutdown.h"
 
 /* 4309ac30-0d11-11e4-9191-0800200c9a66: the Intel NVDIMM DSM family */
 static const guid_t pmdisk_intel_dsm_guid =
@@ -59,12 +60,12 @@ static struct pmdisk_dimm *media_dimm(struct pmdisk_media *m)
 	return container_of(m, struct pmdisk_lsa_media, media)->dimm;
 }
 
-/*
- * One DSM call: @in is the input buffer, the reply's 4-byte status is
- * checked and up to @out_len bytes after it copied to @out. Returns the
- * number of bytes copied or a negative errno.
- */
-static int dsm_call(acpi_handle h, u64 func, void *in, u32 in_len,
+bool pmdisk_dsm_has(acpi_handle h, u64 func)
+{
+	return acpi_check_dsm(h, &pmdisk_intel_dsm_guid, DSM_REVISION, BIT(func));
+}
+
+int pmdisk_dsm_call(acpi_handle h, u64 func, void *in, u32 in_len,
 		    void *out, u32 out_len)
 {
 	union acpi_object in_buf = {
@@ -101,7 +102,7 @@ out:
 static int dsm_read(acpi_handle h, u32 off, void *buf, u32 len)
 {
 	__le32 in[2] = { cpu_to_le32(off), cpu_to_le32(len) };
-	int rc = dsm_call(h, DSM_GET_LABEL_DATA, in, sizeof(in), buf, len);
+	int rc = pmdisk_dsm_call(h, DSM_GET_LABEL_DATA, in, sizeof(in), buf, len);
 
 	return rc < 0 ? rc : rc == len ? 0 : -EIO;
 }
@@ -116,7 +117,7 @@ static int dsm_write(acpi_handle h, u32 off, const void *buf, u32 len)
 	put_le32(off, in);
 	put_le32(len, in + 4);
 	memcpy(in + 8, buf, len);
-	rc = dsm_call(h, DSM_SET_LABEL_DATA, in, 8 + len, NULL, 0);
+	rc = pmdisk_dsm_call(h, DSM_SET_LABEL_DATA, in, 8 + len, NULL, 0);
 	kfree(in);
 	return rc < 0 ? rc : 0;
 }
@@ -266,7 +267,7 @@ static void lsa_probe_acpi(struct pmdisk_dimm *dimm, struct acpi_device *root)
 	    acpi_check_dsm(dimm->acpi, &pmdisk_intel_dsm_guid, DSM_REVISION,
 			   BIT(DSM_GET_LABEL_SIZE) | BIT(DSM_GET_LABEL_DATA) |
 			   BIT(DSM_SET_LABEL_DATA)) &&
-	    dsm_call(dimm->acpi, DSM_GET_LABEL_SIZE, NULL, 0, out, sizeof(out)) == sizeof(out)) {
+	    pmdisk_dsm_call(dimm->acpi, DSM_GET_LABEL_SIZE, NULL, 0, out, sizeof(out)) == sizeof(out)) {
 		dimm->label_method = PMDISK_LABELS_DSM;
 		dimm->label_size = get_le32(&out[0]);
 		dimm->label_max_xfer = get_le32(&out[1]);
@@ -334,6 +335,7 @@ static void lsa_load_state(struct pmdisk_dimm *dimm)
 							    PMDISK_LABEL_STATE_V1_1;
 		dimm->label_nslot = lsa.nslot;
 		dimm->label_used = pmdisk_lsa_used(&lsa);
+		pmdisk_dimm_shutdown_probe(dimm, &lsa);
 		pmdisk_lsa_release(&lsa);
 	}
 	pr_info("dimm%u (%s): %u KiB label area via %s%s: %s\n", dimm->id,

@@ -5,6 +5,8 @@
 #ifndef _PMDISK_LSA_H
 #define _PMDISK_LSA_H
 
+#include <linux/acpi.h>
+
 #include "core/label.h"
 
 struct pmdisk_dimm;
@@ -32,6 +34,16 @@ enum pmdisk_label_state {
 
 /* Find every DIMM's label transport and read its index state. */
 void pmdisk_labels_probe(void);
+
+/* Whether the DIMM's ACPI device implements Intel DSM function @func. */
+bool pmdisk_dsm_has(acpi_handle h, u64 func);
+/*
+ * One Intel DSM (revision 1) call: @in is the input buffer, the reply's
+ * 4-byte status is checked and up to @out_len bytes after it copied to
+ * @out. Returns the number of bytes copied or a negative errno.
+ */
+int pmdisk_dsm_call(acpi_handle h, u64 func, void *in, u32 in_len,
+		    void *out, u32 out_len);
 
 /* Load @dimm's label area; release it with pmdisk_lsa_release(). */
 int pmdisk_dimm_lsa_load(struct pmdisk_dimm *dimm, struct pmdisk_lsa *lsa);

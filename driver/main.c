@@ -15,6 +15,7 @@
 #include "disks.h"
 #include "pmemdisk.h"
 #include "region.h"
+#include "shutdown.h"
 
 static char *sim;
 module_param(sim, charp, 0444);
@@ -32,14 +33,20 @@ static int __init pmdisk_init(void)
 	if (rc)
 		goto destroy_regions;
 	pmdisk_labels_probe();
+	pmdisk_health_probe();
 	pmdisk_disks_from_regions();
 
-	rc = pmdisk_ctl_init();
+	rc = pmdisk_shutdown_init();
 	if (rc)
 		goto destroy_disks;
+	rc = pmdisk_ctl_init();
+	if (rc)
+		goto shutdown_exit;
 	pr_info("version %s loaded\n", PMEMDISK_VERSION);
 	return 0;
 
+shutdown_exit:
+	pmdisk_shutdown_exit();
 destroy_disks:
 	pmdisk_disks_destroy();
 destroy_regions:
@@ -50,6 +57,7 @@ destroy_regions:
 static void __exit pmdisk_exit(void)
 {
 	pmdisk_ctl_exit();
+	pmdisk_shutdown_exit();
 	pmdisk_disks_destroy();
 	pmdisk_regions_destroy();
 	pr_info("unloaded\n");

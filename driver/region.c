@@ -13,6 +13,7 @@
 
 #include "core/nfit.h"
 #include "region.h"
+#include "shutdown.h"
 
 LIST_HEAD(pmdisk_regions);
 LIST_HEAD(pmdisk_dimms);
@@ -260,6 +261,7 @@ void pmdisk_regions_destroy(void)
 		if (dimm->flush_hint)
 			iounmap(dimm->flush_hint);
 		kvfree(dimm->sim_labels);
+		pmdisk_dimm_shutdown_release(dimm);
 		kfree(dimm);
 	}
 	pmdisk_next_region_id = 0;

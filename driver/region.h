@@ -18,6 +18,9 @@
 
 #include "lsa.h"
 #include "core/media.h"
+#include "core/smart.h"
+
+struct pmdisk_dstate;
 
 #define PMDISK_MAX_WAYS		16
 #define PMDISK_MAX_NS_PER_REGION	64
@@ -63,6 +66,11 @@ struct pmdisk_dimm {
 	u32 label_nslot, label_used;	/* with a valid index */
 	struct pmdisk_lsa_media lsa_media;
 	void *sim_labels;		/* simulated DIMMs: the area in RAM */
+	struct pmdisk_dstate *dstate;	/* dirty-shutdown records, or NULL (shutdown.c) */
+
+	/* the firmware's health report, when it has one (health.c) */
+	bool smart_read;
+	struct pmdisk_smart smart;
 };
 
 /* One DIMM's part of a region (what the NFIT memdev map says). */
@@ -148,6 +156,8 @@ void pmdisk_regions_destroy(void);
 /* discovery: each adds the regions it finds; a failure skips that source */
 void pmdisk_nfit_discover(void);
 void pmdisk_e820_discover(void);
+/* Read each DIMM's firmware health report, where it offers one (health.c). */
+void pmdisk_health_probe(void);
 int pmdisk_sim_discover(const char *spec);
 
 #endif /* _PMDISK_REGION_H */

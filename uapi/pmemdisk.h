@@ -165,8 +165,20 @@ struct pmemdisk_dimm_info {
 	__u32 label_slots;		/* with a valid index */
 	__u32 label_slots_used;
 	char nfit_id[PMEMDISK_ID_LEN];	/* the id Linux and ndctl show */
-	__u64 reserved[2];
+	__u32 unsafe_shutdown_count;	/* the platform's, if PMEMDISK_DIMM_USC_KNOWN */
+	__u8 health_info;		/* PMEMDISK_DIMM_USC_KNOWN, ... */
+	__u8 reserved1[3];
+	__u64 reserved[1];
 };
+
+/*
+ * Bits of struct pmemdisk_dimm_info.health_info: what the DIMM's firmware
+ * reported (Intel DSM SMART), where it has such a report.
+ */
+#define PMEMDISK_DIMM_SMART_READ	(1 << 0)	/* the firmware gave a report */
+#define PMEMDISK_DIMM_USC_KNOWN		(1 << 1)	/* unsafe_shutdown_count is valid */
+#define PMEMDISK_DIMM_SHUTDOWN_STATE_KNOWN (1 << 2)	/* the next bit is valid */
+#define PMEMDISK_DIMM_LAST_SHUTDOWN_DIRTY (1 << 3)
 
 /* Sources and persistence domains, as in struct pmemdisk_region_info. */
 enum pmemdisk_region_source {
@@ -230,8 +242,11 @@ struct pmemdisk_disk_info {
 	__u8 open;			/* opened or mounted: cannot be removed */
 	__u8 uuid[16];
 	char name[PMEMDISK_NAME_LEN + 1];	/* NUL-terminated */
-	__u8 reserved1[7];
-	__u64 reserved[2];
+	__u8 dirty_shutdowns_known;	/* the next field is counted */
+	__u8 reserved1[6];
+	__u32 dirty_shutdowns;		/* pmemdisk's own unsafe shutdown count */
+	__u32 reserved2;
+	__u64 reserved[1];
 };
 
 /* Flags of struct pmemdisk_create. */

@@ -96,7 +96,9 @@ static void json_device(struct json *j, const struct pmem_state *st, unsigned in
 	const struct pmemdisk_dimm_info *d = &st->dimms[n];
 	bool indexed = d->label_state == PMEMDISK_LABELS_V1_1 ||
 		       d->label_state == PMEMDISK_LABELS_V1_2;
+	const char *words[MAX_STATUS_WORDS];
 	char name[32], loc[80];
+	unsigned int i, nw;
 
 	snprintf(name, sizeof(name), "dimm%u", d->id);
 	format_location(loc, sizeof(loc), d->handle);
@@ -137,7 +139,21 @@ static void json_device(struct json *j, const struct pmem_state *st, unsigned in
 	if (d->flags & PMEMDISK_DIMM_MAP_FAILED)
 		json_string(j, NULL, "map_failed");
 	json_array_end(j);
-	json_null(j, "unsafe_shutdown_count");	/* not read yet */
+	nw = dimm_status(d, words, MAX_STATUS_WORDS);
+	json_array_begin(j, "operational_status");
+	for (i = 0; i < nw; i++)
+		json_string(j, NULL, words[i]);
+	json_array_end(j);
+	/* the platform's own count and last shutdown, where its firmware says */
+	if (d->health_info & PMEMDISK_DIMM_USC_KNOWN)
+		json_u64(j, "unsafe_shutdown_count", d->unsafe_shutdown_count);
+	else
+		json_null(j, "unsafe_shutdown_count");
+	if (d->health_info & PMEMDISK_DIMM_SHUTDOWN_STATE_KNOWN)
+		json_string(j, "last_shutdown",
+			    d->health_info & PMEMDISK_DIMM_LAST_SHUTDOWN_DIRTY ? "dirty" : "clean");
+	else
+		json_null(j, "last_shutdown");
 	json_u64(j, "label_area_size", d->label_size);
 	json_string(j, "label_state", label_state_name(d->label_state));
 	json_string(j, "label_method", label_method_name(d->label_method));
@@ -155,8 +171,8 @@ static void json_device(struct json *j, const struct pmem_state *st, unsigned in
 int cmd_devices(int argc, char **argv)
 {
 	static const char *const head[] = {
-		"Device", "Id", "Handle", "HealthStatus", "LabelArea", "Labels",
-		"SlotsUsed", NULL,
+		"Device", "Id", "Handle", "HealthStatus", "OperationalStatus",
+		"UnsafeShutdownCount", "LabelArea", "Labels", "SlotsUsed", NULL,
 	};
 	struct pmem_state st;
 	struct table t;
@@ -175,13 +191,18 @@ int cmd_devices(int argc, char **argv)
 		table_init(&t, head);
 		for (i = 0; i < st.nr_dimms; i++) {
 			const struct pmemdisk_dimm_info *d = &st.dimms[i];
-			char name[32], handle[16], area[32], used[32];
+			const char *words[MAX_STATUS_WORDS];
+			char name[32], handle[16], area[32], used[32], status[160], usc[16];
 
+			join_words(status, sizeof(status), words,
+				   dimm_status(d, words, MAX_STATUS_WORDS));
+			snprintf(usc, sizeof(usc), "%u", d->unsafe_shutdown_count);
 			snprintf(name, sizeof(name), "dimm%u", d->id);
 			snprintf(handle, sizeof(handle), d->simulated ? "-" : "%#x", d->handle);
 			format_size(area, sizeof(area), d->label_size);
 			snprintf(used, sizeof(used), "%u/%u", d->label_slots_used, d->label_slots);
-			table_row(&t, name, d->nfit_id, handle, health_name(d->health),
+			table_row(&t, name, d->nfit_id, handle, health_name(d->health), status,
+				  d->health_info & PMEMDISK_DIMM_USC_KNOWN ? usc : "Unknown",
 				  d->label_size ? area : "-", label_state_name(d->label_state),
 				  d->label_slots ? used : "-");
 		}
@@ -280,7 +301,10 @@ static void json_disk(struct json *j, const struct pmem_state *st, unsigned int 
 {
 	const struct pmemdisk_disk_info *d = &st->disks[n];
 	const struct pmemdisk_region_info *r = state_region(st, d->region);
+	const char *words[MAX_STATUS_WORDS];
 	char name[32], region[32], uuid[40];
+	unsigned long long usc;
+	unsigned int i, nw;
 
 	snprintf(name, sizeof(name), "pmemdisk%u", d->number);
 	snprintf(region, sizeof(region), "region%u", d->region);
@@ -302,15 +326,30 @@ static void json_disk(struct json *j, const struct pmem_state *st, unsigned int 
 		json_dimm_names(j, "physical_devices", NULL, 0);
 	json_bool(j, "can_be_removed", !d->open);
 	json_bool(j, "readonly", d->readonly);
-	json_null(j, "unsafe_shutdown_count");	/* not counted yet */
+	nw = disk_status(st, d, words, MAX_STATUS_WORDS);
+	json_array_begin(j, "operational_status");
+	for (i = 0; i < nw; i++)
+		json_string(j, NULL, words[i]);
+	json_array_end(j);
+	/* the platform's count, summed over the devices; null unless all say */
+	if (disk_platform_usc(st, d, &usc))
+		json_u64(j, "unsafe_shutdown_count", usc);
+	else
+		json_null(j, "unsafe_shutdown_count");
+	/* pmemdisk's own count of unclean detaches, where the labels have room */
+	if (d->dirty_shutdowns_known)
+		json_u64(j, "dirty_shutdown_count", d->dirty_shutdowns);
+	else
+		json_null(j, "dirty_shutdown_count");
 	json_object_end(j);
 }
 
 int cmd_list(int argc, char **argv)
 {
 	static const char *const head[] = {
-		"DiskNumber", "Size", "HealthStatus", "AtomicityType", "CanBeRemoved",
-		"PhysicalDeviceIds", "UnsafeShutdownCount", "Name", NULL,
+		"DiskNumber", "Size", "HealthStatus", "OperationalStatus", "AtomicityType",
+		"CanBeRemoved", "PhysicalDeviceIds", "UnsafeShutdownCount",
+		"DirtyShutdownCount", "Name", NULL,
 	};
 	struct pmem_state st;
 	struct table t;
@@ -330,16 +369,25 @@ int cmd_list(int argc, char **argv)
 		for (i = 0; i < st.nr_disks; i++) {
 			const struct pmemdisk_disk_info *d = &st.disks[i];
 			const struct pmemdisk_region_info *r = state_region(&st, d->region);
-			char num[16], size[32], dimms[128];
+			const char *words[MAX_STATUS_WORDS];
+			char num[16], size[32], dimms[128], status[160], usc[24], dirty[16];
+			unsigned long long count;
+			bool usc_known = disk_platform_usc(&st, d, &count);
 
 			snprintf(num, sizeof(num), "%u", d->number);
+			join_words(status, sizeof(status), words,
+				   disk_status(&st, d, words, MAX_STATUS_WORDS));
+			snprintf(usc, sizeof(usc), "%llu", count);
+			snprintf(dirty, sizeof(dirty), "%u", d->dirty_shutdowns);
 			format_size(size, sizeof(size), d->size);
 			dimm_names(dimms, sizeof(dimms), r ? r->dimms : NULL,
 				   r ? r->interleave_ways : 0);
-			table_row(&t, num, size, health_name(disk_health(&st, d)),
+			table_row(&t, num, size, health_name(disk_health(&st, d)), status,
 				  d->atomicity == PMEMDISK_ATOMICITY_BTT ? "BlockTranslationTable" : "None",
 				  d->open ? "False" : "True", dimms[0] ? dimms : "-",
-				  "Unknown", d->has_uuid && d->name[0] ? d->name : "-");
+				  usc_known ? usc : "Unknown",
+				  d->dirty_shutdowns_known ? dirty : "Unknown",
+				  d->has_uuid && d->name[0] ? d->name : "-");
 		}
 		table_print(&t, stdout);
 		table_free(&t);

@@ -138,6 +138,98 @@ unsigned int disk_health(const struct pmem_state *st,
 	return worst;
 }
 
+static const struct {
+	unsigned int flag;
+	const char *word;
+} dimm_flag_words[] = {
+	{ PMEMDISK_DIMM_SAVE_FAILED, "save_failed" },
+	{ PMEMDISK_DIMM_RESTORE_FAILED, "restore_failed" },
+	{ PMEMDISK_DIMM_FLUSH_FAILED, "flush_failed" },
+	{ PMEMDISK_DIMM_NOT_ARMED, "not_armed" },
+	{ PMEMDISK_DIMM_MAP_FAILED, "map_failed" },
+	{ PMEMDISK_DIMM_HEALTH_OBSERVED, "smart_event" },
+};
+
+static unsigned int add_word(const char **words, unsigned int n, unsigned int max,
+			     const char *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(words[i], w))
+			return n;
+	if (n < max)
+		words[n++] = w;
+	return n;
+}
+
+static unsigned int dimm_words(const struct pmemdisk_dimm_info *d, const char **words,
+			       unsigned int n, unsigned int max)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(dimm_flag_words) / sizeof(dimm_flag_words[0]); i++)
+		if (d->flags & dimm_flag_words[i].flag)
+			n = add_word(words, n, max, dimm_flag_words[i].word);
+	if (d->health_info & PMEMDISK_DIMM_LAST_SHUTDOWN_DIRTY)
+		n = add_word(words, n, max, "last_shutdown_dirty");
+	return n;
+}
+
+unsigned int dimm_status(const struct pmemdisk_dimm_info *d, const char **words,
+			 unsigned int max)
+{
+	unsigned int n = dimm_words(d, words, 0, max);
+
+	return n ? n : add_word(words, 0, max, "ok");
+}
+
+unsigned int disk_status(const struct pmem_state *st, const struct pmemdisk_disk_info *d,
+			 const char **words, unsigned int max)
+{
+	const struct pmemdisk_region_info *r = state_region(st, d->region);
+	unsigned int i, n = 0;
+
+	for (i = 0; r && i < r->interleave_ways && i < PMEMDISK_MAX_WAYS; i++) {
+		const struct pmemdisk_dimm_info *dimm = state_dimm(st, r->dimms[i]);
+
+		if (dimm)
+			n = dimm_words(dimm, words, n, max);
+	}
+	if (d->readonly)
+		n = add_word(words, n, max, "read_only");
+	return n ? n : add_word(words, 0, max, "ok");
+}
+
+void join_words(char *buf, size_t len, const char **words, unsigned int n)
+{
+	size_t at = 0;
+	unsigned int i;
+
+	buf[0] = 0;
+	for (i = 0; i < n && at < len; i++)
+		at += snprintf(buf + at, len - at, "%s%s", i ? ", " : "", words[i]);
+}
+
+int disk_platform_usc(const struct pmem_state *st, const struct pmemdisk_disk_info *d,
+		      unsigned long long *count)
+{
+	const struct pmemdisk_region_info *r = state_region(st, d->region);
+	unsigned int i;
+
+	*count = 0;
+	if (!r || !r->interleave_ways)
+		return 0;
+	for (i = 0; i < r->interleave_ways && i < PMEMDISK_MAX_WAYS; i++) {
+		const struct pmemdisk_dimm_info *dimm = state_dimm(st, r->dimms[i]);
+
+		if (!dimm || !(dimm->health_info & PMEMDISK_DIMM_USC_KNOWN))
+			return 0;
+		*count += dimm->unsafe_shutdown_count;
+	}
+	return 1;
+}
+
 const char *health_name(unsigned int h)
 {
 	static const char *const names[] = { "healthy", "warning", "unhealthy" };

@@ -39,6 +39,24 @@ const struct pmemdisk_dimm_info *state_dimm(const struct pmem_state *st,
 unsigned int disk_health(const struct pmem_state *st,
 			 const struct pmemdisk_disk_info *d);
 
+/*
+ * What is wrong with a device (or, for a disk, with any of its devices),
+ * as words: "ok" when nothing is. Returns how many of at most @max.
+ */
+#define MAX_STATUS_WORDS 8
+unsigned int dimm_status(const struct pmemdisk_dimm_info *d, const char **words,
+			 unsigned int max);
+unsigned int disk_status(const struct pmem_state *st, const struct pmemdisk_disk_info *d,
+			 const char **words, unsigned int max);
+/* The words joined with ", " into @buf. */
+void join_words(char *buf, size_t len, const char **words, unsigned int n);
+/*
+ * The platform's unsafe shutdown count of a disk: the sum over its devices,
+ * when every one of them reports it. False when any does not.
+ */
+int disk_platform_usc(const struct pmem_state *st, const struct pmemdisk_disk_info *d,
+		      unsigned long long *count);
+
 const char *health_name(unsigned int h);
 const char *label_state_name(unsigned int s);
 const char *label_method_name(unsigned int m);

@@ -218,7 +218,8 @@ static void bit_assign(u8 *map, u32 bit, bool set)
 		map[bit / 8] &= ~(1U << (bit % 8));
 }
 
-int pmdisk_lsa_init(struct pmdisk_media *media, enum pmdisk_label_version v)
+int pmdisk_lsa_init(struct pmdisk_media *media, enum pmdisk_label_version v,
+		    u32 tail)
 {
 	u32 label_size = v == PMDISK_LABEL_V1_2 ? 256 : 128;
 	u32 isize, nslot, slot;
@@ -231,6 +232,14 @@ int pmdisk_lsa_init(struct pmdisk_media *media, enum pmdisk_label_version v)
 	rc = pmdisk_lsa_geometry(media->size, label_size, &isize, &nslot);
 	if (rc)
 		return rc;
+	/* fewer slots, same index size: the tail stays outside every slot */
+	if (tail) {
+		u32 keep = DIV_ROUND_UP(tail, label_size);
+
+		if (keep + 2 > nslot)
+			return -ENOSPC;
+		nslot -= keep;
+	}
 	buf = pmdisk_zalloc(isize);
 	if (!buf)
 		return -ENOMEM;

@@ -132,8 +132,13 @@ struct pmdisk_lsa {
 int pmdisk_lsa_load(struct pmdisk_lsa *lsa, struct pmdisk_media *media);
 void pmdisk_lsa_release(struct pmdisk_lsa *lsa);
 
-/* Write a fresh pair of index blocks (all slots free): index 0 current. */
-int pmdisk_lsa_init(struct pmdisk_media *media, enum pmdisk_label_version v);
+/*
+ * Write a fresh pair of index blocks (all slots free): index 0 current. The
+ * last @tail bytes of the area are left outside every slot (0: none), for
+ * pmemdisk's own records (dstate.h); -ENOSPC when that leaves under 2 slots.
+ */
+int pmdisk_lsa_init(struct pmdisk_media *media, enum pmdisk_label_version v,
+		    u32 tail);
 
 /* True when slot @slot is free in the current index. */
 bool pmdisk_lsa_slot_free(const struct pmdisk_lsa *lsa, u32 slot);

@@ -33,6 +33,7 @@
  */
 #include "fuzz.h"
 #include "fuzzmedia.h"
+#include "../../driver/core/dstate.h"
 #include "../../driver/core/namespace.h"
 
 #define MiB		(1ULL << 20)
@@ -186,6 +187,50 @@ static void check_lsa(struct pmdisk_lsa *lsa, bool poisoned)
 	FUZZ_CHECK(used == pmdisk_lsa_used(lsa), "used count");
 }
 
+/*
+ * The dirty-shutdown records in the area's tail, when its index leaves one:
+ * whatever the bytes, load keeps to the table, and an attach where there is
+ * room succeeds and counts at most once.
+ */
+static void check_dstate(struct fuzz_media *fm, struct pmdisk_lsa *lsa, bool poisoned)
+{
+	struct pmdisk_dstate *ds;
+	u8 uuid[16] = { 0x5a, 0xa5 };
+	u32 count, before = 0;
+	bool dirty, known;
+	u64 off;
+	int rc;
+
+	if (pmdisk_dstate_locate(lsa, &off))
+		return;
+	FUZZ_CHECK(off + PMDISK_DSTATE_SIZE == lsa->size &&
+		   off >= 2ULL * lsa->index_size + (u64)lsa->nslot * lsa->label_size,
+		   "records at %llu overlap the slots", (unsigned long long)off);
+	ds = calloc(1, sizeof(*ds));
+	if (!ds)
+		abort();
+	rc = pmdisk_dstate_load(ds, &fm->media, off);
+	FUZZ_CHECK(rc == 0 || (poisoned && rc == -EIO), "dstate_load returned %d", rc);
+	if (!rc) {
+		FUZZ_CHECK(ds->nr <= PMDISK_DSTATE_MAX_RECS, "%u records", ds->nr);
+		known = pmdisk_dstate_detach(ds, uuid);
+		if (known) {
+			pmdisk_dstate_attach(ds, uuid, &before, &dirty);
+			pmdisk_dstate_detach(ds, uuid);
+		}
+		if (pmdisk_dstate_room(ds, uuid)) {
+			rc = pmdisk_dstate_attach(ds, uuid, &count, &dirty);
+			FUZZ_CHECK(!rc && !dirty && count == before,
+				   "attach after a clean detach: %d, dirty %d, %u -> %u",
+				   rc, dirty, before, count);
+			pmdisk_dstate_attach(ds, uuid, &count, &dirty);
+			FUZZ_CHECK(dirty && (count == before + 1 || count == U32_MAX),
+				   "second attach counted %u -> %u", before, count);
+		}
+	}
+	free(ds);
+}
+
 static bool overlap(const struct pmdisk_ns *a, const struct pmdisk_ns *b)
 {
 	return a->offset < b->offset + b->size && b->offset < a->offset + a->size;
@@ -296,7 +341,7 @@ static void build(struct fuzz_media *fm, const struct pmdisk_iset_dimm *dimms,
 	u8 uuid[16];
 
 	for (p = 0; p < c->ways; p++)
-		if (pmdisk_lsa_init(&fm[p].media, c->v12 ? PMDISK_LABEL_V1_2 : PMDISK_LABEL_V1_1) ||
+		if (pmdisk_lsa_init(&fm[p].media, c->v12 ? PMDISK_LABEL_V1_2 : PMDISK_LABEL_V1_1, 0) ||
 		    pmdisk_lsa_load(&lsa[p], &fm[p].media))
 			abort();
 	while (in->n >= 4) {
@@ -373,6 +418,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc)
 			continue;
 		check_lsa(&lsa[p], c.poison);
+		check_dstate(&fm[p], &lsa[p], c.poison);
 		loaded++;
 	}
 	if (loaded == c.ways) {
@@ -397,6 +443,33 @@ struct seed_ns {
 	bool updating;		/* only the labels of pass 1, as a cut leaves them */
 };
 
+/* 8 KiB areas get pmemdisk's tail of dirty-shutdown records, as init-labels makes. */
+static u32 seed_tail(u32 lsa_size)
+{
+	return lsa_size >= 8192 ? PMDISK_DSTATE_SIZE : 0;
+}
+
+/* Two records, one left attached, so both copies hold a table. */
+static void seed_records(struct fuzz_media *fm, struct pmdisk_lsa *lsa)
+{
+	struct pmdisk_dstate *ds = calloc(1, sizeof(*ds));
+	u8 uuid[16] = { 0x5a, 0xa5 };
+	u32 count;
+	bool dirty;
+	u64 off;
+
+	if (!ds || pmdisk_dstate_locate(lsa, &off) ||
+	    pmdisk_dstate_format(ds, &fm->media, off))
+		abort();
+	pmdisk_dstate_attach(ds, uuid, &count, &dirty);
+	uuid[0]++;
+	pmdisk_dstate_attach(ds, uuid, &count, &dirty);
+	pmdisk_dstate_detach(ds, uuid);
+	if (pmdisk_dstate_store(ds))
+		abort();
+	free(ds);
+}
+
 static void seed(struct fuzz_seeder *s, const char *name, u8 cfg0, u8 cfg1,
 		 enum pmdisk_label_version v, const struct seed_ns *nss)
 {
@@ -418,9 +491,11 @@ static void seed(struct fuzz_seeder *s, const char *name, u8 cfg0, u8 cfg1,
 	for (p = 0; p < c.ways; p++) {
 		lsap[p] = &lsa[p];
 		if (fuzz_media_init(&fm[p], NULL, 0, c.lsa_size) ||
-		    (v && (pmdisk_lsa_init(&fm[p].media, v) ||
+		    (v && (pmdisk_lsa_init(&fm[p].media, v, seed_tail(c.lsa_size)) ||
 			   pmdisk_lsa_load(&lsa[p], &fm[p].media))))
 			abort();
+		if (v && seed_tail(c.lsa_size))
+			seed_records(&fm[p], &lsa[p]);
 	}
 	for (; v && nss->tag; nss++) {
 		memset(uuid, nss->tag, sizeof(uuid));

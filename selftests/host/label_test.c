@@ -113,7 +113,7 @@ TEST_F(lsa, fresh_index_pair_loads_with_every_slot_free)
 	struct pmdisk_nsindex ix;
 	u32 slot;
 
-	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version));
+	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version, 0));
 	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa, &self->sim.media));
 	EXPECT_EQ(variant->label_size, self->lsa.label_size);
 	EXPECT_EQ(variant->nslot, self->lsa.nslot);
@@ -137,7 +137,7 @@ TEST_F(lsa, labels_round_trip_and_update_flips_the_index)
 	u32 del[1];
 	int i;
 
-	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version));
+	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version, 0));
 	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa, &self->sim.media));
 	for (i = 0; i < 3; i++)
 		make_label(&add[i], 0x10 + i, i, 3);
@@ -174,7 +174,7 @@ TEST_F(lsa, refusals_change_nothing)
 	u32 slot;
 
 	ASSERT_NE(NULL, before);
-	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version));
+	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version, 0));
 	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa, &self->sim.media));
 	memcpy(before, self->sim.bytes, LSA_128K);
 	self->sim.stores = 0;
@@ -249,7 +249,7 @@ TEST_F(lsa, power_cut_at_every_store_leaves_old_or_new_set)
 	int i;
 
 	ASSERT_NE(NULL, initial);
-	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version));
+	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version, 0));
 	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa, &self->sim.media));
 	for (i = 0; i < 3; i++)
 		make_label(&l[i], 0x30 + i, 0, 1);
@@ -273,7 +273,7 @@ TEST_F(lsa, legacy_area_with_invalid_index0_and_fewer_slots_loads)
 {
 	struct pmdisk_nslabel l;
 
-	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version));
+	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version, 0));
 	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa, &self->sim.media));
 	make_label(&l, 0x11, 0, 1);
 	ASSERT_EQ(0, pmdisk_lsa_update(&self->lsa, &l, 1, NULL, 0));
@@ -295,7 +295,7 @@ TEST_F(lsa, v1_2_label_with_bad_checksum_is_invalid)
 {
 	struct pmdisk_nslabel l;
 
-	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version));
+	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version, 0));
 	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa, &self->sim.media));
 	make_label(&l, 0x11, 0, 1);
 	ASSERT_EQ(0, pmdisk_lsa_update(&self->lsa, &l, 1, NULL, 0));
@@ -314,7 +314,7 @@ TEST_F(lsa, random_damage_never_crashes)
 	u32 slot;
 
 	ASSERT_NE(NULL, good);
-	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version));
+	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim.media, variant->version, 0));
 	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa, &self->sim.media));
 	for (i = 0; i < 4; i++)
 		make_label(&l[i], i, i, 4);

@@ -83,7 +83,7 @@ FIXTURE_SETUP(set)
 	self->notes[0] = '\0';
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, sim_media_init(&self->sim[i], LSA_SIZE));
-		ASSERT_EQ(0, pmdisk_lsa_init(&self->sim[i].media, variant->version));
+		ASSERT_EQ(0, pmdisk_lsa_init(&self->sim[i].media, variant->version, 0));
 		ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa[i], &self->sim[i].media));
 		self->lsap[i] = &self->lsa[i];
 		/* a 2-way set: each DIMM gives 256 MiB from DPA 0x1000000 */
@@ -218,7 +218,7 @@ TEST_F(set, updating_set_wins_over_the_set_it_overlaps_in_either_order)
 		unsigned int t, pos;
 
 		for (pos = 0; pos < 2; pos++) {
-			ASSERT_EQ(0, pmdisk_lsa_init(&self->sim[pos].media, variant->version));
+			ASSERT_EQ(0, pmdisk_lsa_init(&self->sim[pos].media, variant->version, 0));
 			pmdisk_lsa_release(&self->lsa[pos]);
 			ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa[pos], &self->sim[pos].media));
 		}
@@ -313,7 +313,7 @@ TEST_F(set, mixed_label_versions_find_nothing_and_leak_nothing)
 
 	put_label(_metadata, self, 0x51, 0, 2, 0, 8 * MiB, c);
 	pmdisk_lsa_release(&self->lsa[1]);
-	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim[1].media, other));
+	ASSERT_EQ(0, pmdisk_lsa_init(&self->sim[1].media, other, 0));
 	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa[1], &self->sim[1].media));
 	ASSERT_NE(self->lsa[0].label_size, self->lsa[1].label_size);
 	before = __sanitizer_get_current_allocated_bytes();
@@ -556,7 +556,7 @@ static void pair_run(struct __test_metadata *_metadata, unsigned int ways,
 	for (op = OP_CREATE; op <= OP_REMOVE; op++) {
 		/* fresh label areas, with 0x77 at 512 unless this creates it */
 		for (i = 0; i < ways; i++)
-			ASSERT_EQ(0, pmdisk_lsa_init(&p.win[i].media, v));
+			ASSERT_EQ(0, pmdisk_lsa_init(&p.win[i].media, v, 0));
 		if (op_before[op]) {
 			struct pmdisk_lsa lsa[MAX_WAYS], *lsap[MAX_WAYS];
 			struct pmdisk_nslabel l[MAX_WAYS];

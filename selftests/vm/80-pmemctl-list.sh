@@ -30,16 +30,16 @@ for what in devices regions list; do
 	check "pmemctl $what prints a table with a row per object" sh -c \
 		"test \$(pmemctl $what | wc -l) -eq \$((1 + \$(echo '$json' | jq '.$key | length')))"
 done
-check_eq "disk keys" 'atomicity,can_be_removed,disk,health,name,number,offset,physical_devices,readonly,region,sector_size,size,unsafe_shutdown_count,uuid' \
+check_eq "disk keys" 'atomicity,can_be_removed,dirty_shutdown_count,disk,health,name,number,offset,operational_status,physical_devices,readonly,region,sector_size,size,unsafe_shutdown_count,uuid' \
 	"$(pmemctl list --json | jq -r '.disks[0] | keys | join(",")')"
 check_eq "region keys" 'available_size,base,dimms,disks,free_extents,interleave_ways,label_state,max_available_extent,persistence_domain,readonly,region,size,source' \
 	"$(pmemctl regions --json | jq -r '.regions[0] | keys | join(",")')"
-check_eq "device keys" 'device,device_id,firmware_revision,flags,handle,health,id,label_area_size,label_method,label_slots,label_slots_used,label_state,labels_writable,location,phys_id,revision_id,serial,simulated,unsafe_shutdown_count,vendor_id' \
+check_eq "device keys" 'device,device_id,firmware_revision,flags,handle,health,id,label_area_size,label_method,label_slots,label_slots_used,label_state,labels_writable,last_shutdown,location,operational_status,phys_id,revision_id,serial,simulated,unsafe_shutdown_count,vendor_id' \
 	"$(pmemctl devices --json | jq -r '.devices[0] | keys | join(",")')"
 check_eq "the 2-way disk lists both devices" '["dimm1","dimm2"]' \
 	"$(pmemctl list --json | jq -cM '.disks[1].physical_devices')"
-check_eq "label-less disks have null uuid and name, unknown unsafe shutdowns" 'null null null' \
-	"$(pmemctl list --json | jq -r '.disks[0] | "\(.uuid) \(.name) \(.unsafe_shutdown_count)"')"
+check_eq "label-less disks have null uuid and name, unknown unsafe and dirty shutdowns" 'null null null null' \
+	"$(pmemctl list --json | jq -r '.disks[0] | "\(.uuid) \(.name) \(.unsafe_shutdown_count) \(.dirty_shutdown_count)"')"
 out=$(/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups pmemctl list 2>&1); rc=$?
 diag "$out"
 check_eq "an unprivileged user gets exit 4 and 'run as root'" "4 yes" \
@@ -67,6 +67,8 @@ check_eq "the namespace is listed with ndctl's uuid and name" "$uuid second 1677
 	"$(pmemctl list --json | jq -r '.disks[0] | "\(.uuid) \(.name) \(.size)"')"
 check_eq "the device shows its v1.2 labels" "v1.2 1 510" \
 	"$(pmemctl devices --json | jq -r '.devices[0] | "\(.label_state) \(.label_slots_used) \(.label_slots)"')"
+check_eq "ndctl's index has slots to the end: no room for dirty-shutdown records" null \
+	"$(pmemctl list --json | jq -r '.disks[0].dirty_shutdown_count')"
 check_dmesg_clean
 finish
 GUEST

@@ -74,7 +74,7 @@ struct request {
 	unsigned long cmd;
 	unsigned int size;
 	int changes;			/* needs CAP_SYS_ADMIN */
-	struct zero_range zero[2];	/* reserved fields */
+	struct zero_range zero[3];	/* reserved fields */
 	struct zero_range out[5];	/* answers a refusal may carry */
 };
 
@@ -139,16 +139,18 @@ static const struct request *request_of(unsigned long cmd)
 struct entry_kind {
 	unsigned long cmd;
 	unsigned int size;
-	struct zero_range zero[2];
+	struct zero_range zero[3];
 };
 
 static const struct entry_kind entry_kinds[] = {
 	{ PMEMDISK_IOC_LIST_DIMMS, sizeof(struct pmemdisk_dimm_info),
-	  { ZR(struct pmemdisk_dimm_info, reserved0), ZR(struct pmemdisk_dimm_info, reserved) } },
+	  { ZR(struct pmemdisk_dimm_info, reserved0), ZR(struct pmemdisk_dimm_info, reserved1),
+	    ZR(struct pmemdisk_dimm_info, reserved) } },
 	{ PMEMDISK_IOC_LIST_REGIONS, sizeof(struct pmemdisk_region_info),
 	  { ZR(struct pmemdisk_region_info, reserved0), ZR(struct pmemdisk_region_info, reserved) } },
 	{ PMEMDISK_IOC_LIST_DISKS, sizeof(struct pmemdisk_disk_info),
-	  { ZR(struct pmemdisk_disk_info, reserved1), ZR(struct pmemdisk_disk_info, reserved) } },
+	  { ZR(struct pmemdisk_disk_info, reserved1), ZR(struct pmemdisk_disk_info, reserved2),
+	    ZR(struct pmemdisk_disk_info, reserved) } },
 };
 
 static const struct entry_kind *entry_kind_of(unsigned long cmd)
@@ -331,7 +333,7 @@ static int zero_ok(const unsigned char *p, const struct zero_range *z)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		for (j = 0; j < z[i].len; j++)
 			if (p[z[i].off + j])
 				return 0;

@@ -7,9 +7,9 @@
  *    namespace the labels describe (namespace.c), in region-offset order;
  *  - anything else (DIMMs disagree, an area cannot be read): no disk, so
  *    nothing can write over namespaces pmemdisk cannot see whole.
- * At load, disks are numbered in that order, region by region, so the
- * numbering is the same at every load while the layout is unchanged; a disk
- * created later takes the lowest free number.
+ * At load, a disk whose dirty-shutdown record keeps a number (shutdown.c)
+ * gets it again; the others are numbered in region and offset order with
+ * the numbers left. A disk created later takes the lowest free number.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +21,7 @@
 #include "core/namespace.h"
 #include "disks.h"
 #include "region.h"
+#include "shutdown.h"
 
 static const char *pmdisk_claim_name(enum pmdisk_claim claim)
 {
@@ -186,14 +187,20 @@ static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns
 	return rc;
 }
 
-static void pmdisk_region_label_disks(struct pmdisk_region *region)
+/*
+ * The disks of a labelled region, described in @descs (numbers not yet
+ * given); returns how many.
+ */
+static unsigned int pmdisk_region_label_descs(struct pmdisk_region *region,
+					      struct pmdisk_disk_desc *descs)
 {
+	unsigned int nr = 0;
 	struct pmdisk_ns *ns;
 	int n, i;
 
 	ns = kcalloc(PMDISK_MAX_NS_PER_REGION, sizeof(*ns), GFP_KERNEL);
 	if (!ns)
-		return;
+		return 0;
 	n = pmdisk_region_scan(region, ns);
 	if (n < 0) {
 		pr_err("%s: cannot read the labels (%d): no disks\n", region->name, n);
@@ -232,52 +239,138 @@ static void pmdisk_region_label_disks(struct pmdisk_region *region)
 				region->name, ns[i].uuid, ns[i].name, ns[i].lbasize);
 			continue;
 		}
-		desc.number = pmdisk_disk_free_number();
-		pmdisk_disk_create(region, &desc);
+		descs[nr++] = desc;
 	}
 	kfree(ns);
+	return nr;
 }
 
-void pmdisk_region_make_disks(struct pmdisk_region *region)
+/*
+ * Describe @region's disks in @descs[PMDISK_MAX_NS_PER_REGION] (numbers not
+ * yet given) and record the space they use; returns how many.
+ */
+static unsigned int pmdisk_region_descs(struct pmdisk_region *region,
+					struct pmdisk_disk_desc *descs)
 {
 	lockdep_assert_held(&pmdisk_regions_lock);
 	region->nr_used = 0;
 	switch (pmdisk_region_labels(region)) {
-	case LABEL_LESS: {
-		struct pmdisk_disk_desc desc = {
-			.number = pmdisk_disk_free_number(),
+	case LABEL_LESS:
+		descs[0] = (struct pmdisk_disk_desc) {
 			.size = region->size,
 			.sector_size = 512,
 		};
-
 		region->label_state = region->ways ?
 			region->map[0].dimm->label_state : PMDISK_LABEL_STATE_NONE;
 		region->nr_used = 1;
 		region->used[0].offset = 0;
 		region->used[0].size = region->size;
-		pmdisk_disk_create(region, &desc);
-		break;
-	}
+		return 1;
 	case LABELLED:
 		region->label_state = region->map[0].dimm->label_state;
-		pmdisk_region_label_disks(region);
-		break;
+		return pmdisk_region_label_descs(region, descs);
 	default:
 		region->label_state = PMDISK_LABEL_STATE_ERROR;
 		pr_warn("%s: its DIMMs' label areas disagree or cannot be read: no disks (initialise the labels to use it)\n",
 			region->name);
-		break;
+		return 0;
+	}
+}
+
+void pmdisk_region_make_disks(struct pmdisk_region *region)
+{
+	struct pmdisk_disk_desc *descs;
+	unsigned int i, n;
+
+	descs = kcalloc(PMDISK_MAX_NS_PER_REGION, sizeof(*descs), GFP_KERNEL);
+	if (!descs)
+		return;
+	n = pmdisk_region_descs(region, descs);
+	for (i = 0; i < n; i++) {
+		descs[i].number = pmdisk_disk_free_number();
+		pmdisk_disk_create(region, &descs[i]);
+	}
+	kfree(descs);
+}
+
+/* The disks a load found, before they get numbers. */
+struct pmdisk_found {
+	struct pmdisk_region *region;
+	struct pmdisk_disk_desc desc;
+	bool numbered;
+};
+
+static bool pmdisk_number_taken(const struct pmdisk_found *found, unsigned int nr,
+				unsigned int number)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (found[i].numbered && found[i].desc.number == number)
+			return true;
+	return false;
+}
+
+/*
+ * Number the disks found at load: first every disk whose dirty-shutdown
+ * record keeps the number it had (so a disk created or removed earlier in
+ * region order does not renumber it), the first claim winning; then the
+ * others, region by region, with the lowest numbers left.
+ */
+static void pmdisk_number_disks(struct pmdisk_found *found, unsigned int nr)
+{
+	unsigned int i, number;
+
+	for (i = 0; i < nr; i++) {
+		struct pmdisk_disk_desc *d = &found[i].desc;
+
+		if (d->has_uuid &&
+		    pmdisk_shutdown_number(found[i].region, d->uuid, &number) &&
+		    !pmdisk_number_taken(found, nr, number)) {
+			d->number = number;
+			found[i].numbered = true;
+		}
+	}
+	for (i = 0, number = 0; i < nr; i++) {
+		if (found[i].numbered)
+			continue;
+		while (pmdisk_number_taken(found, nr, number))
+			number++;
+		found[i].desc.number = number;
+		found[i].numbered = true;
 	}
 }
 
 void pmdisk_disks_from_regions(void)
 {
+	struct pmdisk_disk_desc *descs;
 	struct pmdisk_region *region;
+	struct pmdisk_found *found = NULL, *more;
+	unsigned int i, n, nr = 0;
 
+	descs = kcalloc(PMDISK_MAX_NS_PER_REGION, sizeof(*descs), GFP_KERNEL);
+	if (!descs)
+		return;
 	mutex_lock(&pmdisk_regions_lock);
-	list_for_each_entry(region, &pmdisk_regions, list)
-		pmdisk_region_make_disks(region);
+	list_for_each_entry(region, &pmdisk_regions, list) {
+		n = pmdisk_region_descs(region, descs);
+		if (!n)
+			continue;
+		more = krealloc_array(found, nr + n, sizeof(*found), GFP_KERNEL);
+		if (!more) {
+			pr_err("%s: no memory to describe its disks: none made\n", region->name);
+			continue;
+		}
+		found = more;
+		for (i = 0; i < n; i++)
+			found[nr++] = (struct pmdisk_found) { region, descs[i], false };
+	}
+	pmdisk_number_disks(found, nr);
+	for (i = 0; i < nr; i++)
+		pmdisk_disk_create(found[i].region, &found[i].desc);
 	mutex_unlock(&pmdisk_regions_lock);
+	kfree(found);
+	kfree(descs);
 }
 
 int pmdisk_region_use(struct pmdisk_region *region, u64 offset, u64 size)

@@ -122,6 +122,7 @@ void pmdisk_shutdown_attach(struct pmdisk_disk *disk)
 	for (i = 0; i < region->ways; i++) {
 		/* cannot fail: there is room on every DIMM */
 		pmdisk_dstate_attach(region->map[i].dimm->dstate, uuid, &count, &was_dirty);
+		pmdisk_dstate_set_number(region->map[i].dimm->dstate, uuid, disk->desc.number);
 		dirty |= was_dirty;
 		max = max(max, count);
 	}
@@ -172,6 +173,23 @@ void pmdisk_shutdown_rename(struct pmdisk_disk *disk, const u8 *old)
 	for (i = 0; i < region->ways; i++)
 		pmdisk_dstate_rename(region->map[i].dimm->dstate, old, disk->desc.uuid);
 	pmdisk_region_store(region, disk->desc.uuid);
+}
+
+bool pmdisk_shutdown_number(struct pmdisk_region *region, const u8 *uuid,
+			    unsigned int *number)
+{
+	unsigned int i;
+	u32 n;
+
+	for (i = 0; i < region->ways; i++) {
+		struct pmdisk_dstate *ds = region->map[i].dimm->dstate;
+
+		if (ds && pmdisk_dstate_number(ds, uuid, &n)) {
+			*number = n;
+			return true;
+		}
+	}
+	return false;
 }
 
 /*

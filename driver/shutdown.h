@@ -37,6 +37,13 @@ void pmdisk_shutdown_forget(struct pmdisk_region *region, const u8 *uuid);
 /* @disk's uuid changed from @old (reset-id): its record follows it. */
 void pmdisk_shutdown_rename(struct pmdisk_disk *disk, const u8 *old);
 
+/*
+ * The number @uuid's disk had when last attached on @region, from the first
+ * of its DIMMs that records one: true and *@number, or false.
+ */
+bool pmdisk_shutdown_number(struct pmdisk_region *region, const u8 *uuid,
+			    unsigned int *number);
+
 /* Detach every disk cleanly on an orderly reboot or power-off. */
 int pmdisk_shutdown_init(void);
 void pmdisk_shutdown_exit(void);

@@ -45,6 +45,7 @@ static u64 copy_decode(u8 *copy, struct pmdisk_dstate *ds)
 		memcpy(ds->rec[i].uuid, r[i].uuid, sizeof(r[i].uuid));
 		ds->rec[i].count = le32_to_cpu(r[i].count);
 		ds->rec[i].attached = le32_to_cpu(r[i].flags) & PMDISK_DSTATE_ATTACHED;
+		ds->rec[i].number = le32_to_cpu(r[i].number);
 	}
 	return le64_to_cpu(h->seq);
 }
@@ -63,6 +64,7 @@ static void copy_encode(const struct pmdisk_dstate *ds, u64 seq, u8 *copy)
 		memcpy(r[i].uuid, ds->rec[i].uuid, sizeof(r[i].uuid));
 		r[i].count = cpu_to_le32(ds->rec[i].count);
 		r[i].flags = cpu_to_le32(ds->rec[i].attached ? PMDISK_DSTATE_ATTACHED : 0);
+		r[i].number = cpu_to_le32(ds->rec[i].number);
 	}
 	h->checksum = cpu_to_le64(copy_checksum(copy));
 }
@@ -191,6 +193,7 @@ int pmdisk_dstate_attach(struct pmdisk_dstate *ds, const u8 *uuid,
 		memcpy(e->uuid, uuid, sizeof(e->uuid));
 		e->count = 0;
 		e->attached = false;
+		e->number = 0;
 	}
 	if (e->attached) {
 		*was_dirty = true;
@@ -229,4 +232,24 @@ bool pmdisk_dstate_rename(struct pmdisk_dstate *ds, const u8 *old, const u8 *new
 	if (e)
 		memcpy(e->uuid, new, sizeof(e->uuid));
 	return e;
+}
+
+bool pmdisk_dstate_number(const struct pmdisk_dstate *ds, const u8 *uuid,
+			  u32 *number)
+{
+	const struct pmdisk_dstate_entry *e = find(ds, uuid);
+
+	if (!e || !e->number)
+		return false;
+	*number = e->number - 1;
+	return true;
+}
+
+void pmdisk_dstate_set_number(struct pmdisk_dstate *ds, const u8 *uuid,
+			      u32 number)
+{
+	struct pmdisk_dstate_entry *e = find(ds, uuid);
+
+	if (e && number < U32_MAX)
+		e->number = number + 1;
 }

@@ -37,10 +37,13 @@
  *   +---------+-------+------+--------+----------+--------------------
  *
  *   record:
- *   0                16      20      24             32
- *   +----------------+-------+-------+--------------+
- *   |  disk uuid     | count | flags |   reserved   |
- *   +----------------+-------+-------+--------------+
+ *   0                16      20      24       28         32
+ *   +----------------+-------+-------+--------+----------+
+ *   |  disk uuid     | count | flags | number | reserved |
+ *   +----------------+-------+-------+--------+----------+
+ *
+ * number is N + 1 for /dev/pmemdisk<N>, 0 for none: the number the disk had
+ * when it was last attached, which the next load gives it again.
  *
  * The checksum is Fletcher-64 over the whole copy with the field zeroed;
  * bytes after the last record are zero.
@@ -73,7 +76,8 @@ struct pmdisk_dstate_record {
 	u8 uuid[16];
 	__le32 count;		/* unclean detaches seen */
 	__le32 flags;		/* PMDISK_DSTATE_ATTACHED */
-	u8 reserved[8];
+	__le32 number;		/* N + 1 of /dev/pmemdisk<N>; 0: none */
+	u8 reserved[4];
 };
 static_assert(sizeof(struct pmdisk_dstate_record) == 32, "dirty-shutdown record layout");
 
@@ -93,6 +97,7 @@ struct pmdisk_dstate {
 		u8 uuid[16];
 		u32 count;
 		bool attached;
+		u32 number;		/* N + 1, or 0 */
 	} rec[PMDISK_DSTATE_MAX_RECS];
 };
 
@@ -135,6 +140,14 @@ bool pmdisk_dstate_room(const struct pmdisk_dstate *ds, const u8 *uuid);
 bool pmdisk_dstate_detach(struct pmdisk_dstate *ds, const u8 *uuid);
 /* Drop @uuid's record, in memory (its disk is gone or new). */
 bool pmdisk_dstate_forget(struct pmdisk_dstate *ds, const u8 *uuid);
+/*
+ * The disk number recorded for @uuid: true and *@number when there is one.
+ * pmdisk_dstate_set_number() records it (in memory) for an existing record.
+ */
+bool pmdisk_dstate_number(const struct pmdisk_dstate *ds, const u8 *uuid,
+			  u32 *number);
+void pmdisk_dstate_set_number(struct pmdisk_dstate *ds, const u8 *uuid,
+			      u32 number);
 /* @old's record becomes @new's (a disk's uuid changed), in memory. */
 bool pmdisk_dstate_rename(struct pmdisk_dstate *ds, const u8 *old, const u8 *new);
 

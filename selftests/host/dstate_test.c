@@ -124,6 +124,33 @@ TEST_F(dstate, attach_never_detached_counts_once_per_unclean_shutdown)
 	EXPECT_TRUE(self->again.rec[0].attached);
 }
 
+TEST_F(dstate, disk_number_is_kept_with_the_record)
+{
+	u8 a[16], b[16];
+	u32 count, n;
+	bool dirty;
+
+	uuid_of(a, 1);
+	uuid_of(b, 2);
+	ASSERT_EQ(0, pmdisk_dstate_attach(&self->ds, a, &count, &dirty));
+	ASSERT_EQ(0, pmdisk_dstate_attach(&self->ds, b, &count, &dirty));
+	EXPECT_FALSE(pmdisk_dstate_number(&self->ds, a, &n));	/* none yet */
+	pmdisk_dstate_set_number(&self->ds, a, 0);
+	pmdisk_dstate_set_number(&self->ds, b, 7);
+	ASSERT_EQ(0, pmdisk_dstate_store(&self->ds));
+	ASSERT_EQ(0, pmdisk_dstate_load(&self->again, &self->sim.media, self->off));
+	ASSERT_TRUE(pmdisk_dstate_number(&self->again, a, &n));
+	EXPECT_EQ(0, n);
+	ASSERT_TRUE(pmdisk_dstate_number(&self->again, b, &n));
+	EXPECT_EQ(7, n);
+	/* a renamed record keeps it; a forgotten one takes it along */
+	ASSERT_TRUE(pmdisk_dstate_rename(&self->again, b, a));
+	ASSERT_TRUE(pmdisk_dstate_number(&self->again, a, &n));
+	EXPECT_EQ(7, n);
+	ASSERT_TRUE(pmdisk_dstate_forget(&self->again, a));
+	EXPECT_FALSE(pmdisk_dstate_number(&self->again, a, &n));
+}
+
 TEST_F(dstate, damaged_copy_falls_back_to_the_other)
 {
 	u8 a[16];

@@ -154,11 +154,11 @@ guest "after reboot: the same disks with their data" "${dimms[@]}" <<GUEST
 /lib/systemd/systemd-udevd --daemon
 insmod /pmd/pmemdisk.ko
 udevadm settle --timeout=30
-check_eq "udev: /dev/disk/by-id/pmemdisk-<uuid> names c" /dev/pmemdisk1 "\$(readlink -f /dev/disk/by-id/pmemdisk-$uuid_c2)"
+check_eq "udev: /dev/disk/by-id/pmemdisk-<uuid> names c" /dev/pmemdisk2 "\$(readlink -f /dev/disk/by-id/pmemdisk-$uuid_c2)"
 check_eq "udev: /dev/disk/by-name/pmemdisk-a names a" /dev/pmemdisk0 "\$(readlink -f /dev/disk/by-name/pmemdisk-a)"
-# Numbers are given in region/offset order at load: c was pmemdisk2 while b
-# existed, and is pmemdisk1 now (labels have no field to keep a number in).
-check_eq "a and c come back with name, size and sector size, numbered in region order" "0:a:33554432:512 1:c:67108864:512" \
+# Numbers come back from the dirty-shutdown records: c was pmemdisk2 while b
+# existed and stays pmemdisk2 now that b is gone (region order would say 1).
+check_eq "a and c come back with number, name, size and sector size" "0:a:33554432:512 2:c:67108864:512" \
 	"\$(pmemctl list --json | jq -r '[.disks[] | "\(.number):\(.name):\(.size):\(.sector_size)"] | join(" ")')"
 check_eq "c keeps its new uuid" $uuid_c2 "\$(pmemctl list --json | jq -r '.disks[1].uuid')"
 for n in a c; do

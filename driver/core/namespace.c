@@ -120,9 +120,17 @@ struct dimm_labels {
 	unsigned int n;
 };
 
-static int read_dimm_labels(struct pmdisk_lsa *lsa, struct dimm_labels *dl)
+/*
+ * Read the labels in use on one DIMM (position @pos). A slot marked in use
+ * that holds no valid label (its checksum or slot field is wrong: damage)
+ * is ignored, as Linux does, and said.
+ */
+static int read_dimm_labels(struct pmdisk_lsa *lsa, struct dimm_labels *dl,
+			    unsigned int pos, pmdisk_ns_note_fn note, void *ctx)
 {
 	unsigned int used = 0;
+	char msg[96];
+	int rc;
 	u32 s;
 
 	for (s = 0; s < lsa->nslot; s++)
@@ -132,9 +140,20 @@ static int read_dimm_labels(struct pmdisk_lsa *lsa, struct dimm_labels *dl)
 	dl->slot = pmdisk_zalloc((used + 1) * sizeof(*dl->slot));
 	if (!dl->l || !dl->slot)
 		return -ENOMEM;
-	for (s = 0; s < lsa->nslot && dl->n < used; s++) {
-		if (pmdisk_lsa_read_label(lsa, s, &dl->l[dl->n]))
-			continue;	/* free, or an invalid label: ignored */
+	for (s = 0; s < lsa->nslot; s++) {
+		if (pmdisk_lsa_slot_free(lsa, s))
+			continue;
+		rc = pmdisk_lsa_read_label(lsa, s, &dl->l[dl->n]);
+		if (rc) {
+			if (note) {
+				snprintf(msg, sizeof(msg),
+					 "DIMM %u, slot %u: in use but %s", pos, s,
+					 rc == -EINVAL ? "not a valid label (damaged?)" :
+							 "unreadable");
+				note(ctx, msg);
+			}
+			continue;
+		}
 		dl->slot[dl->n++] = s;
 	}
 	return 0;
@@ -255,7 +274,7 @@ int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms
 			return 0;
 	memset(dl, 0, sizeof(dl));
 	for (p = 0; p < ways; p++) {
-		rc = read_dimm_labels(lsa[p], &dl[p]);
+		rc = read_dimm_labels(lsa[p], &dl[p], p, note, ctx);
 		if (rc)
 			goto out;
 	}

@@ -67,6 +67,8 @@ int pmdisk_btt_disk_attach(struct pmdisk_disk *disk)
 		kfree(bd);
 		return rc;
 	}
+	/* a lane per possible CPU: lane_get() never goes past them */
+	pmdisk_btt_use_lanes(&bd->btt, nr_cpu_ids);
 	for (i = 0; i < ARRAY_SIZE(bd->lanes); i++)
 		spin_lock_init(&bd->lanes[i]);
 	disk->btt = bd;
@@ -112,7 +114,7 @@ int pmdisk_btt_disk_set_parent(struct pmdisk_disk *disk, const u8 parent[16])
 
 static unsigned int lane_get(struct pmdisk_btt_disk *bd)
 {
-	unsigned int lane = raw_smp_processor_id() % bd->btt.nlanes;
+	unsigned int lane = raw_smp_processor_id() % bd->btt.lanes_used;
 
 	spin_lock(&bd->lanes[lane]);
 	return lane;

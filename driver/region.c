@@ -216,7 +216,19 @@ static int region_media_read(struct pmdisk_media *m, u64 off, void *buf, size_t 
 static int region_media_write(struct pmdisk_media *m, u64 off, const void *buf,
 			      size_t len)
 {
-	memcpy_flushcache(to_region_media(m)->virt + off, buf, len);
+	void *dst = to_region_media(m)->virt + off;
+
+	/*
+	 * BTT map entries (4 bytes) and log halves (8 bytes): with a constant
+	 * size memcpy_flushcache() is one non-temporal store, not a call that
+	 * works out the alignment and the size at run time.
+	 */
+	if (len == 4 && IS_ALIGNED((unsigned long)dst, 4))
+		memcpy_flushcache(dst, buf, 4);
+	else if (len == 8 && IS_ALIGNED((unsigned long)dst, 8))
+		memcpy_flushcache(dst, buf, 8);
+	else
+		memcpy_flushcache(dst, buf, len);
 	return 0;
 }
 

@@ -787,6 +787,7 @@ int pmdisk_btt_load(struct pmdisk_btt *btt, struct pmdisk_media *m,
 	btt->media = m;
 	btt->id = *want;
 	btt->nlanes = PMDISK_BTT_NFREE;
+	btt->lanes_used = btt->nlanes;
 	if (want->start >= m->size)
 		return -ENOENT;
 	n = walk_arenas(btt, want, NULL, NULL);
@@ -820,6 +821,11 @@ fail:
 }
 
 /* ---- the data path ----------------------------------------------------- */
+
+void pmdisk_btt_use_lanes(struct pmdisk_btt *btt, unsigned int n)
+{
+	btt->lanes_used = n ? min(n, btt->nlanes) : btt->nlanes;
+}
 
 /* The arena holding external sector @lba, and the sector's index in it. */
 static struct pmdisk_btt_arena *lba_to_arena(struct pmdisk_btt *btt, u64 lba,
@@ -857,7 +863,7 @@ int pmdisk_btt_read(struct pmdisk_btt *btt, unsigned int lane, u64 lba, void *bu
 	int rc;
 
 	a = lba_to_arena(btt, lba, &premap);
-	if (!a || lane >= btt->nlanes)
+	if (!a || lane >= btt->lanes_used)
 		return -EINVAL;
 	rc = map_read(btt->media, &a->geo, premap, &entry);
 	while (!rc) {
@@ -915,7 +921,8 @@ static void rtt_wait(struct pmdisk_btt *btt, struct pmdisk_btt_arena *a, u32 blo
 	 * smp_mb() between publishing its block and re-reading the map.
 	 */
 	smp_mb();
-	for (i = 0; i < btt->nlanes; i++) {
+	/* a lane nobody uses has no reader: its slot stays 0 */
+	for (i = 0; i < btt->lanes_used; i++) {
 		/* pairs with the reader's smp_store_release() when it is done */
 		while (smp_load_acquire(&a->rtt[i]) == (PMDISK_BTT_RTT_VALID | block))
 			cpu_relax();
@@ -935,7 +942,7 @@ int pmdisk_btt_write(struct pmdisk_btt *btt, unsigned int lane, u64 lba,
 	int rc;
 
 	a = lba_to_arena(btt, lba, &premap);
-	if (!a || lane >= btt->nlanes)
+	if (!a || lane >= btt->lanes_used)
 		return -EINVAL;
 	if (a->readonly)
 		return -EROFS;

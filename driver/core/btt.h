@@ -213,6 +213,7 @@ struct pmdisk_btt {
 	u32 lbasize;			/* external sector size: 512 or 4096 */
 	u64 nlba;			/* sectors in all arenas */
 	unsigned int nlanes;		/* = nfree of every arena */
+	unsigned int lanes_used;	/* callers use lanes below this */
 	unsigned int narenas;
 	bool used_backup;		/* arena 0's info came from info2 */
 	struct pmdisk_btt_arena *arenas;
@@ -233,6 +234,15 @@ struct pmdisk_btt {
 int pmdisk_btt_load(struct pmdisk_btt *btt, struct pmdisk_media *m,
 		    const struct pmdisk_btt_id *want, pmdisk_btt_note_fn note,
 		    void *ctx);
+
+/*
+ * Callers will only ever use lanes 0..@n-1 (all nlanes after a load), so a
+ * writer checks only those lanes' read-tracking slots for a reader of the
+ * block it reuses: one per CPU rather than nfree (256), which is what Linux
+ * scans on every write. The other lanes' free blocks stay reserved, as the
+ * on-media log has them. Call before any read or write.
+ */
+void pmdisk_btt_use_lanes(struct pmdisk_btt *btt, unsigned int n);
 void pmdisk_btt_release(struct pmdisk_btt *btt);
 
 /*

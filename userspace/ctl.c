@@ -114,22 +114,24 @@ struct progress {
 };
 
 /*
- * Poll PMEMDISK_IOC_PROGRESS until the request ends: first after 50 ms (so
- * anything slower than a blink shows), then four times a second.
+ * Poll PMEMDISK_IOC_PROGRESS until the request ends: every 20 ms until the
+ * operation reports a total (a check first takes its disk offline, which
+ * reports nothing, and its scan may then be over within a quarter of a
+ * second), then four times a second.
  */
 static void *progress_thread(void *arg)
 {
 	struct progress *p = arg;
 	struct timespec until;
-	long wait_ms = 50;
+	long wait_ms;
 
 	pthread_mutex_lock(&p->lock);
 	while (!p->done) {
 		struct pmemdisk_progress q = { .size = sizeof(q) };
 
 		clock_gettime(CLOCK_REALTIME, &until);
+		wait_ms = p->shown ? 250 : 20;
 		until.tv_nsec += wait_ms * 1000 * 1000;
-		wait_ms = 250;
 		if (until.tv_nsec >= 1000000000L) {
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;

@@ -66,6 +66,9 @@ guest() {
 	# Renumber the guest's result lines into the suite's sequence; keep
 	# its diagnostics; drop its own headers and plans.
 	while IFS= read -r line; do
+		# what a terminal shows: the text after the last carriage return
+		# (pmemctl draws progress on the guest's terminal and clears it)
+		line=${line##*$'\r'}
 		case "$line" in
 		"ok "[0-9]*|"not ok "[0-9]*)
 			suite_n=$((suite_n + 1))

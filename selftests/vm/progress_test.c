@@ -102,17 +102,18 @@ TEST(a_progress_request_with_reserved_bits_is_refused)
 	close(fd);
 }
 
-TEST(pmemctl_check_on_a_terminal_draws_the_percentage_and_clears_it)
+/*
+ * Run "pmemctl check DISK" with its stderr on a new terminal; what the
+ * terminal got goes to @out (NUL-terminated), its length is returned.
+ */
+static size_t check_on_a_terminal(struct __test_metadata *_metadata, const char *disk,
+				  char *out, size_t size)
 {
-	const char *disk = getenv("PMD_BTT_DISK");
-	const char *label = "\rchecking (the disk is offline meanwhile): ";
-	char out[16384], *at;
 	int master, slave, status;
 	size_t len = 0;
 	ssize_t n;
 	pid_t pid;
 
-	ASSERT_NE(NULL, disk);
 	master = posix_openpt(O_RDWR | O_NOCTTY);
 	ASSERT_LE(0, master);
 	ASSERT_EQ(0, grantpt(master));
@@ -132,13 +133,26 @@ TEST(pmemctl_check_on_a_terminal_draws_the_percentage_and_clears_it)
 	}
 	close(slave);
 	/* read until the last holder of the terminal's other end is gone */
-	while (len < sizeof(out) - 1 && (n = read(master, out + len, sizeof(out) - 1 - len)) > 0)
+	while (len < size - 1 && (n = read(master, out + len, size - 1 - len)) > 0)
 		len += n;
 	out[len] = '\0';
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	close(master);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+	return len;
+}
+
+TEST(pmemctl_check_on_a_terminal_draws_the_percentage_and_clears_it)
+{
+	const char *disk = getenv("PMD_BTT_DISK");
+	const char *label = "\rchecking (the disk is offline meanwhile): ";
+	char out[16384], *at;
+	size_t len;
+
+	ASSERT_NE(NULL, disk);
+	/* the scan of this 1 GiB BTT lasts some 100 ms: pmemctl must catch it */
+	len = check_on_a_terminal(_metadata, disk, out, sizeof(out));
 	at = strstr(out, label);
 	ASSERT_NE(NULL, at) TH_LOG("the terminal got %zu bytes, no progress line", len);
 	at += strlen(label);

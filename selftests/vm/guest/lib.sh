@@ -52,9 +52,13 @@ check_fails() {
 # task in the kernel log so far.
 check_dmesg_clean() {
 	local bad
-	bad=$(dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|Call Trace|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called|blocked for more than|KASAN|kmemleak' | head -20)
+	local re='BUG:|WARNING:|Oops|general protection|Call Trace|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called|blocked for more than|KASAN|kmemleak'
+	bad=$(dmesg | grep -E "$re" | head -20)
 	if [ -z "$bad" ]; then ok "${1:-kernel log has no oops, BUG or WARNING}"; else
-		diag "$bad"; not_ok "${1:-kernel log has no oops, BUG or WARNING}"; fi
+		diag "$bad"
+		diag "the first one in context:"
+		diag "$(dmesg | grep -E -m 1 -B 10 -A 30 "$re")"
+		not_ok "${1:-kernel log has no oops, BUG or WARNING}"; fi
 }
 
 finish() { exit "$t_failed"; }

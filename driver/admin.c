@@ -501,13 +501,21 @@ long pmdisk_ctl_remove(void __user *arg)
 		reason = PMEMDISK_REASON_LABEL_IO;
 		goto unlock;
 	}
-	/* The block device goes first: nobody can open it while it is wiped. */
+	/*
+	 * The block device goes first: nobody can open it while it is wiped.
+	 * Deleting the labels is the commit point, so the wipe comes after
+	 * it, and only once it is done: until then a power cut (or a label
+	 * write that failed) must leave the disk whole, its info block and
+	 * first sectors included.
+	 */
 	desc = disk->desc;
 	pmdisk_disk_remove(disk);
-	pmdisk_wipe_head(region, desc.offset, desc.size);
-	if (pmdisk_delete_labels(region, lsa, desc.slot, region->ways))
+	if (pmdisk_delete_labels(region, lsa, desc.slot, region->ways)) {
 		reason = PMEMDISK_REASON_LABEL_IO;
-	pmdisk_shutdown_forget(region, desc.uuid);
+	} else {
+		pmdisk_wipe_head(region, desc.offset, desc.size);
+		pmdisk_shutdown_forget(region, desc.uuid);
+	}
 	pmdisk_region_unuse(region, desc.offset);
 	pmdisk_region_lsa_release(region, lsa);
 	kfree(lsa);

@@ -294,8 +294,8 @@ struct pmemdisk_create {
 };
 
 /**
- * struct pmemdisk_remove - PMEMDISK_IOC_REMOVE: wipe a disk's first 8 KiB and
- * delete its labels. Refused with EBUSY while the disk is open or mounted.
+ * struct pmemdisk_remove - PMEMDISK_IOC_REMOVE: delete a disk's labels, then
+ * wipe its first 8 KiB. Refused with EBUSY while the disk is open or mounted.
  * @size, @reason:	as everywhere
  * @number:		in: N of /dev/pmemdiskN
  * @flags:		in: must be zero

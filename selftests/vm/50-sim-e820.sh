@@ -3,8 +3,10 @@
 #
 # Simulated regions (sim=) including 2- and 4-way interleaved sets, and
 # legacy e820 type-12 ranges (memmap=nn!ss): the right sizes, DIMM lists and
-# persistence domain; bad sim= values refused with a reason; and 100
-# load/unload cycles that leave no memory behind.
+# persistence domain; bad sim= values refused with a reason; and 200
+# load/unload cycles, with a labelled NVDIMM holding a raw and a BTT disk and
+# two simulated regions, that leave no slab object, vmalloc area, iomem
+# claim or module memory behind.
 . "$(dirname "$0")/lib.sh"
 
 guest "simulated regions beside one NVDIMM" --dimm "$(dimm_path d0):64M" <<'GUEST'
@@ -30,33 +32,65 @@ check "fio verify on the 4-way disk" fio --name=v --filename=/dev/pmemdisk3 --rw
 	--bs=4k --size=64M --direct=1 --verify=crc32c --verify_fatal=1 --minimal
 check "unload" rmmod pmemdisk
 
-# 100 load/unload cycles: slab and vmalloc use return to where they were
-insmod /pmd/pmemdisk.ko sim=32M,2x16M && rmmod pmemdisk
-sync; echo 3 > /proc/sys/vm/drop_caches
-slab0=$(awk '/^SUnreclaim:/ {print $2}' /proc/meminfo)
-vm0=$(awk '/^VmallocUsed:/ {print $2}' /proc/meminfo)
-cycles=0
-for i in $(seq 100); do
-	insmod /pmd/pmemdisk.ko sim=32M,2x16M && dd if=/dev/pmemdisk1 of=/dev/null bs=1M count=1 2>/dev/null &&
-		rmmod pmemdisk || break
+check_dmesg_clean
+finish
+GUEST
+
+guest "200 load/unload cycles leave nothing behind" --append "$slub_debug_exact" \
+	--dimm "$(dimm_path d1):64M:128K" <<'GUEST'
+. /pmd/tests/lib.sh
+sim=8M,2x4M
+check "load with a fresh NVDIMM and sim=$sim" insmod /pmd/pmemdisk.ko sim=$sim
+check "init-labels on the NVDIMM" pmemctl init-labels dimm0 --yes
+check "a raw disk and a BTT disk on it" sh -c \
+	"pmemctl create --region 0 --size 8M --name lr && pmemctl create --region 0 --size 16M --btt --name lb"
+lb=$(pmemctl list --json | jq -r '.disks[] | select(.name == "lb") | .disk')
+pattern lb-data 1048576 | dd of=/dev/$lb bs=4096 seek=4 oflag=direct 2>/dev/null
+sum=$(pattern lb-data 1048576 | sha256sum | cut -d' ' -f1)
+lb_size=$(cat /sys/block/$lb/pmemdisk/size)
+# at a load, disks are numbered in region and offset order
+rmmod pmemdisk
+insmod /pmd/pmemdisk.ko sim=$sim
+# what every load must show: disk, size and atomicity, in number order
+disks() {
+	local d size atom out=""
+	for d in /sys/block/pmemdisk*; do
+		read -r size <$d/pmemdisk/size
+		read -r atom <$d/pmemdisk/atomicity
+		out="$out ${d##*/}:$size:$atom"
+	done
+	echo "$out"
+}
+want=$(disks)
+check_eq "four disks: the raw and BTT ones on the NVDIMM, the simulated ones" \
+	" pmemdisk0:8388608:none pmemdisk1:$lb_size:btt pmemdisk2:8388608:none pmemdisk3:8388608:none" "$want"
+modsize() { local n s rest; while read -r n s rest; do [ "$n" = pmemdisk ] && echo "$s"; done </proc/modules; }
+size0=$(modsize)
+loaded=$(grep -c '\[pmemdisk\]' /proc/vmallocinfo)
+diag "while loaded, /proc/vmallocinfo has $loaded areas of pmemdisk; its module memory is $size0 bytes"
+check "the vmalloc probe sees pmemdisk's areas while loaded (the simulated regions)" test "$loaded" -ge 3
+rmmod pmemdisk
+insmod /pmd/pmemdisk.ko sim=$sim && rmmod pmemdisk	# first-use caches fill here
+mem_snapshot /tmp/mem0
+cycles=0 wrong=""
+for i in $(seq 200); do
+	insmod /pmd/pmemdisk.ko sim=$sim || break
+	got="$(disks) $(modsize)"
+	[ "$got" = "$want $size0" ] || wrong="$wrong cycle $i:$got;"
+	rmmod pmemdisk || break
 	cycles=$i
 done
-check_eq "100 load/read/unload cycles" 100 $cycles
-insmod /pmd/pmemdisk.ko sim=32M,2x16M
-loaded=$(grep -c '\[pmemdisk\]' /proc/vmallocinfo)
-diag "while loaded, /proc/vmallocinfo has $loaded areas of pmemdisk (NVDIMM mapping, simulated regions)"
-check "the vmalloc probe sees pmemdisk's areas while loaded" test "$loaded" -ge 3
-rmmod pmemdisk
-sync; echo 3 > /proc/sys/vm/drop_caches
-slab1=$(awk '/^SUnreclaim:/ {print $2}' /proc/meminfo)
-vm1=$(awk '/^VmallocUsed:/ {print $2}' /proc/meminfo)
-diag "SUnreclaim ${slab0} kB -> ${slab1} kB, VmallocUsed ${vm0} kB -> ${vm1} kB"
-[ $((slab1 - slab0)) -lt 256 ] && ok "unreclaimable slab grew less than 256 kB over 100 cycles" ||
-	not_ok "unreclaimable slab grew less than 256 kB over 100 cycles" "grew $((slab1 - slab0)) kB"
-[ $((vm1 - vm0)) -lt 64 ] && ok "vmalloc use back to its baseline (within 64 kB)" ||
-	not_ok "vmalloc use back to its baseline (within 64 kB)" "grew $((vm1 - vm0)) kB"
+mem_snapshot /tmp/mem1
+check_eq "200 load/unload cycles" 200 $cycles
+check_eq "every load made the same four disks, in the same module memory" "" "$wrong"
+check_no_leak "200 load/unload cycles leave no slab object, vmalloc area or unreclaimable memory behind" \
+	/tmp/mem0 /tmp/mem1 $cycles
 check_eq "no vmalloc area of pmemdisk remains" 0 "$(grep -c '\[pmemdisk\]' /proc/vmallocinfo)"
 check_eq "no claim left in /proc/iomem" 0 "$(grep -c pmemdisk /proc/iomem)"
+check_fails "no module left in /sys/module" test -e /sys/module/pmemdisk
+check "load once more" insmod /pmd/pmemdisk.ko
+check_eq "the BTT disk still holds its data" "$sum" "$(dev_sum /dev/pmemdisk1 4 256)"
+check "unload" rmmod pmemdisk
 check_dmesg_clean
 finish
 GUEST

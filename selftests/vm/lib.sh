@@ -43,6 +43,10 @@ h_check() { # h_check NAME COND-COMMAND...
 
 dimm_path() { echo "$work/$1.img"; }
 
+# Kernel arguments for a boot that checks for leaks with mem_snapshot and
+# check_no_leak (guest/lib.sh): exact slab object counts.
+slub_debug_exact='slub_debug=U;-,bio-*'
+
 # guest DESC [--expect STATUS] [run-vm options]: the guest script comes on
 # stdin. Returns the guest's exit status (or run-vm's 124/125/126/137).
 # Without --expect, a boot that exits non-zero must have reported a failure

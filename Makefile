@@ -214,7 +214,7 @@ check-run: pmemctl selftests fuzzers $(KSRC_EXTRACT)/.stamp
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@qemu/mkinitramfs $(KVER) >/dev/null
-	@bench/btt.sh $(KVER)
+	@bench/io.sh $(KVER)
 
 include install.mk
 

@@ -127,16 +127,6 @@ gscript() {
 }
 # Shell lines that make FILE in the guest hold TEXT.
 gfile() { printf "cat >%s <<'EOF_DATA'\n%s\nEOF_DATA\n" "$1" "$2"; }
-# guest() that also says how long the boot took.
-tguest() {
-	local t0=$SECONDS rc
-	guest "$@"
-	rc=$?
-	echo "# boot $boot_n took $((SECONDS - t0)) s"
-	return $rc
-}
-# Lines the last boot printed starting with "KEY ", without it.
-from_guest() { sed -n "s/^$1 //p" "$work/guest$boot_n.out"; }
 
 # ---------------------------------------------------------------------------
 tguest "pmemdisk makes BTT disks on v1.2 and v1.1 labels; fio; discard" "${pd_dimms[@]}" \

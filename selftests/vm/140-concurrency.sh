@@ -48,15 +48,6 @@ gscript() {
 	[ $# -gt 0 ] && printf '%s\n' "$@"
 	cat
 }
-tguest() {
-	local t0=$SECONDS rc
-	guest "$@"
-	rc=$?
-	echo "# boot $boot_n took $((SECONDS - t0)) s"
-	return $rc
-}
-# Lines the last boot printed starting with "KEY ", without it.
-from_guest() { sed -n "s/^$1 //p" "$work/guest$boot_n.out"; }
 
 # ---------------------------------------------------------------------------
 tguest "create and remove disks while fio verifies others; busy removes and unloads" \

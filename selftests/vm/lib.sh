@@ -96,6 +96,18 @@ $(tail -n 40 "$work/guest$boot_n.console" 2>/dev/null)"
 	return "$rc"
 }
 
+# guest() that also says how long the boot took.
+tguest() {
+	local t0=$SECONDS rc
+	guest "$@"
+	rc=$?
+	echo "# boot $boot_n took $((SECONDS - t0)) s"
+	return $rc
+}
+
+# Lines the last boot printed starting with "KEY ", without it.
+from_guest() { sed -n "s/^$1 //p" "$work/guest$boot_n.out"; }
+
 plan_end() {
 	echo "1..$suite_n"
 	exit "$suite_failed"

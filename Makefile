@@ -7,8 +7,9 @@
 #   make deps            install everything the project needs (apt-get)
 #   make demo            boot a VM with emulated NVDIMMs and show pmemdisk
 #   make check           host tests, fuzz smoke, checkpatch, VM tests (6.1, 6.12)
-#   make debug-kernel    a KASAN/lockdep/kmemleak 6.1 kernel for QEMU, built
-#                        once into $PMD_CACHE (not part of make check)
+#   make check-debug     VM tests on a KASAN/lockdep/kmemleak 6.1 kernel built
+#                        once into $PMD_CACHE (not part of make check;
+#                        SUITES='30-*' for some; make debug-kernel: the kernel)
 #   make bench           benchmarks (not tests)
 #   make install         on a real host: module for the running kernel,
 #                        pmemctl, man pages, udev rule, completion (install.mk;
@@ -70,12 +71,12 @@ FUZZ_LIB_SRCS := selftests/fuzz/fuzzmedia.c
 FUZZ_HDRS := $(wildcard selftests/fuzz/*.h)
 
 .PHONY: all module pmemctl selftests deps demo check check-run bench clean \
-	checkpatch initramfs modules-all help fuzzers fuzz debug-kernel
+	checkpatch initramfs modules-all help fuzzers fuzz debug-kernel check-debug
 
 all: module pmemctl selftests
 
 help:
-	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- deps
 # Everything the project needs, from Debian's archive. A quick no-op when all
@@ -220,10 +221,15 @@ check-run: pmemctl selftests fuzzers $(KSRC_EXTRACT)/.stamp
 
 # The debug kernel (KASAN, lockdep, kmemleak) from the linux-source-6.1
 # tarball: built once into ${PMD_CACHE:-/var/cache/pmemdisk}/debug-kernel/,
-# outside the clone (qemu/mkdebugkernel). Not part of make check: the build
-# takes most of an hour on two cores.
+# outside the clone (qemu/mkdebugkernel), then the VM suites on it
+# (selftests/check-debug). Not part of make check: the build takes most of
+# an hour on two cores.
+SUITES ?= *
 debug-kernel: deps
 	@qemu/mkdebugkernel
+
+check-debug: debug-kernel
+	@selftests/check-debug '$(SUITES)'
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -109,10 +109,10 @@ console_bad='BUG:|WARNING:|KASAN|UBSAN|ODEBUG|Oops|general protection fault|Kern
 
 # console_check FILE: two results for the boot whose console is FILE. Every
 # kmemleak record is printed; a leak counts as pmemdisk's when its backtrace
-# names pmemdisk or an address inside the module as guest-init saw it in
-# /proc/modules before unloading it. Leaks from the code of a module that
-# was unloaded earlier in the boot cannot be told apart: they are printed
-# as unattributed.
+# names pmemdisk or an address inside the module where guest-init saw it
+# loaded (its /proc/modules lines, sampled every half second). A bare
+# address outside them (a load shorter than that, another module unloaded
+# since, freed init code) is printed as unattributed.
 console_check() {
 	local f=$1 bad leaks n
 	# (kmemleak's hex dumps left out: leaked text is not a report)
@@ -142,7 +142,7 @@ diag_lines() { printf '%s\n' "$1" | sed 's/^/# /'; }
 # in no loaded module) or OTHER. Addresses are compared in bash's 64-bit
 # arithmetic (awk's doubles cannot hold them).
 leak_records() {
-	local line rec="" ours=0 unknown=0 base=0 end=0 a w
+	local line rec="" ours=0 unknown=0 a w i bases=() ends=()
 	flush_leak() {
 		[ -n "$rec" ] || return 0
 		if [ "$ours" = 1 ]; then w=PMEMDISK
@@ -155,7 +155,7 @@ leak_records() {
 		case "$line" in
 		"pmemdisk "[0-9]*)
 			read -r _ w _ _ _ a _ <<<"$line"
-			base=$((a)) end=$((a + w)) ;;
+			bases+=($((a))) ends+=($((a + w))) ;;
 		"unreferenced object"*) flush_leak; rec=$line ;;
 		*@@PMD-KMEMLEAK-END@@*) flush_leak ;;
 		*)
@@ -163,12 +163,11 @@ leak_records() {
 			rec+=$'\n'$line
 			case "$line" in *pmemdisk*) ours=1 ;; esac
 			if [[ $line =~ \]\ (0x[0-9a-f]+)$ ]]; then
-				a=$((BASH_REMATCH[1]))
-				if [ "$base" != 0 ] && [ "$a" -ge "$base" ] && [ "$a" -lt "$end" ]; then
-					ours=1
-				else
-					unknown=1
-				fi
+				a=$((BASH_REMATCH[1])) w=0
+				for i in "${!bases[@]}"; do
+					[ "$a" -ge "${bases[i]}" ] && [ "$a" -lt "${ends[i]}" ] && w=1
+				done
+				if [ "$w" = 1 ]; then ours=1; else unknown=1; fi
 			fi ;;
 		esac
 	done

@@ -115,9 +115,18 @@ console_bad='BUG:|WARNING:|KASAN|UBSAN|ODEBUG|Oops|general protection fault|Kern
 # address outside them (a load shorter than that, another module unloaded
 # since, freed init code) is printed as unattributed.
 console_check() {
-	local f=$1 bad leaks n
+	local f=$1 bad leaks n start=1
+	# A report before guest-init started the script came from the kernel's
+	# own boot, before pmemdisk could be loaded: shown, not counted.
+	n=$(grep -n 'pmd-guest: the script starts' "$f" | head -n 1 | cut -d: -f1)
+	if [ -n "$n" ]; then
+		start=$n
+		bad=$(head -n "$n" "$f" | grep -E -A 30 "$console_bad" | head -n 60)
+		[ -z "$bad" ] || diag_lines "in the kernel's boot, before the script (not counted):
+$bad"
+	fi
 	# (kmemleak's hex dumps left out: leaked text is not a report)
-	bad=$(grep -Ev '^ +([0-9a-f]{2} ){8}' "$f" |
+	bad=$(tail -n +"$start" "$f" | grep -Ev '^ +([0-9a-f]{2} ){8}' |
 		grep -E -A 30 "$console_bad" | head -n 120)
 	if [ -z "$bad" ]; then
 		h_ok "boot $boot_n kernel log has no KASAN, lockdep, BUG or WARNING report"

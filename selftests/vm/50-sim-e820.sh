@@ -51,8 +51,17 @@ sync; echo 3 > /proc/sys/vm/drop_caches
 slab1=$(awk '/^SUnreclaim:/ {print $2}' /proc/meminfo)
 vm1=$(awk '/^VmallocUsed:/ {print $2}' /proc/meminfo)
 diag "SUnreclaim ${slab0} kB -> ${slab1} kB, VmallocUsed ${vm0} kB -> ${vm1} kB"
-[ $((slab1 - slab0)) -lt 256 ] && ok "unreclaimable slab grew less than 256 kB over 100 cycles" ||
+# The debug kernel (make check-debug) measures nothing here: KASAN's
+# quarantine keeps freed objects in slab (1.6 MB more after the cycles),
+# and its kmemleak check, after this boot, is what looks for leaks.
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	skip "unreclaimable slab grew less than 256 kB over 100 cycles" \
+		"KASAN's quarantine holds freed objects in slab; kmemleak checks this boot"
+elif [ $((slab1 - slab0)) -lt 256 ]; then
+	ok "unreclaimable slab grew less than 256 kB over 100 cycles"
+else
 	not_ok "unreclaimable slab grew less than 256 kB over 100 cycles" "grew $((slab1 - slab0)) kB"
+fi
 [ $((vm1 - vm0)) -lt 64 ] && ok "vmalloc use back to its baseline (within 64 kB)" ||
 	not_ok "vmalloc use back to its baseline (within 64 kB)" "grew $((vm1 - vm0)) kB"
 check_eq "no vmalloc area of pmemdisk remains" 0 "$(grep -c '\[pmemdisk\]' /proc/vmallocinfo)"

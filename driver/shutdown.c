@@ -126,8 +126,12 @@ void pmdisk_shutdown_attach(struct pmdisk_disk *disk)
 		dirty |= was_dirty;
 		max = max(max, count);
 	}
-	if (!pmdisk_region_store(region, uuid))
+	if (!pmdisk_region_store(region, uuid)) {
+		/* untracked: no later store may write this mark either */
+		for (i = 0; i < region->ways; i++)
+			pmdisk_dstate_detach(region->map[i].dimm->dstate, uuid);
 		return;
+	}
 	disk->dirty_tracked = true;
 	disk->dirty_shutdowns = max;
 	if (dirty)
@@ -175,6 +179,9 @@ void pmdisk_shutdown_rename(struct pmdisk_disk *disk, const u8 *old)
 	pmdisk_region_store(region, disk->desc.uuid);
 }
 
+/* Numbers a record may give back; more is damage (names stay short). */
+#define PMDISK_MAX_KEPT_NUMBER	4096
+
 bool pmdisk_shutdown_number(struct pmdisk_region *region, const u8 *uuid,
 			    unsigned int *number)
 {
@@ -184,7 +191,7 @@ bool pmdisk_shutdown_number(struct pmdisk_region *region, const u8 *uuid,
 	for (i = 0; i < region->ways; i++) {
 		struct pmdisk_dstate *ds = region->map[i].dimm->dstate;
 
-		if (ds && pmdisk_dstate_number(ds, uuid, &n)) {
+		if (ds && pmdisk_dstate_number(ds, uuid, &n) && n < PMDISK_MAX_KEPT_NUMBER) {
 			*number = n;
 			return true;
 		}

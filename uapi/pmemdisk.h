@@ -28,7 +28,8 @@
  * meaning; the minor grows when requests or trailing fields are added.
  */
 #define PMEMDISK_ABI_MAJOR	1
-#define PMEMDISK_ABI_MINOR	1	/* 1: BTT (create --btt, CHECK, CONVERT, PROGRESS) */
+#define PMEMDISK_ABI_MINOR	2	/* 1: BTT (create --btt, CHECK, CONVERT, PROGRESS) */
+					/* 2: DAX modes (create mode/map/align) */
 
 /* Reason codes: why a request was refused. Keep pmemctl's table in step. */
 enum pmemdisk_reason {
@@ -60,6 +61,10 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_NOT_BTT = 25,		/* the disk is not a BTT disk */
 	PMEMDISK_REASON_TOO_SMALL_FOR_BTT = 26,	/* a BTT needs a 16 MiB namespace */
 	PMEMDISK_REASON_BAD_ATOMICITY = 27,	/* not PMEMDISK_ATOMICITY_* */
+	PMEMDISK_REASON_BAD_MODE = 28,		/* mode, map or align unknown or contradictory */
+	PMEMDISK_REASON_DAX_UNSUPPORTED = 29,	/* region cannot be DAX (not physical pmem) */
+	PMEMDISK_REASON_DAX_ALIGNMENT = 30,	/* start or size breaks a DAX alignment rule */
+	PMEMDISK_REASON_DAX_DISK = 31,		/* not possible on a DAX disk (remove and create) */
 	PMEMDISK_REASON_MAX
 };
 
@@ -229,6 +234,31 @@ enum pmemdisk_atomicity {
 	PMEMDISK_ATOMICITY_BTT = 1,	/* BTT: every sector write is atomic */
 };
 
+/*
+ * What a disk is. raw and btt are block devices; fsdax is a block device
+ * whose pages the kernel can map (mount -o dax, MAP_SYNC); devdax is the
+ * character device /dev/pmemdax<N>, whose mmap maps the pmem itself. The
+ * DAX modes keep an info block at 4 KiB, as Linux's fsdax and devdax
+ * namespaces do, and their data starts after it (and the page map).
+ */
+enum pmemdisk_mode {
+	PMEMDISK_MODE_DEFAULT = 0,	/* create: raw, or btt with PMEMDISK_CREATE_BTT */
+	PMEMDISK_MODE_RAW = 1,
+	PMEMDISK_MODE_BTT = 2,
+	PMEMDISK_MODE_FSDAX = 3,
+	PMEMDISK_MODE_DEVDAX = 4,
+};
+
+/* Where the struct pages of a DAX disk live (Linux's --map). */
+enum pmemdisk_map {
+	PMEMDISK_MAP_DEFAULT = 0,	/* create: dev */
+	PMEMDISK_MAP_MEM = 1,		/* in RAM: 64 bytes per 4 KiB page */
+	PMEMDISK_MAP_DEV = 2,		/* on the disk, before its data */
+};
+
+/* DAX disks start at a multiple of this in physical memory, and are sized in it. */
+#define PMEMDISK_DAX_ALIGN		(16ULL << 20)
+
 /** struct pmemdisk_disk_info - one disk (PMEMDISK_IOC_LIST_DISKS) */
 struct pmemdisk_disk_info {
 	__u32 number;			/* /dev/pmemdisk<number> */
@@ -243,9 +273,11 @@ struct pmemdisk_disk_info {
 	__u8 uuid[16];
 	char name[PMEMDISK_NAME_LEN + 1];	/* NUL-terminated */
 	__u8 dirty_shutdowns_known;	/* the next field is counted */
-	__u8 reserved1[6];
+	__u8 mode;			/* enum pmemdisk_mode */
+	__u8 map;			/* DAX modes: enum pmemdisk_map */
+	__u8 reserved1[4];
 	__u32 dirty_shutdowns;		/* pmemdisk's own unsafe shutdown count */
-	__u32 reserved2;
+	__u32 dax_align;		/* DAX modes: mapping alignment in bytes */
 	__u64 reserved[1];
 };
 
@@ -275,6 +307,13 @@ struct pmemdisk_disk_info {
  * @actual_size:	out: the usable size the disk has (or would have)
  * @offset:		out: where it lies (or would lie) in the region
  * @max_extent:		out: the largest free extent (set on NO_SPACE too)
+ * @mode:		in: enum pmemdisk_mode (0: raw, or btt with the BTT flag)
+ * @map:		in: fsdax and devdax: enum pmemdisk_map (0: dev)
+ * @align:		in: devdax: 4 KiB, 2 MiB or 1 GiB, the page size its
+ *			mmap uses (0: 2 MiB); fsdax: 0 or 2 MiB; others: 0.
+ *			A DAX disk starts PMEMDISK_DAX_ALIGN-aligned in physical
+ *			memory and its size must be a multiple of that and of
+ *			@align: refused with DAX_ALIGNMENT, never truncated
  * @reserved:		must be zero
  */
 struct pmemdisk_create {
@@ -290,7 +329,11 @@ struct pmemdisk_create {
 	__u64 actual_size;
 	__u64 offset;
 	__u64 max_extent;
-	__u64 reserved[4];
+	__u8 mode;
+	__u8 map;
+	__u16 reserved0;
+	__u32 align;
+	__u64 reserved[3];
 };
 
 /**

@@ -95,7 +95,10 @@ TEST_F(list, partial_fill_writes_only_capacity_and_no_stale_bytes)
 	/* name, padding and reserved of the written entry are zero */
 	EXPECT_EQ(NULL, memchr(d[0].name, 0xa5, sizeof(d[0].name)));
 	EXPECT_EQ(NULL, memchr(d[0].reserved1, 0xa5, sizeof(d[0].reserved1)));
-	EXPECT_EQ(0, d[0].reserved2 | d[0].reserved[0]);
+	EXPECT_EQ(0, d[0].reserved[0]);
+	/* a raw disk: mode raw, no map, no DAX alignment */
+	EXPECT_EQ(PMEMDISK_MODE_RAW, d[0].mode);
+	EXPECT_EQ(0, d[0].map | d[0].dax_align);
 	/* a label-less disk has no record: its dirty-shutdown count is unknown */
 	EXPECT_EQ(0, d[0].dirty_shutdowns_known);
 	EXPECT_EQ(0, d[0].dirty_shutdowns);

@@ -17,6 +17,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/lcm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uuid.h>
@@ -25,6 +26,7 @@
 #include "btt_disk.h"
 #include "core/dstate.h"
 #include "core/namespace.h"
+#include "dax.h"
 #include "disks.h"
 #include "pmemdisk.h"
 #include "region.h"
@@ -132,10 +134,12 @@ static void pmdisk_wipe_head(struct pmdisk_region *region, u64 offset, u64 size)
 
 /*
  * Where a disk of @size fits in @region: the first free gap with room for
- * it at an @align-aligned start. Also reports the largest size that fits.
+ * it at a start where offset + @phase is a multiple of @align (@phase 0:
+ * aligned in the region; the region's base: aligned in physical memory).
+ * Also reports the largest such size that fits.
  */
 static bool pmdisk_place(const struct pmdisk_region *region, u64 size, u64 align,
-			 u64 *offset, u64 *max_extent)
+			 u64 phase, u64 *offset, u64 *max_extent)
 {
 	bool found = false;
 	u64 at = 0;
@@ -144,9 +148,9 @@ static bool pmdisk_place(const struct pmdisk_region *region, u64 size, u64 align
 	*max_extent = 0;
 	for (i = 0; i <= region->nr_used; i++) {
 		u64 end = i < region->nr_used ? region->used[i].offset : region->size;
-		u64 start = round_up(at, align);
+		u64 start = roundup(at + phase, align) - phase;
 
-		end = round_down(end, align);
+		end = end + phase < align ? 0 : rounddown(end + phase, align) - phase;
 		if (end > start) {
 			*max_extent = max(*max_extent, end - start);
 			if (!found && end - start >= size) {
@@ -172,6 +176,18 @@ static bool pmdisk_uuid_in_use(const u8 *uuid)
 	return used;
 }
 
+/* The claim class a v1.2 label of @desc's namespace carries. */
+static enum pmdisk_claim pmdisk_desc_claim(const struct pmdisk_disk_desc *desc)
+{
+	if (desc->atomicity == PMDISK_ATOMICITY_BTT)
+		return desc->btt_start == PMDISK_BTT_START_V2_0 ?
+		       PMDISK_CLAIM_BTT2 : PMDISK_CLAIM_NONE;
+	if (desc->dax_claimed)
+		return desc->dax_kind == PMDISK_PFN_DEVDAX ?
+		       PMDISK_CLAIM_DAX : PMDISK_CLAIM_PFN;
+	return PMDISK_CLAIM_NONE;
+}
+
 static void pmdisk_fill_label(struct pmdisk_nslabel *l,
 			      const struct pmdisk_region *region, unsigned int pos,
 			      const struct pmdisk_disk_desc *desc, u64 cookie)
@@ -187,9 +203,7 @@ static void pmdisk_fill_label(struct pmdisk_nslabel *l,
 	l->rawsize = cpu_to_le64(desc->size / region->ways);
 	/* v1.2: a persistent-memory namespace, raw or a BTT 2.0 */
 	memcpy(l->type_guid, pmdisk_nfit_pm_guid, sizeof(l->type_guid));
-	pmdisk_claim_guid(desc->atomicity == PMDISK_ATOMICITY_BTT &&
-			  desc->btt_start == PMDISK_BTT_START_V2_0 ?
-			  PMDISK_CLAIM_BTT2 : PMDISK_CLAIM_NONE, l->abstraction_guid);
+	pmdisk_claim_guid(pmdisk_desc_claim(desc), l->abstraction_guid);
 }
 
 /* Delete the labels in @slot[] from the first @n DIMMs of @region. */
@@ -259,8 +273,26 @@ static u32 pmdisk_write_labels(struct pmdisk_region *region, struct pmdisk_lsa *
 static int pmdisk_create_checks(struct pmemdisk_create *req)
 {
 	if (req->reserved[0] || req->reserved[1] || req->reserved[2] ||
-	    req->reserved[3] || (req->flags & ~PMEMDISK_CREATE_FLAGS))
+	    req->reserved0 || (req->flags & ~PMEMDISK_CREATE_FLAGS))
 		return PMEMDISK_REASON_RESERVED_NONZERO;
+	if (req->mode > PMEMDISK_MODE_DEVDAX || req->map > PMEMDISK_MAP_DEV ||
+	    ((req->flags & PMEMDISK_CREATE_BTT) && req->mode &&
+	     req->mode != PMEMDISK_MODE_BTT))
+		return PMEMDISK_REASON_BAD_MODE;
+	switch (req->mode) {
+	case PMEMDISK_MODE_FSDAX:
+		if (req->align && req->align != PMDISK_SZ_2M)
+			return PMEMDISK_REASON_BAD_MODE;
+		break;
+	case PMEMDISK_MODE_DEVDAX:
+		if (req->align && req->align != PAGE_SIZE &&
+		    req->align != PMDISK_SZ_2M && req->align != (1U << 30))
+			return PMEMDISK_REASON_BAD_MODE;
+		break;
+	default:	/* map and align mean nothing without DAX */
+		if (req->map || req->align)
+			return PMEMDISK_REASON_BAD_MODE;
+	}
 	if (req->sector_size != 512 && req->sector_size != 4096)
 		return PMEMDISK_REASON_BAD_SECTOR_SIZE;
 	/* rounded up to the alignment, but never from a partial sector */
@@ -300,6 +332,9 @@ static int pmdisk_reason_errno(u32 reason)
 		return -EINTR;
 	case PMEMDISK_REASON_TOO_SMALL_FOR_BTT:
 		return -ENOSPC;
+	case PMEMDISK_REASON_DAX_UNSUPPORTED:
+	case PMEMDISK_REASON_DAX_DISK:
+		return -EOPNOTSUPP;
 	default:
 		return -EINVAL;
 	}
@@ -359,9 +394,52 @@ static u64 pmdisk_ns_size_for(const struct pmdisk_disk_desc *desc, u64 usable,
 	return 0;
 }
 
+/*
+ * Size and place a DAX disk of @usable bytes in @region: the smallest
+ * namespace, a multiple of @align, whose data (after the info block and
+ * the page map, with nothing cut off its end) holds @usable bytes where it
+ * would lie. Fills @layout (with a new info-block uuid), desc->size and
+ * ->offset, and *@actual. Returns a reason.
+ */
+static u32 pmdisk_dax_size_place(struct pmdisk_region *region,
+				 struct pmdisk_disk_desc *desc,
+				 const struct pmemdisk_create *req, u64 align,
+				 struct pmdisk_pfn_layout *layout, u64 *actual,
+				 u64 *max_extent)
+{
+	enum pmdisk_pfn_map map = req->map == PMEMDISK_MAP_MEM ?
+				  PMDISK_PFN_MAP_RAM : PMDISK_PFN_MAP_DEV;
+	/* aligned in physical memory, wherever the region starts */
+	u64 phase = region->base % align;
+	u8 uuid[16];
+	u64 size;
+
+	generate_random_uuid(uuid);
+	if (req->disk_size > region->size)
+		return PMEMDISK_REASON_NO_SPACE;
+	for (size = round_up(req->disk_size, align); size <= region->size;
+	     size += align) {
+		const char *why;
+
+		if (!pmdisk_place(region, size, align, phase, &desc->offset, max_extent))
+			return PMEMDISK_REASON_NO_SPACE;
+		if (pmdisk_pfn_plan(desc->dax_kind, map, region->base + desc->offset,
+				    size, req->align, uuid, layout, &why))
+			continue;	/* too small for its metadata yet */
+		if (!layout->end_trunc && layout->data_size >= req->disk_size) {
+			desc->size = size;
+			*actual = layout->data_size;
+			return PMEMDISK_REASON_NONE;
+		}
+	}
+	pmdisk_place(region, U64_MAX, align, phase, &desc->offset, max_extent);
+	return PMEMDISK_REASON_NO_SPACE;
+}
+
 /* Write the labels and make the disk; the caller validated and placed it. */
 static u32 pmdisk_create_commit(struct pmdisk_region *region,
-				struct pmdisk_disk_desc *desc)
+				struct pmdisk_disk_desc *desc,
+				const struct pmdisk_pfn_layout *layout)
 {
 	struct pmdisk_nslabel *labels;
 	struct pmdisk_lsa *lsa;
@@ -378,6 +456,9 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 		reason = pmdisk_format_btt(region, desc);
 		if (reason)
 			goto out;
+	} else if (layout && pmdisk_dax_format(region, desc->offset, layout, desc->uuid)) {
+		reason = PMEMDISK_REASON_MEDIA_IO;
+		goto out;
 	}
 	pmdisk_desc_labels(region, lsa, desc, labels);
 	reason = pmdisk_write_labels(region, lsa, labels, desc);
@@ -400,6 +481,8 @@ out:
 long pmdisk_ctl_create(void __user *arg)
 {
 	struct pmdisk_disk_desc desc = { .has_uuid = true };
+	struct pmdisk_pfn_layout layout;
+	bool dax = false;
 	struct pmdisk_region *region;
 	struct pmemdisk_create req;
 	u32 reason = PMEMDISK_REASON_NONE;
@@ -428,19 +511,42 @@ long pmdisk_ctl_create(void __user *arg)
 		reason = PMEMDISK_REASON_TOO_MANY_DISKS;
 	if (!reason) {
 		desc.sector_size = req.sector_size;
-		if (req.flags & PMEMDISK_CREATE_BTT) {
+		dax = req.mode == PMEMDISK_MODE_FSDAX || req.mode == PMEMDISK_MODE_DEVDAX;
+		align = PMEMDISK_ALIGN_PER_DIMM * region->ways;
+		if ((req.flags & PMEMDISK_CREATE_BTT) || req.mode == PMEMDISK_MODE_BTT) {
 			desc.atomicity = PMDISK_ATOMICITY_BTT;
 			/* BTT 2.0 at 0 with v1.2 labels, 1.1 at 4 KiB with v1.1 */
 			desc.btt_start = region->label_state == PMDISK_LABEL_STATE_V1_2 ?
 					 PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
 			/* v1.2 labels carry the BTT2 GUID (pmdisk_fill_label) */
 			desc.btt_claimed = desc.btt_start == PMDISK_BTT_START_V2_0;
+		} else if (dax) {
+			desc.dax_kind = req.mode == PMEMDISK_MODE_DEVDAX ?
+					PMDISK_PFN_DEVDAX : PMDISK_PFN_FSDAX;
+			/* v1.2 labels carry the PFN or DAX GUID; v1.1: a probe finds it */
+			desc.dax_claimed = region->label_state == PMDISK_LABEL_STATE_V1_2;
+			/*
+			 * 16 MiB units in physical memory, which are whole
+			 * units of each DIMM's share when the region starts on
+			 * a 2 MiB boundary
+			 */
+			align = PMEMDISK_ALIGN_PER_DIMM * lcm(region->ways, 8);
 		}
-		align = PMEMDISK_ALIGN_PER_DIMM * region->ways;
+	}
+	if (!reason && dax) {
+		const char *why;
+
+		if (!pmdisk_dax_capable(region, &why))
+			reason = PMEMDISK_REASON_DAX_UNSUPPORTED;
+		else
+			reason = pmdisk_dax_size_place(region, &desc, &req, align,
+						       &layout, &req.actual_size,
+						       &req.max_extent);
+	} else if (!reason) {
 		desc.size = req.disk_size > region->size ? 0 :
 			    pmdisk_ns_size_for(&desc, req.disk_size, align,
 					       region->size, &req.actual_size);
-		if (!pmdisk_place(region, desc.size ? desc.size : U64_MAX, align,
+		if (!pmdisk_place(region, desc.size ? desc.size : U64_MAX, align, 0,
 				  &desc.offset, &req.max_extent))
 			reason = PMEMDISK_REASON_NO_SPACE;
 	}
@@ -455,7 +561,7 @@ long pmdisk_ctl_create(void __user *arg)
 		strscpy(desc.name, req.name, sizeof(desc.name));
 		req.offset = desc.offset;
 		if (!(req.flags & PMEMDISK_CREATE_DRY_RUN)) {
-			reason = pmdisk_create_commit(region, &desc);
+			reason = pmdisk_create_commit(region, &desc, dax ? &layout : NULL);
 			req.number = desc.number;
 		}
 	}
@@ -727,6 +833,11 @@ long pmdisk_ctl_reset_id(void __user *arg)
 	if (!memchr_inv(req.uuid, 0, sizeof(req.uuid)))
 		generate_random_uuid(req.uuid);
 	reason = pmdisk_disk_changeable(req.number, &disk);
+	if (!reason && disk->dax) {
+		/* its info block names the old uuid as its parent */
+		pmdisk_disk_unhold(disk);
+		reason = PMEMDISK_REASON_DAX_DISK;
+	}
 	if (!reason) {
 		if (pmdisk_uuid_in_use(req.uuid))
 			reason = PMEMDISK_REASON_DUPLICATE_UUID;
@@ -863,6 +974,8 @@ static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 	*diskp = disk;
 	if (!disk)
 		return PMEMDISK_REASON_UNKNOWN_DISK;
+	if (disk->dax)
+		return PMEMDISK_REASON_DAX_DISK;
 	start = pmdisk_btt_start_for(disk->region, &disk->desc);
 	if (disk->region->readonly)
 		return PMEMDISK_REASON_READONLY;

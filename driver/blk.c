@@ -18,10 +18,12 @@
 #include <linux/uaccess.h>
 
 #include "blk.h"
+#include "dax.h"
 #include "shutdown.h"
 #include "btt_disk.h"
 #include "kcompat.h"
 #include "region.h"
+#include "../uapi/pmemdisk.h"
 
 LIST_HEAD(pmdisk_disks);
 DEFINE_MUTEX(pmdisk_disks_lock);
@@ -79,7 +81,7 @@ static blk_status_t pmdisk_write(struct pmdisk_disk *disk, struct bio_vec *bv,
 /* Discard and write-zeroes: the range reads back as zeroes afterwards. */
 static blk_status_t pmdisk_zero(struct pmdisk_disk *disk, sector_t sector, u64 bytes)
 {
-	pmdisk_region_zero(disk->region, disk->desc.offset + to_offset(sector), bytes);
+	pmdisk_region_zero(disk->region, disk->data_offset + to_offset(sector), bytes);
 	if (pmdisk_is_bad(disk, sector, to_sectors(bytes)))
 		badblocks_clear(&disk->bb, sector, to_sectors(bytes));
 	return BLK_STS_OK;
@@ -184,6 +186,13 @@ static ssize_t atomicity_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(atomicity);
 
+static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", pmdisk_mode_name(pmdisk_disk_mode(to_pmdisk_disk(dev))));
+}
+static DEVICE_ATTR_RO(mode);
+
 static ssize_t persistence_domain_show(struct device *dev,
 				       struct device_attribute *attr, char *buf)
 {
@@ -224,6 +233,7 @@ static struct attribute *pmdisk_disk_attrs[] = {
 	&dev_attr_region.attr,
 	&dev_attr_size.attr,
 	&dev_attr_atomicity.attr,
+	&dev_attr_mode.attr,
 	&dev_attr_persistence_domain.attr,
 	&dev_attr_dimms.attr,
 	&dev_attr_uuid.attr,
@@ -300,11 +310,105 @@ static int pmdisk_disk_attach_btt(struct pmdisk_disk *disk)
 	return 0;
 }
 
+/*
+ * Find the disk's DAX info block when its labels name one, or when a probe
+ * finds one on an unclaimed namespace that is not a BTT, and give the disk
+ * its pages. 0: raw, fsdax or devdax as found; else an error (logged).
+ */
+static int pmdisk_disk_attach_dax(struct pmdisk_disk *disk)
+{
+	const char *kind = disk->desc.dax_kind == PMDISK_PFN_DEVDAX ? "devdax" : "fsdax";
+	struct pmdisk_pfn_layout layout;
+	int rc;
+
+	rc = pmdisk_dax_probe(disk, &layout);
+	if (rc == -ENOENT && !disk->desc.dax_claimed)
+		return 0;	/* raw */
+	if (!rc && disk->desc.dax_claimed && layout.kind != disk->desc.dax_kind)
+		rc = -EMEDIUMTYPE;
+	if (!rc)
+		rc = pmdisk_dax_attach(disk, &layout);
+	if (rc)
+		pr_err("%s on %s: %s, but its %s info block %s (%d): not served. Its space stays in use; 'pmemctl remove' is refused, 'pmemctl init-labels' on its devices frees it (every disk on them is lost)\n",
+		       disk->gd_name, disk->region->name,
+		       disk->desc.dax_claimed ? "its labels say DAX" : "it holds a DAX info block",
+		       disk->desc.dax_claimed ? kind : "DAX",
+		       rc == -ENOENT ? "is not there" :
+		       rc == -EMEDIUMTYPE ? "is of the other DAX kind" : "cannot be used", rc);
+	return rc;
+}
+
+u8 pmdisk_disk_mode(const struct pmdisk_disk *disk)
+{
+	if (disk->btt)
+		return PMEMDISK_MODE_BTT;
+	if (!disk->dax)
+		return PMEMDISK_MODE_RAW;
+	return pmdisk_dax_layout(disk)->kind == PMDISK_PFN_DEVDAX ?
+	       PMEMDISK_MODE_DEVDAX : PMEMDISK_MODE_FSDAX;
+}
+
+const char *pmdisk_mode_name(u8 mode)
+{
+	switch (mode) {
+	case PMEMDISK_MODE_BTT:		return "btt";
+	case PMEMDISK_MODE_FSDAX:	return "fsdax";
+	case PMEMDISK_MODE_DEVDAX:	return "devdax";
+	default:			return "raw";
+	}
+}
+
+/* The block device of a raw, BTT or fsdax disk (a devdax disk has none). */
+static int pmdisk_disk_add_gendisk(struct pmdisk_disk *disk)
+{
+	struct gendisk *gd;
+	int rc;
+
+	/*
+	 * BTT: whole sectors per segment, and the sector is the atomic unit.
+	 * A 512-byte BTT offers no discard: it would zero by writing every
+	 * sector (see btt_zero_sector()), which mkfs's whole-disk discard
+	 * would turn into a rewrite of the disk; write-zeroes stays.
+	 */
+	gd = disk->btt ? pmdisk_alloc_disk(disk->sector_size, disk->sector_size,
+					   disk->sector_size - 1,
+					   disk->sector_size >= PAGE_SIZE, false,
+					   NUMA_NO_NODE) :
+			 pmdisk_alloc_disk(disk->sector_size, PAGE_SIZE,
+					   SECTOR_SIZE - 1, true, !!disk->dax,
+					   NUMA_NO_NODE);
+	if (!gd)
+		return -ENOMEM;
+	gd->fops = &pmdisk_disk_ops;
+	gd->private_data = disk;
+	if (!disk->btt)
+		gd->bb = &disk->bb;
+	strscpy(gd->disk_name, disk->gd_name, DISK_NAME_LEN);
+	set_capacity(gd, to_sectors(disk->size));
+	if (disk->region->readonly)
+		set_disk_ro(gd, true);
+	if (disk->dax) {
+		rc = pmdisk_dax_add_host(disk, gd);
+		if (rc)
+			goto put_disk;
+	}
+	rc = device_add_disk(NULL, gd, pmdisk_disk_groups);
+	if (rc)
+		goto remove_host;
+	disk->gd = gd;
+	return 0;
+
+remove_host:
+	pmdisk_dax_remove_host(disk);
+put_disk:
+	put_disk(gd);
+	return rc;
+}
+
 struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 				       const struct pmdisk_disk_desc *desc)
 {
 	struct pmdisk_disk *disk;
-	struct gendisk *gd;
 	int rc = -ENOMEM;
 
 	if (desc->offset > region->size || desc->size > region->size - desc->offset ||
@@ -322,61 +426,48 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 	disk->region = region;
 	disk->size = desc->size;
 	disk->sector_size = desc->sector_size;
+	disk->data_offset = desc->offset;
 	disk->virt = region->virt + desc->offset;
 	snprintf(disk->gd_name, sizeof(disk->gd_name), "pmemdisk%u", desc->number);
-	rc = pmdisk_disk_attach_btt(disk);
+	rc = desc->dax_claimed ? 0 : pmdisk_disk_attach_btt(disk);
 	if (rc)
 		goto free_disk;
+	if (!disk->btt) {
+		rc = pmdisk_disk_attach_dax(disk);
+		if (rc)
+			goto free_disk;
+	}
 	rc = -ENOMEM;
 	if (!disk->btt && badblocks_init(&disk->bb, 1))
-		goto detach_btt;
+		goto detach;
 	/* on media before the disk can take a write */
 	pmdisk_shutdown_attach(disk);
 
-	/*
-	 * BTT: whole sectors per segment, and the sector is the atomic unit.
-	 * A 512-byte BTT offers no discard: it would zero by writing every
-	 * sector (see btt_zero_sector()), which mkfs's whole-disk discard
-	 * would turn into a rewrite of the disk; write-zeroes stays.
-	 */
-	gd = disk->btt ? pmdisk_alloc_disk(disk->sector_size, disk->sector_size,
-					   disk->sector_size - 1,
-					   disk->sector_size >= PAGE_SIZE, NUMA_NO_NODE) :
-			 pmdisk_alloc_disk(disk->sector_size, PAGE_SIZE,
-					   SECTOR_SIZE - 1, true, NUMA_NO_NODE);
-	if (!gd)
-		goto exit_badblocks;
-	disk->gd = gd;
-	gd->fops = &pmdisk_disk_ops;
-	gd->private_data = disk;
-	if (!disk->btt)
-		gd->bb = &disk->bb;
-	strscpy(gd->disk_name, disk->gd_name, DISK_NAME_LEN);
-	set_capacity(gd, to_sectors(disk->size));
-	if (region->readonly)
-		set_disk_ro(gd, true);
-	rc = device_add_disk(NULL, gd, pmdisk_disk_groups);
-	if (rc)
-		goto put_disk;
+	if (pmdisk_disk_mode(disk) != PMEMDISK_MODE_DEVDAX) {
+		rc = pmdisk_disk_add_gendisk(disk);
+		if (rc)
+			goto exit_badblocks;
+	}
 
 	pmdisk_disk_link(disk);
 	if (desc->has_uuid)
 		pr_info("%s: %llu MiB %s disk (%u-byte sectors) on %s, namespace %pUb \"%s\"\n",
-			gd->disk_name, disk->size >> 20, disk->btt ? "BTT" : "raw",
+			disk->gd_name, disk->size >> 20,
+			pmdisk_mode_name(pmdisk_disk_mode(disk)),
 			disk->sector_size, region->name, desc->uuid, desc->name);
 	else
 		pr_info("%s: %llu MiB %s disk (%u-byte sectors) on %s (label-less)\n",
-			gd->disk_name, disk->size >> 20, disk->btt ? "BTT" : "raw",
+			disk->gd_name, disk->size >> 20,
+			pmdisk_mode_name(pmdisk_disk_mode(disk)),
 			disk->sector_size, region->name);
 	return disk;
 
-put_disk:
-	put_disk(gd);
 exit_badblocks:
 	pmdisk_shutdown_detach(disk);
 	if (!disk->btt)
 		badblocks_exit(&disk->bb);
-detach_btt:
+detach:
+	pmdisk_dax_detach(disk);
 	pmdisk_btt_disk_detach(disk);
 free_disk:
 	kfree(disk);
@@ -387,6 +478,8 @@ free_disk:
 
 bool pmdisk_disk_is_open(struct pmdisk_disk *disk)
 {
+	if (!disk->gd)
+		return pmdisk_dax_is_open(disk);
 	return atomic_read(&disk->gd->part0->bd_openers) > 0;
 }
 
@@ -395,6 +488,8 @@ bool pmdisk_disk_hold(struct pmdisk_disk *disk)
 {
 	bool closed;
 
+	if (!disk->gd)
+		return pmdisk_dax_hold(disk);
 	mutex_lock(&disk->gd->open_mutex);
 	closed = !atomic_read(&disk->gd->part0->bd_openers);
 	if (closed)
@@ -405,6 +500,10 @@ bool pmdisk_disk_hold(struct pmdisk_disk *disk)
 
 void pmdisk_disk_unhold(struct pmdisk_disk *disk)
 {
+	if (!disk->gd) {
+		pmdisk_dax_unhold(disk);
+		return;
+	}
 	mutex_lock(&disk->gd->open_mutex);
 	disk->held = false;
 	mutex_unlock(&disk->gd->open_mutex);
@@ -433,10 +532,13 @@ unsigned int pmdisk_disk_free_number(void)
 
 static void pmdisk_disk_destroy(struct pmdisk_disk *disk)
 {
-	del_gendisk(disk->gd);
-	/* no I/O is left once del_gendisk() returns: a clean detach */
+	if (disk->gd)
+		del_gendisk(disk->gd);
+	/* no I/O or mapping is left now: a clean detach */
+	pmdisk_dax_detach(disk);
 	pmdisk_shutdown_detach(disk);
-	put_disk(disk->gd);
+	if (disk->gd)
+		put_disk(disk->gd);
 	if (disk->btt)
 		pmdisk_btt_disk_detach(disk);
 	else

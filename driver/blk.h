@@ -10,6 +10,8 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+#include "core/pfn.h"
+
 struct gendisk;
 struct pmdisk_region;
 
@@ -36,9 +38,17 @@ struct pmdisk_disk_desc {
 	enum pmdisk_atomicity atomicity;
 	u64 btt_start;			/* PMDISK_BTT_START_V1_1 or _V2_0 */
 	bool btt_claimed;		/* the labels' abstraction GUID says BTT */
+	/*
+	 * fsdax or devdax when the labels say so (an info block of that
+	 * kind must be found at 4 KiB); unclaimed namespaces that are not
+	 * BTTs are probed for one too, as Linux does.
+	 */
+	bool dax_claimed;
+	enum pmdisk_pfn_kind dax_kind;	/* when claimed */
 };
 
 struct pmdisk_btt_disk;
+struct pmdisk_dax;
 
 struct pmdisk_disk {
 	struct list_head list;
@@ -46,11 +56,14 @@ struct pmdisk_disk {
 	struct pmdisk_region *region;
 	u64 size;			/* bytes the block device has */
 	unsigned int sector_size;	/* BTT: what the media says */
-	void *virt;			/* region->virt + desc.offset */
+	u64 data_offset;		/* of the data in the region: desc.offset, */
+					/* or past a DAX disk's info block and page map */
+	void *virt;			/* region->virt + data_offset */
 	char gd_name[16];		/* pmemdisk<N> */
-	struct gendisk *gd;
+	struct gendisk *gd;		/* NULL for devdax: /dev/pmemdax<N> instead */
 	struct badblocks bb;		/* raw disks: /sys/block/pmemdisk<N>/badblocks */
 	struct pmdisk_btt_disk *btt;	/* BTT disks: the engine */
+	struct pmdisk_dax *dax;		/* fsdax and devdax disks (dax.c) */
 	bool held;			/* opens fail: pmdisk_disk_hold() */
 	bool dirty_tracked;		/* marked attached on media (shutdown.c) */
 	u32 dirty_shutdowns;		/* unclean detaches seen, when tracked */
@@ -61,6 +74,10 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 				       const struct pmdisk_disk_desc *desc);
 extern struct list_head pmdisk_disks;	/* in number order */
 extern struct mutex pmdisk_disks_lock;
+
+/* What @disk is: PMEMDISK_MODE_RAW, _BTT, _FSDAX or _DEVDAX; and its name. */
+u8 pmdisk_disk_mode(const struct pmdisk_disk *disk);
+const char *pmdisk_mode_name(u8 mode);
 
 /* Opened (or mounted) by anyone right now. */
 bool pmdisk_disk_is_open(struct pmdisk_disk *disk);

@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 
 #include "blk.h"
+#include "dax.h"
 #include "core/nfit.h"
 #include "pmemdisk.h"
 #include "region.h"
@@ -166,6 +167,14 @@ static u32 pmdisk_fill_disks(struct pmemdisk_disk_info *out, u32 cap)
 		e->size = disk->size;
 		e->sector_size = disk->sector_size;
 		e->atomicity = disk->btt ? PMEMDISK_ATOMICITY_BTT : PMEMDISK_ATOMICITY_NONE;
+		e->mode = pmdisk_disk_mode(disk);
+		if (disk->dax) {
+			const struct pmdisk_pfn_layout *l = pmdisk_dax_layout(disk);
+
+			e->map = l->map == PMDISK_PFN_MAP_RAM ? PMEMDISK_MAP_MEM :
+				 PMEMDISK_MAP_DEV;
+			e->dax_align = l->align;
+		}
 		e->has_uuid = disk->desc.has_uuid;
 		e->readonly = disk->region->readonly;
 		e->open = pmdisk_disk_is_open(disk);

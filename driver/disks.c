@@ -228,6 +228,10 @@ static unsigned int pmdisk_region_label_descs(struct pmdisk_region *region,
 			desc.btt_claimed = true;
 			desc.btt_start = ns[i].claim == PMDISK_CLAIM_BTT2 ?
 					 PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
+		} else if (ns[i].claim == PMDISK_CLAIM_PFN || ns[i].claim == PMDISK_CLAIM_DAX) {
+			desc.dax_claimed = true;
+			desc.dax_kind = ns[i].claim == PMDISK_CLAIM_DAX ?
+					PMDISK_PFN_DEVDAX : PMDISK_PFN_FSDAX;
 		} else if (ns[i].claim != PMDISK_CLAIM_NONE) {
 			pr_warn("%s: namespace %pUb \"%s\" is %s, which pmemdisk does not support yet: left untouched\n",
 				region->name, ns[i].uuid, ns[i].name,

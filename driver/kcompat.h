@@ -15,6 +15,12 @@
  *                             blk_alloc_disk() takes the limits (6.11+)
  *   PMDISK_HAVE_BLK_MODE_T    a disk's open method gets the gendisk and a
  *                             blk_mode_t, not the block_device (6.5+)
+ *   PMDISK_HAVE_PAGE_ENTRY_SIZE  huge_fault gets an enum page_entry_size,
+ *                             not a page order (before 6.6)
+ *   PMDISK_HAVE_VM_FLAGS_SET  vm_flags are changed through vm_flags_set()
+ *                             (6.3+)
+ *   PMDISK_HAVE_MM_GET_UNMAPPED_AREA  mm_get_unmapped_area() replaces the
+ *                             mm's get_unmapped_area hook (6.10+)
  */
 
 /* blk.c: may @gd be opened now? 0 or a negative errno. */
@@ -39,11 +45,12 @@ static inline int pmdisk_fops_open(struct block_device *bdev, fmode_t mode)
  * discard and write-zeroes. @lbs is the logical block size, @pbs the unit
  * written atomically-or-faster, @dma_align the buffer alignment mask
  * (a BTT needs whole sectors in every segment); @discard false offers
- * write-zeroes only. Returns NULL on failure.
+ * write-zeroes only; @dax says filesystems may map its pages (fsdax).
+ * Returns NULL on failure.
  */
 static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, unsigned int pbs,
 						unsigned int dma_align, bool discard,
-						int node)
+						bool dax, int node)
 {
 #ifdef PMDISK_HAVE_BLK_FEATURES
 	/* limits and features are set up front, not on the queue */
@@ -56,7 +63,7 @@ static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, unsigned int p
 		.discard_granularity = max_t(unsigned int, pbs, lbs),
 		.max_write_zeroes_sectors = UINT_MAX,
 		.features = BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
-			    BLK_FEAT_SYNCHRONOUS,
+			    BLK_FEAT_SYNCHRONOUS | (dax ? BLK_FEAT_DAX : 0),
 	};
 	struct gendisk *disk = blk_alloc_disk(&lim, node);
 
@@ -77,7 +84,61 @@ static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, unsigned int p
 	blk_queue_max_write_zeroes_sectors(q, UINT_MAX);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	blk_queue_write_cache(q, true, true);
+	if (dax)
+		blk_queue_flag_set(QUEUE_FLAG_DAX, q);
 	return disk;
+#endif
+}
+
+/* ---- devdax mappings (dax.c) ------------------------------------------- */
+
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+
+/* dax.c: map 2^@order pages of a devdax disk for a fault. */
+vm_fault_t pmdisk_devdax_fault_order(struct vm_fault *vmf, unsigned int order);
+
+#ifdef PMDISK_HAVE_PAGE_ENTRY_SIZE
+static inline vm_fault_t pmdisk_devdax_huge_fault(struct vm_fault *vmf,
+						  enum page_entry_size pe_size)
+{
+	switch (pe_size) {
+	case PE_SIZE_PMD:
+		return pmdisk_devdax_fault_order(vmf, PMD_SHIFT - PAGE_SHIFT);
+	case PE_SIZE_PUD:
+		return pmdisk_devdax_fault_order(vmf, PUD_SHIFT - PAGE_SHIFT);
+	default:
+		return pmdisk_devdax_fault_order(vmf, 0);
+	}
+}
+#else
+static inline vm_fault_t pmdisk_devdax_huge_fault(struct vm_fault *vmf,
+						  unsigned int order)
+{
+	return pmdisk_devdax_fault_order(vmf, order);
+}
+#endif
+
+static inline void pmdisk_vma_set_flags(struct vm_area_struct *vma, vm_flags_t flags)
+{
+#ifdef PMDISK_HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+/* The process's own choice of a free range of its address space. */
+static inline unsigned long pmdisk_get_unmapped_area(struct file *filp,
+						     unsigned long addr,
+						     unsigned long len,
+						     unsigned long pgoff,
+						     unsigned long flags)
+{
+#ifdef PMDISK_HAVE_MM_GET_UNMAPPED_AREA
+	return mm_get_unmapped_area(current->mm, filp, addr, len, pgoff, flags);
+#else
+	return current->mm->get_unmapped_area(filp, addr, len, pgoff, flags);
 #endif
 }
 

@@ -63,8 +63,7 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_BAD_ATOMICITY = 27,	/* not PMEMDISK_ATOMICITY_* */
 	PMEMDISK_REASON_BAD_MODE = 28,		/* mode, map or align unknown or contradictory */
 	PMEMDISK_REASON_DAX_UNSUPPORTED = 29,	/* region cannot be DAX (not physical pmem) */
-	PMEMDISK_REASON_DAX_ALIGNMENT = 30,	/* start or size breaks a DAX alignment rule */
-	PMEMDISK_REASON_DAX_DISK = 31,		/* not possible on a DAX disk (remove and create) */
+	PMEMDISK_REASON_DAX_DISK = 30,		/* not possible on a DAX disk (remove and create) */
 	PMEMDISK_REASON_MAX
 };
 
@@ -312,8 +311,9 @@ struct pmemdisk_disk_info {
  * @align:		in: devdax: 4 KiB, 2 MiB or 1 GiB, the page size its
  *			mmap uses (0: 2 MiB); fsdax: 0 or 2 MiB; others: 0.
  *			A DAX disk starts PMEMDISK_DAX_ALIGN-aligned in physical
- *			memory and its size must be a multiple of that and of
- *			@align: refused with DAX_ALIGNMENT, never truncated
+ *			memory, and its namespace is a multiple of that, large
+ *			enough for its info block, page map and @disk_size, and
+ *			ending on an @align boundary: grown, never truncated
  * @reserved:		must be zero
  */
 struct pmemdisk_create {

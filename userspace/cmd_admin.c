@@ -16,7 +16,46 @@
 
 static const char *usage_create =
 	"usage: pmemctl create --region ID --size SIZE [--name NAME] [--uuid UUID]\n"
-	"                      [--sector-size 512|4096] [--btt] [--dry-run]\n";
+	"                      [--sector-size 512|4096] [--btt] [--dry-run]\n"
+	"                      [--mode raw|btt|fsdax|devdax] [--map mem|dev] [--align 4K|2M|1G]\n";
+
+static const char *const mode_words[] = {
+	[PMEMDISK_MODE_RAW] = "raw", [PMEMDISK_MODE_BTT] = "btt",
+	[PMEMDISK_MODE_FSDAX] = "fsdax", [PMEMDISK_MODE_DEVDAX] = "devdax",
+};
+
+/* What a create made, in words: "raw", "BTT", "fsdax", "devdax". */
+static const char *created_kind(const struct pmemdisk_create *req)
+{
+	if ((req->flags & PMEMDISK_CREATE_BTT) || req->mode == PMEMDISK_MODE_BTT)
+		return "BTT";
+	return req->mode ? mode_words[req->mode] : "raw";
+}
+
+static int parse_mode(const char *val, __u8 *mode)
+{
+	unsigned int m;
+
+	for (m = PMEMDISK_MODE_RAW; m <= PMEMDISK_MODE_DEVDAX; m++)
+		if (!strcmp(val, mode_words[m])) {
+			*mode = m;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_align(const char *val, __u32 *align)
+{
+	if (!strcmp(val, "4K") || !strcmp(val, "4k"))
+		*align = 4096;
+	else if (!strcmp(val, "2M") || !strcmp(val, "2m"))
+		*align = 2U << 20;
+	else if (!strcmp(val, "1G") || !strcmp(val, "1g"))
+		*align = 1U << 30;
+	else
+		return -1;
+	return 0;
+}
 
 int cmd_create(int argc, char **argv)
 {
@@ -24,7 +63,8 @@ int cmd_create(int argc, char **argv)
 	bool have_region = false, have_size = false;
 	unsigned long long size = 0;
 	char got[32], want[32], largest[32], uuid[40];
-	bool btt;
+	const char *kind;
+	bool dax;
 	int i, fd, rc;
 
 	memset(&req, 0, sizeof(req));
@@ -69,6 +109,19 @@ int cmd_create(int argc, char **argv)
 			if (strcmp(val, "512") && strcmp(val, "4096"))
 				goto bad_value;
 			req.sector_size = atoi(val);
+		} else if (!strcmp(opt, "--mode")) {
+			if (parse_mode(val, &req.mode))
+				goto bad_value;
+		} else if (!strcmp(opt, "--map")) {
+			if (!strcmp(val, "mem"))
+				req.map = PMEMDISK_MAP_MEM;
+			else if (!strcmp(val, "dev"))
+				req.map = PMEMDISK_MAP_DEV;
+			else
+				goto bad_value;
+		} else if (!strcmp(opt, "--align")) {
+			if (parse_align(val, &req.align))
+				goto bad_value;
 		} else {
 			fprintf(stderr, "pmemctl create: unknown option '%s'\n%s", opt, usage_create);
 			return EXIT_USAGE;
@@ -80,6 +133,20 @@ bad_value:
 	}
 	if (!have_region || !have_size) {
 		fprintf(stderr, "pmemctl create: --region and --size are required\n%s", usage_create);
+		return EXIT_USAGE;
+	}
+	dax = req.mode == PMEMDISK_MODE_FSDAX || req.mode == PMEMDISK_MODE_DEVDAX;
+	if ((req.flags & PMEMDISK_CREATE_BTT) && req.mode && req.mode != PMEMDISK_MODE_BTT) {
+		fprintf(stderr, "pmemctl create: --btt is --mode btt; it cannot go with --mode %s\n",
+			mode_words[req.mode]);
+		return EXIT_USAGE;
+	}
+	if (!dax && (req.map || req.align)) {
+		fprintf(stderr, "pmemctl create: --map and --align are for --mode fsdax or devdax\n");
+		return EXIT_USAGE;
+	}
+	if (req.mode == PMEMDISK_MODE_FSDAX && req.align && req.align != (2U << 20)) {
+		fprintf(stderr, "pmemctl create: an fsdax disk maps 2M pages: --align 2M or none\n");
 		return EXIT_USAGE;
 	}
 
@@ -99,21 +166,23 @@ bad_value:
 	}
 	format_size(got, sizeof(got), req.actual_size);
 	format_uuid(uuid, sizeof(uuid), req.uuid);
-	btt = req.flags & PMEMDISK_CREATE_BTT;
+	kind = created_kind(&req);
 	if (req.flags & PMEMDISK_CREATE_DRY_RUN)
 		printf("would create a %s (%llu bytes) %s disk on region%u at offset %llu, uuid %s\n",
-		       got, (unsigned long long)req.actual_size, btt ? "BTT" : "raw",
+		       got, (unsigned long long)req.actual_size, kind,
 		       req.region, (unsigned long long)req.offset, uuid);
 	else
-		printf("created pmemdisk%u: %s (%llu bytes) %s disk on region%u, uuid %s%s%s%s\n",
+		printf("created %s%u: %s (%llu bytes) %s disk on region%u, uuid %s%s%s%s\n",
+		       req.mode == PMEMDISK_MODE_DEVDAX ? "pmemdax" : "pmemdisk",
 		       req.number, got, (unsigned long long)req.actual_size,
-		       btt ? "BTT" : "raw", req.region, uuid,
+		       kind, req.region, uuid,
 		       req.name[0] ? ", name \"" : "", req.name, req.name[0] ? "\"" : "");
 	if (req.actual_size != size) {
 		format_size(want, sizeof(want), size);
 		printf("(rounded up from %s: disks are a multiple of %llu MiB per device of the region%s)\n",
-		       want, (unsigned long long)(PMEMDISK_ALIGN_PER_DIMM >> 20),
-		       btt ? ", and a BTT's namespace also holds its map and log" : "");
+		       want, (unsigned long long)((dax ? PMEMDISK_DAX_ALIGN : PMEMDISK_ALIGN_PER_DIMM) >> 20),
+		       dax ? ", and a DAX disk's namespace also holds its info block and page map" :
+		       strcmp(kind, "BTT") ? "" : ", and a BTT's namespace also holds its map and log");
 	}
 	return EXIT_OK;
 }

@@ -297,6 +297,17 @@ int cmd_regions(int argc, char **argv)
 
 /* ---- list (disks) ----------------------------------------------------- */
 
+/* A disk's mode as pmemctl create --mode spells it. */
+static const char *mode_name(unsigned int mode)
+{
+	switch (mode) {
+	case PMEMDISK_MODE_BTT:		return "btt";
+	case PMEMDISK_MODE_FSDAX:	return "fsdax";
+	case PMEMDISK_MODE_DEVDAX:	return "devdax";
+	default:			return "raw";
+	}
+}
+
 static void json_disk(struct json *j, const struct pmem_state *st, unsigned int n)
 {
 	const struct pmemdisk_disk_info *d = &st->disks[n];
@@ -317,6 +328,20 @@ static void json_disk(struct json *j, const struct pmem_state *st, unsigned int 
 	json_u64(j, "size", d->size);
 	json_u64(j, "sector_size", d->sector_size);
 	json_string(j, "atomicity", d->atomicity == PMEMDISK_ATOMICITY_BTT ? "btt" : "none");
+	json_string(j, "mode", mode_name(d->mode));
+	if (d->mode == PMEMDISK_MODE_FSDAX || d->mode == PMEMDISK_MODE_DEVDAX) {
+		char dev[32];
+
+		snprintf(dev, sizeof(dev), "/dev/%s%u",
+			 d->mode == PMEMDISK_MODE_DEVDAX ? "pmemdax" : "pmemdisk", d->number);
+		json_object_begin(j, "dax");
+		json_string(j, "device", dev);
+		json_string(j, "map", d->map == PMEMDISK_MAP_MEM ? "mem" : "dev");
+		json_u64(j, "align", d->dax_align);
+		json_object_end(j);
+	} else {
+		json_null(j, "dax");
+	}
 	json_string(j, "region", region);
 	json_u64(j, "offset", d->offset);
 	json_string(j, "health", health_name(disk_health(st, d)));
@@ -348,7 +373,7 @@ int cmd_list(int argc, char **argv)
 {
 	static const char *const head[] = {
 		"DiskNumber", "Size", "HealthStatus", "OperationalStatus", "AtomicityType",
-		"CanBeRemoved", "PhysicalDeviceIds", "UnsafeShutdownCount",
+		"Mode", "CanBeRemoved", "PhysicalDeviceIds", "UnsafeShutdownCount",
 		"DirtyShutdownCount", "Name", NULL,
 	};
 	struct pmem_state st;
@@ -384,7 +409,7 @@ int cmd_list(int argc, char **argv)
 				   r ? r->interleave_ways : 0);
 			table_row(&t, num, size, health_name(disk_health(&st, d)), status,
 				  d->atomicity == PMEMDISK_ATOMICITY_BTT ? "BlockTranslationTable" : "None",
-				  d->open ? "False" : "True", dimms[0] ? dimms : "-",
+				  mode_name(d->mode), d->open ? "False" : "True", dimms[0] ? dimms : "-",
 				  usc_known ? usc : "Unknown",
 				  d->dirty_shutdowns_known ? dirty : "Unknown",
 				  d->has_uuid && d->name[0] ? d->name : "-");

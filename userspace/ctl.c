@@ -59,6 +59,12 @@ static const char *const reason_text[PMEMDISK_REASON_MAX] = {
 	[PMEMDISK_REASON_TOO_SMALL_FOR_BTT] =
 		"the disk is too small for a BTT (its namespace needs 16 MiB)",
 	[PMEMDISK_REASON_BAD_ATOMICITY] = "the atomicity must be none (raw) or btt",
+	[PMEMDISK_REASON_BAD_MODE] =
+		"the mode, map or alignment is unknown or does not fit the mode (fsdax maps 2M pages; devdax 4K, 2M or 1G)",
+	[PMEMDISK_REASON_DAX_UNSUPPORTED] =
+		"the region cannot hold DAX disks: it is simulated (RAM), not physical pmem",
+	[PMEMDISK_REASON_DAX_DISK] =
+		"not possible on an fsdax or devdax disk: remove it and create it anew",
 };
 
 const char *ctl_reason_text(uint32_t reason)

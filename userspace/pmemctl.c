@@ -62,10 +62,11 @@ static const struct command commands[] = {
 	  cmd_devices },
 	{ "regions", "[--json]", "regions: size, free space, devices, persistence",
 	  cmd_regions },
-	{ "list", "[--json]", "disks: number, size, health, atomicity, devices",
+	{ "list", "[--json]", "disks: number, size, health, atomicity, mode, devices",
 	  cmd_list },
 	{ "create", "--region ID --size SIZE [--name NAME] [--uuid UUID] "
-	  "[--sector-size 512|4096] [--btt] [--dry-run]",
+	  "[--sector-size 512|4096] [--btt] [--dry-run] "
+	  "[--mode raw|btt|fsdax|devdax] [--map mem|dev] [--align 4K|2M|1G]",
 	  "a new disk on a region with labels", cmd_create },
 	{ "remove", "DISK... [--yes]",
 	  "remove disks (DISK: pmemdiskN, N, uuid or name)", cmd_remove },

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DAX disks (dax.h): struct pages for the namespace, then either a
+ * dax_device behind the disk's gendisk (fsdax) or a character device whose
+ * mmap inserts the pmem's own page frames, huge where the alignment allows
+ * (devdax), as Linux's pmem and device-dax drivers do.
+ *
+ * Lifetime: a DAX disk cannot be removed while it is open, and a mapping
+ * keeps its file (and so the disk) open, so teardown never races a fault.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dax.h>
+#include <linux/fs.h>
+#include <linux/memremap.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/pfn_t.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+
+#include "blk.h"
+#include "dax.h"
+#include "kcompat.h"
+#include "region.h"
+#include "../uapi/pmemdisk.h"
+
+struct pmdisk_dax {
+	struct pmdisk_disk *disk;
+	struct pmdisk_pfn_layout layout;
+	phys_addr_t data_phys;		/* where the data starts */
+	struct dev_pagemap pgmap;
+	struct dax_device *dax_dev;	/* fsdax: what filesystems map through */
+	struct gendisk *host;		/* fsdax, once added */
+
+	/* devdax */
+	struct miscdevice misc;
+	char name[16];			/* pmemdax<N> */
+	struct mutex open_lock;		/* orders opens against hold */
+	unsigned int opens;
+	bool held;
+};
+
+bool pmdisk_dax_capable(const struct pmdisk_region *region, const char **why)
+{
+	if (region->source == PMDISK_SRC_SIM) {
+		*why = "a simulated region is RAM, not physical pmem";
+		return false;
+	}
+	return true;
+}
+
+int pmdisk_dax_probe(struct pmdisk_disk *disk, struct pmdisk_pfn_layout *layout)
+{
+	static const u8 no_uuid[16];
+	struct pmdisk_region *region = disk->region;
+	struct pmdisk_pfn_sb *sb;
+	const char *why = "";
+	int rc;
+
+	if (disk->desc.size < 2 * PMDISK_PFN_INFO_OFFSET)
+		return -ENOENT;
+	sb = kmalloc(sizeof(*sb), GFP_KERNEL);
+	if (!sb)
+		return -ENOMEM;
+	/* a poisoned line fails the read instead of the machine */
+	if (copy_mc_to_kernel(sb, region->virt + disk->desc.offset + PMDISK_PFN_INFO_OFFSET,
+			      sizeof(*sb))) {
+		pr_err("%s on %s: its DAX info block cannot be read (media error)\n",
+		       disk->gd_name, region->name);
+		kfree(sb);
+		return -EIO;
+	}
+	rc = pmdisk_pfn_parse(sb, disk->desc.has_uuid ? disk->desc.uuid : no_uuid,
+			      region->base + disk->desc.offset, disk->desc.size,
+			      layout, &why);
+	kfree(sb);
+	if (rc == -ESTALE) {
+		/* Linux ignores it too: it belongs to an earlier namespace */
+		pr_info("%s on %s: the DAX info block there belongs to another namespace: ignored\n",
+			disk->gd_name, region->name);
+		return -ENOENT;
+	}
+	if (rc == -EINVAL)
+		pr_err("%s on %s: its DAX info block cannot be served: %s\n",
+		       disk->gd_name, region->name, why);
+	return rc;
+}
+
+/* ---- fsdax: the dax_device filesystems use ------------------------------ */
+
+static long pmdisk_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
+				     long nr_pages, enum dax_access_mode mode,
+				     void **kaddr, pfn_t *pfn)
+{
+	struct pmdisk_disk *disk = dax_get_private(dax_dev);
+	u64 off = (u64)pgoff << PAGE_SHIFT;
+	sector_t first_bad;
+	int num_bad;
+
+	if (off >= disk->size)
+		return -ERANGE;
+	/* a known bad page is not handed out to be mapped */
+	if (READ_ONCE(disk->bb.count) &&
+	    badblocks_check(&disk->bb, off >> SECTOR_SHIFT,
+			    (u64)nr_pages << (PAGE_SHIFT - SECTOR_SHIFT),
+			    &first_bad, &num_bad))
+		return -EIO;
+	if (kaddr)
+		*kaddr = disk->virt + off;
+	if (pfn)
+		*pfn = phys_to_pfn_t(disk->dax->data_phys + off, PFN_DEV | PFN_MAP);
+	return (disk->size - off) >> PAGE_SHIFT;
+}
+
+static int pmdisk_dax_zero_page_range(struct dax_device *dax_dev, pgoff_t pgoff,
+				      size_t nr_pages)
+{
+	struct pmdisk_disk *disk = dax_get_private(dax_dev);
+	u64 off = (u64)pgoff << PAGE_SHIFT, len = (u64)nr_pages << PAGE_SHIFT;
+
+	if (off > disk->size || len > disk->size - off)
+		return -ERANGE;
+	pmdisk_region_zero(disk->region, disk->data_offset + off, len);
+	return 0;
+}
+
+static const struct dax_operations pmdisk_fsdax_ops = {
+	.direct_access = pmdisk_dax_direct_access,
+	.zero_page_range = pmdisk_dax_zero_page_range,
+};
+
+int pmdisk_dax_add_host(struct pmdisk_disk *disk, struct gendisk *gd)
+{
+	int rc = dax_add_host(disk->dax->dax_dev, gd);
+
+	if (!rc)
+		disk->dax->host = gd;
+	return rc;
+}
+
+void pmdisk_dax_remove_host(struct pmdisk_disk *disk)
+{
+	if (disk->dax && disk->dax->host) {
+		dax_remove_host(disk->dax->host);
+		disk->dax->host = NULL;
+	}
+}
+
+const struct pmdisk_pfn_layout *pmdisk_dax_layout(const struct pmdisk_disk *disk)
+{
+	return &disk->dax->layout;
+}
+
+/* ---- devdax: /dev/pmemdax<N> -------------------------------------------- */
+
+static struct pmdisk_dax *pmdisk_dax_of_file(struct file *filp)
+{
+	return container_of(filp->private_data, struct pmdisk_dax, misc);
+}
+
+/*
+ * Insert the page frames for a fault of 2^@order pages. A mapping is made
+ * only of whole units of the disk's alignment: a smaller fault on a disk
+ * aligned larger is an error (SIGBUS), a larger one falls back.
+ */
+vm_fault_t pmdisk_devdax_fault_order(struct vm_fault *vmf, unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct pmdisk_dax *dax = pmdisk_dax_of_file(vma->vm_file);
+	unsigned long size = PAGE_SIZE << order;
+	unsigned long addr = vmf->address & ~(size - 1);
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	u64 off;
+	pfn_t pfn;
+
+	if (size < dax->layout.align)
+		return VM_FAULT_SIGBUS;
+	if (size > dax->layout.align || addr < vma->vm_start ||
+	    addr + size > vma->vm_end)
+		return VM_FAULT_FALLBACK;
+	off = (u64)(addr - vma->vm_start) + ((u64)vma->vm_pgoff << PAGE_SHIFT);
+	if (off % size)
+		return VM_FAULT_FALLBACK;
+	if (off >= dax->layout.data_size || size > dax->layout.data_size - off)
+		return VM_FAULT_SIGBUS;
+	pfn = phys_to_pfn_t(dax->data_phys + off, PFN_DEV | PFN_MAP);
+	switch (order) {
+	case 0:
+		return vmf_insert_mixed(vma, addr, pfn);
+	case PMD_SHIFT - PAGE_SHIFT:
+		return vmf_insert_pfn_pmd(vmf, pfn, write);
+	case PUD_SHIFT - PAGE_SHIFT:
+		return vmf_insert_pfn_pud(vmf, pfn, write);
+	default:
+		return VM_FAULT_FALLBACK;
+	}
+}
+
+static vm_fault_t pmdisk_devdax_fault(struct vm_fault *vmf)
+{
+	return pmdisk_devdax_fault_order(vmf, 0);
+}
+
+/* A mapping splits only at the disk's alignment. */
+static int pmdisk_devdax_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct pmdisk_dax *dax = pmdisk_dax_of_file(vma->vm_file);
+
+	return IS_ALIGNED(addr, dax->layout.align) ? 0 : -EINVAL;
+}
+
+static unsigned long pmdisk_devdax_pagesize(struct vm_area_struct *vma)
+{
+	return pmdisk_dax_of_file(vma->vm_file)->layout.align;
+}
+
+static const struct vm_operations_struct pmdisk_devdax_vm_ops = {
+	.fault = pmdisk_devdax_fault,
+	.huge_fault = pmdisk_devdax_huge_fault,
+	.may_split = pmdisk_devdax_may_split,
+	.pagesize = pmdisk_devdax_pagesize,
+};
+
+static int pmdisk_devdax_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct pmdisk_dax *dax = pmdisk_dax_of_file(filp);
+	unsigned long mask = dax->layout.align - 1;
+
+	/* a private copy of pmem makes no sense: device-dax refuses it too */
+	if (!(vma->vm_flags & VM_MAYSHARE)) {
+		pr_info_ratelimited("%s: %s: MAP_PRIVATE refused: map it MAP_SHARED\n",
+				    dax->name, current->comm);
+		return -EINVAL;
+	}
+	if ((vma->vm_start & mask) || (vma->vm_end & mask) ||
+	    ((vma->vm_pgoff << PAGE_SHIFT) & mask)) {
+		pr_info_ratelimited("%s: %s: mapping %#lx-%#lx at offset %#llx is not aligned to %#llx\n",
+				    dax->name, current->comm, vma->vm_start,
+				    vma->vm_end, (u64)vma->vm_pgoff << PAGE_SHIFT,
+				    dax->layout.align);
+		return -EINVAL;
+	}
+	vma->vm_ops = &pmdisk_devdax_vm_ops;
+	pmdisk_vma_set_flags(vma, VM_HUGEPAGE);
+	return 0;
+}
+
+/* An address aligned to the disk's alignment, so huge pages can map it. */
+static unsigned long pmdisk_devdax_get_unmapped_area(struct file *filp,
+						     unsigned long addr,
+						     unsigned long len,
+						     unsigned long pgoff,
+						     unsigned long flags)
+{
+	struct pmdisk_dax *dax = pmdisk_dax_of_file(filp);
+	unsigned long align = dax->layout.align, off = pgoff << PAGE_SHIFT;
+	unsigned long padded;
+
+	if (addr || align <= PAGE_SIZE || len < align || len + align < len)
+		return pmdisk_get_unmapped_area(filp, addr, len, pgoff, flags);
+	padded = pmdisk_get_unmapped_area(filp, 0, len + align, pgoff, flags);
+	if (IS_ERR_VALUE(padded))
+		return pmdisk_get_unmapped_area(filp, addr, len, pgoff, flags);
+	return padded + ((off - padded) & (align - 1));
+}
+
+static int pmdisk_devdax_open(struct inode *inode, struct file *filp)
+{
+	struct pmdisk_dax *dax = pmdisk_dax_of_file(filp);
+
+	mutex_lock(&dax->open_lock);
+	if (dax->held) {
+		mutex_unlock(&dax->open_lock);
+		return -EBUSY;
+	}
+	dax->opens++;
+	mutex_unlock(&dax->open_lock);
+	/*
+	 * Only a DAX VMA gets huge-page faults: the device node says S_DAX.
+	 * It has no page cache to speak of; its mapping is only our VMAs.
+	 */
+	inode->i_flags |= S_DAX;
+	return 0;
+}
+
+static int pmdisk_devdax_release(struct inode *inode, struct file *filp)
+{
+	struct pmdisk_dax *dax = pmdisk_dax_of_file(filp);
+
+	mutex_lock(&dax->open_lock);
+	dax->opens--;
+	mutex_unlock(&dax->open_lock);
+	return 0;
+}
+
+static const struct file_operations pmdisk_devdax_fops = {
+	.owner = THIS_MODULE,
+	.open = pmdisk_devdax_open,
+	.release = pmdisk_devdax_release,
+	.mmap = pmdisk_devdax_mmap,
+	.get_unmapped_area = pmdisk_devdax_get_unmapped_area,
+	.llseek = noop_llseek,
+};
+
+bool pmdisk_dax_is_open(struct pmdisk_disk *disk)
+{
+	struct pmdisk_dax *dax = disk->dax;
+	bool open;
+
+	mutex_lock(&dax->open_lock);
+	open = dax->opens;
+	mutex_unlock(&dax->open_lock);
+	return open;
+}
+
+bool pmdisk_dax_hold(struct pmdisk_disk *disk)
+{
+	struct pmdisk_dax *dax = disk->dax;
+	bool closed;
+
+	mutex_lock(&dax->open_lock);
+	closed = !dax->opens;
+	if (closed)
+		dax->held = true;
+	mutex_unlock(&dax->open_lock);
+	return closed;
+}
+
+void pmdisk_dax_unhold(struct pmdisk_disk *disk)
+{
+	mutex_lock(&disk->dax->open_lock);
+	disk->dax->held = false;
+	mutex_unlock(&disk->dax->open_lock);
+}
+
+/* ---- attach and detach -------------------------------------------------- */
+
+/*
+ * struct pages for the whole namespace (less end_trunc), as Linux gives an
+ * fsdax or devdax namespace: with map dev they come out of the space
+ * between the info block and the data (the altmap).
+ */
+static int pmdisk_dax_map_pages(struct pmdisk_dax *dax, phys_addr_t start, u64 len)
+{
+	struct dev_pagemap *pgmap = &dax->pgmap;
+	void *addr;
+
+	pgmap->type = dax->layout.kind == PMDISK_PFN_FSDAX ?
+		      MEMORY_DEVICE_FS_DAX : MEMORY_DEVICE_GENERIC;
+	pgmap->range.start = start;
+	pgmap->range.end = start + len - 1;
+	pgmap->nr_range = 1;
+	if (dax->layout.map == PMDISK_PFN_MAP_DEV) {
+		struct vmem_altmap altmap = {
+			.base_pfn = PHYS_PFN(start),
+			.reserve = PHYS_PFN(PMDISK_PFN_RESERVE),
+			.free = PHYS_PFN(dax->layout.dataoff - PMDISK_PFN_RESERVE),
+			.end_pfn = PHYS_PFN(start + len - 1),
+		};
+
+		/* the fields are const once set: as Linux fills them */
+		memcpy(&pgmap->altmap, &altmap, sizeof(altmap));
+		pgmap->flags |= PGMAP_ALTMAP_VALID;
+	}
+	addr = memremap_pages(pgmap, NUMA_NO_NODE);
+	if (IS_ERR(addr))
+		return PTR_ERR(addr);
+	return 0;
+}
+
+int pmdisk_dax_attach(struct pmdisk_disk *disk, const struct pmdisk_pfn_layout *layout)
+{
+	struct pmdisk_region *region = disk->region;
+	phys_addr_t start = region->base + disk->desc.offset;
+	struct pmdisk_dax *dax;
+	const char *why;
+	int rc;
+
+	if (!pmdisk_dax_capable(region, &why)) {
+		pr_err("%s on %s: holds a DAX namespace, but %s\n", disk->gd_name,
+		       region->name, why);
+		return -EOPNOTSUPP;
+	}
+	dax = kzalloc(sizeof(*dax), GFP_KERNEL);
+	if (!dax)
+		return -ENOMEM;
+	dax->disk = disk;
+	dax->layout = *layout;
+	dax->data_phys = start + layout->dataoff;
+	mutex_init(&dax->open_lock);
+	rc = pmdisk_dax_map_pages(dax, start, disk->desc.size - layout->end_trunc);
+	if (rc) {
+		pr_err("%s on %s: cannot give its pmem struct pages (%d)\n",
+		       disk->gd_name, region->name, rc);
+		goto free;
+	}
+	if (layout->kind == PMDISK_PFN_FSDAX) {
+		dax->dax_dev = alloc_dax(disk, &pmdisk_fsdax_ops);
+		if (IS_ERR(dax->dax_dev)) {
+			rc = PTR_ERR(dax->dax_dev);
+			dax->dax_dev = NULL;
+			goto unmap;
+		}
+		/* stores go around the cache; MAP_SYNC is fine: never async */
+		set_dax_nocache(dax->dax_dev);
+		set_dax_nomc(dax->dax_dev);
+		set_dax_synchronous(dax->dax_dev);
+		dax_write_cache(dax->dax_dev,
+				region->persistence != PMDISK_PERSIST_CPU_CACHE);
+	}
+
+	disk->dax = dax;
+	disk->data_offset = disk->desc.offset + layout->dataoff;
+	disk->virt = region->virt + disk->data_offset;
+	disk->size = layout->data_size;
+	if (layout->kind == PMDISK_PFN_DEVDAX) {
+		snprintf(dax->name, sizeof(dax->name), "pmemdax%u", disk->desc.number);
+		dax->misc.minor = MISC_DYNAMIC_MINOR;
+		dax->misc.name = dax->name;
+		dax->misc.fops = &pmdisk_devdax_fops;
+		dax->misc.mode = 0600;
+		rc = misc_register(&dax->misc);
+		if (rc) {
+			pr_err("%s on %s: cannot register /dev/%s (%d)\n",
+			       disk->gd_name, region->name, dax->name, rc);
+			disk->dax = NULL;
+			goto unmap;
+		}
+	}
+	return 0;
+
+unmap:
+	memunmap_pages(&dax->pgmap);
+free:
+	kfree(dax);
+	return rc;
+}
+
+void pmdisk_dax_detach(struct pmdisk_disk *disk)
+{
+	struct pmdisk_dax *dax = disk->dax;
+
+	if (!dax)
+		return;
+	if (dax->layout.kind == PMDISK_PFN_DEVDAX)
+		misc_deregister(&dax->misc);
+	pmdisk_dax_remove_host(disk);
+	if (dax->dax_dev) {
+		kill_dax(dax->dax_dev);
+		put_dax(dax->dax_dev);
+	}
+	memunmap_pages(&dax->pgmap);
+	disk->dax = NULL;
+	kfree(dax);
+}
+
+int pmdisk_dax_format(struct pmdisk_region *region, u64 offset,
+		      const struct pmdisk_pfn_layout *layout, const u8 parent[16])
+{
+	struct pmdisk_pfn_sb *sb = kmalloc(sizeof(*sb), GFP_KERNEL);
+
+	if (!sb)
+		return -ENOMEM;
+	pmdisk_pfn_build(sb, layout, parent);
+	memcpy_flushcache(region->virt + offset + PMDISK_PFN_INFO_OFFSET, sb,
+			  sizeof(*sb));
+	kfree(sb);
+	pmdisk_region_flush(region);
+	return 0;
+}

@@ -30,20 +30,30 @@ int pmdisk_pfn_plan(enum pmdisk_pfn_kind kind, enum pmdisk_pfn_map map,
 
 	if (!align)
 		align = PMDISK_SZ_2M;
-	if (!is_pow2(align) || align < PMDISK_PFN_PAGE_SIZE) {
-		*why = "the alignment is not a power of two of at least 4 KiB";
+	/*
+	 * Only what Linux offers (nd_pfn_supported_alignments()): the block
+	 * has 32 bits for it, and a devdax block with any other is refused.
+	 */
+	if (align != PMDISK_PFN_PAGE_SIZE && align != PMDISK_SZ_2M &&
+	    align != PMDISK_PFN_MAX_ALIGN) {
+		*why = "the alignment is not 4 KiB, 2 MiB or 1 GiB";
 		return -EINVAL;
 	}
 	if (phys % PMDISK_PFN_MIN_ALIGN) {
 		*why = "the namespace does not start on a 2 MiB boundary";
 		return -EINVAL;
 	}
-	if (size <= PMDISK_PFN_RESERVE || phys + size < phys) {
+	/* the data is aligned to @align, and never less than a subsection */
+	map_align = align > PMDISK_PFN_MIN_ALIGN ? align : PMDISK_PFN_MIN_ALIGN;
+	if (size <= PMDISK_PFN_RESERVE) {
 		*why = "the namespace is too small for an info block";
 		return -EINVAL;
 	}
-	/* the data is aligned to @align, and never less than a subsection */
-	map_align = align > PMDISK_PFN_MIN_ALIGN ? align : PMDISK_PFN_MIN_ALIGN;
+	/* rounding its addresses up to map_align must not wrap */
+	if (phys + size < phys || phys + size > ~0ULL - map_align) {
+		*why = "the namespace ends too near the top of the address space";
+		return -EINVAL;
+	}
 	end = (phys + size) / map_align * map_align;
 	if (map == PMDISK_PFN_MAP_DEV) {
 		/* room for a struct page for every page after the reserve */
@@ -168,8 +178,12 @@ int pmdisk_pfn_parse(const struct pmdisk_pfn_sb *sb, const u8 parent[16],
 		*why = "its alignment is not a power of two of at least 4 KiB";
 		return -EINVAL;
 	}
+	if (align > size) {
+		*why = "its alignment is larger than the namespace";
+		return -EINVAL;
+	}
 	if (kind == PMDISK_PFN_DEVDAX && align != PMDISK_PFN_PAGE_SIZE &&
-	    align != PMDISK_SZ_2M && align != (1ULL << 30)) {
+	    align != PMDISK_SZ_2M && align != PMDISK_PFN_MAX_ALIGN) {
 		*why = "a devdax alignment must be 4 KiB, 2 MiB or 1 GiB";
 		return -EINVAL;
 	}
@@ -183,9 +197,14 @@ int pmdisk_pfn_parse(const struct pmdisk_pfn_sb *sb, const u8 parent[16],
 		*why = "the namespace or its data is not aligned as the info block requires";
 		return -EINVAL;
 	}
+	/*
+	 * The kernel's memmap covers the whole range, page map included, not
+	 * only the data: Linux reserves a struct page for every page after
+	 * the info block, and its altmap allocation fails with less.
+	 */
 	if (mode == PMDISK_PFN_MAP_DEV &&
 	    (dataoff - PMDISK_PFN_RESERVE) / PMDISK_PFN_PAGE_STRUCT <
-	    (size - end_trunc) / PMDISK_PFN_PAGE_SIZE - dataoff / PMDISK_PFN_PAGE_SIZE) {
+	    (size - end_trunc - PMDISK_PFN_RESERVE) / PMDISK_PFN_PAGE_SIZE) {
 		*why = "its page map area is too small for its pages";
 		return -EINVAL;
 	}

@@ -15,8 +15,8 @@
  * namespace itself, in the space between the info block and dataoff, so a
  * 1 TiB namespace costs 16 GiB of itself rather than of RAM. dataoff is a
  * multiple of the alignment, so the data can be mapped with pages of that
- * size. Linux cuts the end down to the alignment (end_trunc); pmemdisk
- * refuses to create a namespace that would need it but reads one that has it.
+ * size. The end is cut down to the alignment (end_trunc), by Linux and by
+ * pmdisk_pfn_plan() alike.
  *
  * An info block (4096 bytes, little endian, Fletcher-64 over all of it with
  * the checksum taken as zero, as for BTT info blocks):
@@ -55,6 +55,8 @@
 #define PMDISK_PFN_PAGE_SIZE	4096ULL
 /* Linux's memremap_compat_align() on x86: a hotplug subsection. */
 #define PMDISK_PFN_MIN_ALIGN	PMDISK_SZ_2M
+/* The largest page Linux maps on x86 (HPAGE_PUD_SIZE). */
+#define PMDISK_PFN_MAX_ALIGN	(1ULL << 30)
 
 struct pmdisk_pfn_sb {
 	u8 signature[16];
@@ -108,8 +110,9 @@ struct pmdisk_pfn_layout {
  * physical address @phys with pages of @align (0 means 2 MiB) and its page
  * map in @map: dataoff, npfns and end_trunc as nd_pfn_init() computes them.
  * @uuid is the info block's own. Returns 0, or -EINVAL with *@why set when
- * the namespace is too small, its start is not on a 2 MiB boundary, or
- * @align is not a power of two of at least 4 KiB.
+ * the namespace is too small, its start is not on a 2 MiB boundary, it
+ * ends within @align of the top of the address space, or @align is not one
+ * Linux offers on x86 (4 KiB, 2 MiB, 1 GiB).
  */
 int pmdisk_pfn_plan(enum pmdisk_pfn_kind kind, enum pmdisk_pfn_map map,
 		    u64 phys, u64 size, u64 align, const u8 uuid[16],
@@ -135,7 +138,9 @@ int pmdisk_pfn_identify(const struct pmdisk_pfn_sb *sb, enum pmdisk_pfn_kind *ki
  * 0 with *@out filled; -ENOENT when there is no info block (wrong
  * signature or checksum); -ESTALE when it belongs to another namespace
  * (parent uuid); -EINVAL with *@why when it is one but cannot be served
- * (a field out of range, an alignment the data does not meet, start_pad).
+ * (a field out of range, an alignment the data does not meet or larger
+ * than the namespace, a DEV page map without a struct page for every page
+ * after the info block, start_pad).
  */
 int pmdisk_pfn_parse(const struct pmdisk_pfn_sb *sb, const u8 parent[16],
 		     u64 phys, u64 size, struct pmdisk_pfn_layout *out,

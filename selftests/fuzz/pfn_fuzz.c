@@ -24,11 +24,11 @@
  * block build writes for it parses to the same layout (a rewrite, e.g. for
  * a new parent, keeps the data where it is).
  *
- * With bit 4 the block's first bytes also choose a plan for the namespace
- * (its start below 2^52, as physical addresses are): byte 0 the kind, 1
- * the map, 2 an alignment Linux offers (4 KiB, 2 MiB, 1 GiB or the
- * default), 4-19 the info block's uuid. A plan that succeeds must be laid
- * out as parse requires, and built and parsed back to itself.
+ * With bit 4 the block's first bytes also choose a plan for the namespace:
+ * byte 0 the kind, 1 the map, 2 the alignment (bit 7: bytes 20-27, else
+ * 4 KiB, 2 MiB, 1 GiB or the default), 4-19 the info block's uuid. A plan
+ * that succeeds must be laid out as parse requires, and built and parsed
+ * back to itself.
  */
 #include "fuzz.h"
 #include "../../driver/core/pfn.h"
@@ -129,12 +129,11 @@ static void fuzz_plan(const u8 *sel, const u8 parent[16], u64 phys, u64 size)
 	static const u64 aligns[] = { PMDISK_PFN_PAGE_SIZE, PMDISK_SZ_2M, 1ULL << 30, 0 };
 	enum pmdisk_pfn_kind kind = sel[0] & 1 ? PMDISK_PFN_DEVDAX : PMDISK_PFN_FSDAX;
 	enum pmdisk_pfn_map map = sel[1] & 1 ? PMDISK_PFN_MAP_DEV : PMDISK_PFN_MAP_RAM;
-	u64 align = aligns[sel[2] % ARRAY_SIZE(aligns)];
+	u64 align = sel[2] & 0x80 ? get_le64(sel + 20) : aligns[sel[2] % ARRAY_SIZE(aligns)];
 	struct pmdisk_pfn_layout l;
 	const char *why = NULL;
 	int rc;
 
-	phys &= (1ULL << 52) - 1;
 	rc = pmdisk_pfn_plan(kind, map, phys, size, align, sel + 4, &l, &why);
 	FUZZ_CHECK(rc == 0 || rc == -EINVAL, "plan returned %d", rc);
 	if (rc) {

@@ -262,7 +262,11 @@ TEST(plan_refuses_a_namespace_too_small_misplaced_or_badly_aligned)
 		{ "alignment of 3 MiB", AT_5G, GiB, 3 * MiB },
 		{ "alignment of 2 KiB", AT_5G, GiB, 2 * KiB },
 		{ "alignment of 4 KiB + 1", AT_5G, GiB, 4 * KiB + 1 },
+		/* Linux offers 4 KiB, 2 MiB and 1 GiB; the block has 32 bits */
+		{ "alignment of 64 KiB", AT_5G, GiB, 64 * KiB },
+		{ "alignment of 4 GiB", 4 * GiB, 16 * GiB, 4 * GiB },
 		{ "wraps the address space", -2 * MiB * 4, GiB, 2 * MiB },
+		{ "rounds up past the top", -2 * MiB, MiB, 2 * MiB },
 	};
 	struct pmdisk_pfn_layout l;
 	const char *why;
@@ -607,6 +611,9 @@ static const struct bad_field bad_fields[] = {
 	AS("end 128 KiB short of a 2 MiB boundary, end_trunc 0", FS, RAM, 2 * MiB,
 	   AT_5G, GiB - 128 * KiB),
 	EDIT("DEV page map of 2 MiB for 1 GiB", FS, DEV, 2 * MiB, { OFF_DATAOFF, 8, 2 * MiB }),
+	/* enough for the data pages, but not for the page map's own */
+	EDIT("DEV page map of 16 MiB for 1 GiB", DAX, DEV, 2 * MiB,
+	     { OFF_DATAOFF, 8, 16 * MiB }, { OFF_ALIGN, 4, 4 * KiB }),
 };
 
 TEST(each_field_out_of_range_is_refused_with_a_reason)
@@ -629,6 +636,32 @@ TEST(each_field_out_of_range_is_refused_with_a_reason)
 		expect_parse(_metadata, bad_fields[i].what, &sb, ns_uuid, phys, size,
 			     -EINVAL, NULL);
 	}
+}
+
+TEST(dev_page_map_holds_a_struct_page_for_every_page_after_the_info_block)
+{
+	struct pmdisk_pfn_sb sb;
+
+	/* 1 GiB: (1G - 8K) / 4K = 262142 pages, 64 bytes each, after 8 KiB */
+	planned_block(_metadata, &sb, FS, DEV, AT_5G, GiB, 4 * KiB);
+	put_le(&sb, OFF_DATAOFF, 8, 8 * KiB + 262142 * 64 + 128);	/* 0x1002000 */
+	seal(&sb);
+	expect_parse(_metadata, "room for all", &sb, ns_uuid, AT_5G, GiB, 0, NULL);
+	put_le(&sb, OFF_DATAOFF, 8, 0x1001000);
+	seal(&sb);
+	expect_parse(_metadata, "256 short", &sb, ns_uuid, AT_5G, GiB, -EINVAL, NULL);
+}
+
+TEST(alignment_larger_than_the_namespace_is_refused_as_linux_refuses_it)
+{
+	struct pmdisk_pfn_sb sb;
+
+	/* 16 MiB at 5 GiB - 2 MiB: the data starts on the 1 GiB boundary */
+	planned_block(_metadata, &sb, FS, RAM, AT_5G - 2 * MiB, 16 * MiB, 2 * MiB);
+	expect_parse(_metadata, "2 MiB", &sb, ns_uuid, AT_5G - 2 * MiB, 16 * MiB, 0, NULL);
+	put_le(&sb, OFF_ALIGN, 4, GiB);
+	seal(&sb);
+	expect_parse(_metadata, "1 GiB", &sb, ns_uuid, AT_5G - 2 * MiB, 16 * MiB, -EINVAL, NULL);
 }
 
 TEST(nonzero_flags_and_padding_are_ignored_as_linux_ignores_them)

@@ -2,7 +2,7 @@
 #
 # pmemdisk: the kernel module, pmemctl, the selftests and the test VM.
 #
-#   make                 module for KVER, pmemctl, selftests
+#   make                 module for KVER, pmemctl, plb, selftests
 #   make KVER=<release>  the same against another installed kernel
 #   make deps            install everything the project needs (apt-get)
 #   make demo            boot a VM with emulated NVDIMMs and show pmemdisk
@@ -61,11 +61,14 @@ FUZZ_SRCS := $(wildcard selftests/fuzz/*_fuzz.c)
 FUZZ_NAMES := $(patsubst selftests/fuzz/%_fuzz.c,%,$(FUZZ_SRCS))
 FUZZ_LIB_SRCS := selftests/fuzz/fuzzmedia.c
 FUZZ_HDRS := $(wildcard selftests/fuzz/*.h)
+PLB_DIR := userspace/plb
+PLB_LIB_SRCS := $(PLB_DIR)/plb.c $(PLB_DIR)/crc32c.c
+PLB_HDRS := $(wildcard $(PLB_DIR)/*.h)
 
-.PHONY: all module pmemctl selftests deps demo check check-run bench clean \
+.PHONY: all module pmemctl plb selftests deps demo check check-run bench clean \
 	checkpatch initramfs modules-all help fuzzers fuzz
 
-all: module pmemctl selftests
+all: module pmemctl plb selftests
 
 help:
 	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
@@ -116,6 +119,20 @@ pmemctl: userspace/pmemctl
 # passes hardening flags that way).
 userspace/pmemctl: $(PMEMCTL_SRCS) $(PMEMCTL_HDRS) $(CORE_SRCS) $(CORE_HDRS)
 	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(PMEMCTL_SRCS) $(CORE_SRCS)
+
+# ----------------------------------------------------------------- plb
+# The persisted log buffer: build/plb/libplb.a, plain C11 with libc and
+# pthread only.
+PLB_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -pthread
+
+plb: $(BUILD)/plb/libplb.a
+
+$(BUILD)/plb/%.o: $(PLB_DIR)/%.c $(PLB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PLB_CFLAGS) -c -o $@ $<
+
+$(BUILD)/plb/libplb.a: $(BUILD)/plb/plb.o $(BUILD)/plb/crc32c.o
+	$(AR) rcs $@ $^
 
 # ----------------------------------------------------------- selftests
 $(KSRC_EXTRACT)/.stamp: $(LINUX_TARBALL)

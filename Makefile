@@ -64,6 +64,7 @@ FUZZ_HDRS := $(wildcard selftests/fuzz/*.h)
 PLB_DIR := userspace/plb
 PLB_LIB_SRCS := $(PLB_DIR)/plb.c $(PLB_DIR)/crc32c.c
 PLB_HDRS := $(wildcard $(PLB_DIR)/*.h)
+PLB_TOOLS := $(PLB_DIR)/plb-crashtest $(PLB_DIR)/plb-bench
 
 .PHONY: all module pmemctl plb selftests deps demo check check-run bench clean \
 	checkpatch initramfs modules-all help fuzzers fuzz
@@ -121,11 +122,12 @@ userspace/pmemctl: $(PMEMCTL_SRCS) $(PMEMCTL_HDRS) $(CORE_SRCS) $(CORE_HDRS)
 	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(PMEMCTL_SRCS) $(CORE_SRCS)
 
 # ----------------------------------------------------------------- plb
-# The persisted log buffer: build/plb/libplb.a, plain C11 with libc and
-# pthread only.
+# The persisted log buffer: build/plb/libplb.a and its tools, plain C11 with
+# libc and pthread only. The tools are static: the guest initramfs takes
+# them without libraries.
 PLB_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -pthread
 
-plb: $(BUILD)/plb/libplb.a
+plb: $(BUILD)/plb/libplb.a $(PLB_TOOLS)
 
 $(BUILD)/plb/%.o: $(PLB_DIR)/%.c $(PLB_HDRS)
 	@mkdir -p $(dir $@)
@@ -133,6 +135,9 @@ $(BUILD)/plb/%.o: $(PLB_DIR)/%.c $(PLB_HDRS)
 
 $(BUILD)/plb/libplb.a: $(BUILD)/plb/plb.o $(BUILD)/plb/crc32c.o
 	$(AR) rcs $@ $^
+
+$(PLB_TOOLS): $(PLB_DIR)/%: $(BUILD)/plb/%.o $(BUILD)/plb/tool.o $(BUILD)/plb/libplb.a
+	$(CC) $(PLB_CFLAGS) -static -o $@ $^
 
 # ----------------------------------------------------------- selftests
 $(KSRC_EXTRACT)/.stamp: $(LINUX_TARBALL)
@@ -236,6 +241,6 @@ bench: deps
 include install.mk
 
 clean:
-	rm -rf $(BUILD) userspace/pmemctl driver/pmemdisk.ko
+	rm -rf $(BUILD) userspace/pmemctl $(PLB_TOOLS) driver/pmemdisk.ko
 	rm -f pmemdisk.ko pmemdisk.mod* pmemdisk.o .pmemdisk* modules.order Module.symvers
 	find driver \( -name '*.o' -o -name '.*.cmd' \) -delete

@@ -154,13 +154,27 @@ $(KSRC_EXTRACT)/.stamp: $(LINUX_TARBALL)
 $(LINUX_TARBALL):
 	@echo "$(LINUX_TARBALL) missing: run 'make deps'" >&2; exit 1
 
-selftests: $(HOST_TESTS) $(GUEST_TESTS)
+selftests: $(HOST_TESTS) $(GUEST_TESTS) $(BUILD)/host/plb-crashtest
 
 $(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_LIB_SRCS) $(CORE_SRCS) \
 		$(CORE_HDRS) $(wildcard selftests/host/*.h) $(KSRC_EXTRACT)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined -I$(KSFT) -o $@ \
 		$< $(HOST_LIB_SRCS) $(CORE_SRCS)
+
+# plb's tests build the library from its sources with the sanitizers; the
+# crash test (selftests/host/plb-crash.sh) kills a sanitized plb-crashtest.
+$(BUILD)/host/plb_test: selftests/host/plb_test.c $(PLB_LIB_SRCS) $(PLB_HDRS) \
+		$(KSRC_EXTRACT)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -pthread -fsanitize=address,undefined -I$(KSFT) -o $@ \
+		$< $(PLB_LIB_SRCS)
+
+$(BUILD)/host/plb-crashtest: $(PLB_DIR)/plb-crashtest.c $(PLB_DIR)/tool.c \
+		$(PLB_LIB_SRCS) $(PLB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PLB_CFLAGS) -fsanitize=address,undefined -o $@ $< $(PLB_DIR)/tool.c \
+		$(PLB_LIB_SRCS)
 
 # Guest test programs are static: the initramfs needs no libraries for them.
 $(BUILD)/guest/%_test: selftests/vm/%_test.c uapi/pmemdisk.h $(KSRC_EXTRACT)/.stamp

@@ -238,7 +238,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: pmemctl selftests fuzzers $(KSRC_EXTRACT)/.stamp
+check-run: pmemctl plb selftests fuzzers $(KSRC_EXTRACT)/.stamp
 	@for k in $(KVERS); do \
 		echo "building pmemdisk.ko and the guest initramfs for $$k"; \
 		$(MAKE) --no-print-directory KVER=$$k module >$(BUILD)/module-$$k.log 2>&1 || \

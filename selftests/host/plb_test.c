@@ -71,6 +71,24 @@ static int commit_n(struct plb *plb, uint64_t from, uint64_t n, uint32_t salt, s
 	return 0;
 }
 
+/*
+ * Open @buf (made SMALL if new), commit LSNs @from .. @from + @n - 1 of
+ * round @salt, close: 0 or the first error.
+ */
+static int commit_closed(const char *buf, const char *log, uint64_t from, uint64_t n,
+			 uint32_t salt, size_t fixed)
+{
+	struct plb *plb;
+	int rc = plb_open(buf, log, access(buf, F_OK) ? SMALL : 0, FLAGS, &plb);
+
+	if (rc)
+		return rc;
+	rc = commit_n(plb, from, n, salt, fixed);
+	if (plb_close(plb) && !rc)
+		rc = -EIO;
+	return rc;
+}
+
 /* What recovery gave back, checked against what commit_n() wrote. */
 struct seen {
 	uint64_t n, last;
@@ -209,17 +227,23 @@ FIXTURE_TEARDOWN(plb)
 		TH_LOG("could not remove %s", self->dir);
 }
 
-/* Recover into self->seen (reset first), returning plb_recover()'s value. */
-static int recover(FIXTURE_DATA(plb) *self, const char *log)
+/*
+ * Recover into self->seen and self->st: how many records came back, each
+ * the one committed with its LSN, or -errno (-EILSEQ: LSN seen.bad_lsn is
+ * not the record committed).
+ */
+static long long recovered(FIXTURE_DATA(plb) *self, const char *log)
 {
-	uint32_t salt = self->seen.salt, salt2 = self->seen.salt2;
-	uint64_t sw = self->seen.switch_lsn;
-	size_t fixed = self->seen.fixed;
+	struct seen *s = &self->seen;
+	int rc;
 
-	memset(&self->seen, 0, sizeof(self->seen));
-	self->seen = (struct seen){ .salt = salt, .salt2 = salt2, .switch_lsn = sw,
-				    .fixed = fixed };
-	return plb_recover(self->buf, log, expect_records, &self->seen, &self->st);
+	*s = (struct seen){ .salt = s->salt, .salt2 = s->salt2, .switch_lsn = s->switch_lsn,
+			    .fixed = s->fixed };
+	rc = plb_recover(self->buf, log, expect_records, s, &self->st);
+	if (rc == -EILSEQ)
+		fprintf(stderr, "# LSN %llu is not the record committed\n",
+			(unsigned long long)s->bad_lsn);
+	return rc ? rc : (long long)s->n;
 }
 
 /* A pointer into the buffer file, mapped for a test to damage it. */
@@ -266,9 +290,7 @@ TEST_F(plb, committed_records_come_back_whole_in_order_after_close)
 	ASSERT_EQ(0, commit_n(self->plb, 1, 200, 1, 0));
 	ASSERT_EQ(0, plb_close(self->plb));
 
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(200, self->seen.n);
+	ASSERT_EQ(200, recovered(self, self->log));
 	EXPECT_EQ(200, self->st.last_lsn);
 	EXPECT_EQ(200, self->st.from_log);
 	EXPECT_EQ(0, self->st.from_buffer);	/* close left the buffer empty */
@@ -294,9 +316,7 @@ TEST_F(plb, every_write_back_instruction_commits_and_recovers)
 		EXPECT_STREQ(kinds[k], info.flush);
 		ASSERT_EQ(0, commit_n(self->plb, 100 * k + 1, 100, 1, 0));
 		ASSERT_EQ(0, plb_close(self->plb));
-		ASSERT_EQ(0, recover(self, self->log));
-		EXPECT_EQ(0, self->seen.bad_lsn);
-		EXPECT_EQ(100 * k + 100, self->seen.n);
+		ASSERT_EQ(100 * k + 100, recovered(self, self->log));
 	}
 	setenv("PLB_FLUSH", "wbinvd", 1);
 	EXPECT_EQ(-EINVAL, plb_open(self->buf, self->log, SMALL, FLAGS, &self->plb));
@@ -310,19 +330,13 @@ TEST_F(plb, acknowledged_commits_survive_a_crash_and_the_next_open_continues)
 			 .from = 1, .n = 50, .salt = 1 };
 
 	ASSERT_EQ(0, crash_child(run_job, &j));
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(50, self->seen.n);
+	ASSERT_EQ(50, recovered(self, self->log));
 	EXPECT_LT(0, self->st.from_log);	/* 50 records overflow a 64 KiB buffer */
 	EXPECT_LT(0, self->st.from_buffer);
 
 	/* the next open hardens what the crash left and continues at 51 */
-	ASSERT_EQ(0, plb_open(self->buf, self->log, 0, FLAGS, &self->plb));
-	ASSERT_EQ(0, commit_n(self->plb, 51, 10, 1, 0));
-	ASSERT_EQ(0, plb_close(self->plb));
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(60, self->seen.n);
+	ASSERT_EQ(0, commit_closed(self->buf, self->log, 51, 10, 1, 0));
+	ASSERT_EQ(60, recovered(self, self->log));
 	EXPECT_EQ(60, self->st.from_log);
 }
 
@@ -334,19 +348,13 @@ TEST_F(plb, commits_wrap_around_the_segments_many_times_in_order)
 
 	/* ~3 MB of records through a 64 KiB buffer, then a crash */
 	ASSERT_EQ(0, crash_child(run_job, &j));
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(2000, self->seen.n);
+	ASSERT_EQ(2000, recovered(self, self->log));
 	EXPECT_LT(1900, self->st.from_log);
 	ASSERT_EQ(0, stat(self->log, &st));
 	EXPECT_LT(20 * SMALL, st.st_size);
 
-	ASSERT_EQ(0, plb_open(self->buf, self->log, 0, FLAGS, &self->plb));
-	ASSERT_EQ(0, commit_n(self->plb, 2001, 2000, 1, 0));
-	ASSERT_EQ(0, plb_close(self->plb));
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(4000, self->seen.n);
+	ASSERT_EQ(0, commit_closed(self->buf, self->log, 2001, 2000, 1, 0));
+	ASSERT_EQ(4000, recovered(self, self->log));
 	EXPECT_EQ(0, self->st.duplicates);
 }
 
@@ -518,9 +526,7 @@ TEST_F(plb, stale_records_of_an_earlier_round_are_not_replayed)
 	char log2[128];
 
 	/* round 1: ten records in segment 0, hardened, the segments emptied */
-	ASSERT_EQ(0, plb_open(self->buf, self->log, SMALL, FLAGS, &self->plb));
-	ASSERT_EQ(0, commit_n(self->plb, 1, 10, 1, 500));
-	ASSERT_EQ(0, plb_close(self->plb));
+	ASSERT_EQ(0, commit_closed(self->buf, self->log, 1, 10, 1, 500));
 	/*
 	 * Round 2 starts a new log, so LSNs start at 1 again and land on the
 	 * same offsets: 1..3 are rewritten, round 1's 4..10 stay behind them
@@ -531,9 +537,7 @@ TEST_F(plb, stale_records_of_an_earlier_round_are_not_replayed)
 	ASSERT_EQ(0, crash_child(run_job, &j));
 	self->seen.salt = 2;
 	self->seen.fixed = 500;
-	ASSERT_EQ(0, recover(self, log2));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(3, self->seen.n);
+	ASSERT_EQ(3, recovered(self, log2));
 	EXPECT_EQ(3, self->st.from_buffer);
 }
 
@@ -550,9 +554,7 @@ TEST_F(plb, a_format_discards_unhardened_records_for_good)
 	ASSERT_EQ(0, crash_child(run_job, &j));
 	self->seen.salt = 2;
 	self->seen.fixed = 500;
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(3, self->seen.n);
+	ASSERT_EQ(3, recovered(self, self->log));
 }
 
 TEST_F(plb, a_crash_between_log_sync_and_generation_bump_replays_each_record_once)
@@ -571,18 +573,14 @@ TEST_F(plb, a_crash_between_log_sync_and_generation_bump_replays_each_record_onc
 	close(ack[0]);
 	ASSERT_LT(0, acked);
 
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_LE(acked, self->seen.last);
+	ASSERT_LE((long long)acked, recovered(self, self->log));
 	EXPECT_LT(0, self->st.duplicates);	/* segment 0 is in the log and the buffer */
 	EXPECT_EQ(self->st.duplicates, self->st.from_log);
 
 	/* the next open appends only what the log lacks */
 	ASSERT_EQ(0, plb_open(self->buf, self->log, 0, FLAGS, &self->plb));
 	ASSERT_EQ(0, plb_close(self->plb));
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_LE(acked, self->seen.last);
+	ASSERT_LE((long long)acked, recovered(self, self->log));
 	EXPECT_EQ(0, self->st.duplicates);
 	EXPECT_EQ(self->seen.n, self->st.from_log);
 }
@@ -635,10 +633,8 @@ TEST_F(plb, a_log_that_cannot_grow_stops_commits_and_keeps_the_acknowledged)
 	close(ack[1]);
 	acked = max_acked(ack[0]);
 	close(ack[0]);
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
+	ASSERT_EQ((long long)acked, recovered(self, self->log));
 	EXPECT_LT(0, self->st.from_buffer);
-	EXPECT_EQ(acked, self->seen.last);
 }
 
 TEST_F(plb, a_record_cut_before_its_status_word_is_not_replayed)
@@ -648,19 +644,13 @@ TEST_F(plb, a_record_cut_before_its_status_word_is_not_replayed)
 			 .at = { PLB_HOOK_BEFORE_STATUS, 5 } };
 
 	ASSERT_EQ(CRASHED, crash_child(run_job, &j));
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(4, self->seen.n);
+	ASSERT_EQ(4, recovered(self, self->log));
 
 	/* LSN 5 is free for the next commit, which overwrites the cut one */
-	ASSERT_EQ(0, plb_open(self->buf, self->log, 0, FLAGS, &self->plb));
-	ASSERT_EQ(0, commit_n(self->plb, 5, 1, 2, 0));
-	ASSERT_EQ(0, plb_close(self->plb));
+	ASSERT_EQ(0, commit_closed(self->buf, self->log, 5, 1, 2, 0));
 	self->seen.salt2 = 2;
 	self->seen.switch_lsn = 5;
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(5, self->seen.n);
+	ASSERT_EQ(5, recovered(self, self->log));
 }
 
 /*
@@ -695,27 +685,21 @@ TEST_F(plb, a_half_copied_record_is_ignored_even_with_its_status_word)
 	memset(m + off + sizeof(h) + 500, 0, 500);
 
 	self->seen.fixed = 1000;
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(3, self->seen.n);
+	ASSERT_EQ(3, recovered(self, self->log));
 
 	/* the whole payload but no status word: not valid either */
 	memcpy(m + off + sizeof(h), payload, sizeof(payload));
 	memset(m + off, 0, 8);
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(3, self->seen.n);
+	ASSERT_EQ(3, recovered(self, self->log));
 
 	/* and with both, it is whole: the hand-made record was right */
 	memcpy(m + off, &gen, 8);
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(4, self->seen.n);
+	ASSERT_EQ(4, recovered(self, self->log));
 
 	/* a status word with an absurd length behind it ends the segment */
 	h.length = UINT32_MAX;
 	memcpy(m + off, &h, sizeof(h));
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(3, self->seen.n);
+	ASSERT_EQ(3, recovered(self, self->log));
 	munmap(m, len);
 }
 
@@ -725,9 +709,7 @@ TEST_F(plb, a_torn_log_tail_is_ignored_and_cut_at_the_next_open)
 	struct stat st;
 	int fd;
 
-	ASSERT_EQ(0, plb_open(self->buf, self->log, SMALL, FLAGS, &self->plb));
-	ASSERT_EQ(0, commit_n(self->plb, 1, 20, 1, 0));
-	ASSERT_EQ(0, plb_close(self->plb));
+	ASSERT_EQ(0, commit_closed(self->buf, self->log, 1, 20, 1, 0));
 	/* a crash in the middle of an append: the start of record 21 */
 	ASSERT_EQ(0, stat(self->log, &st));
 	fd = open(self->log, O_RDWR);
@@ -737,17 +719,11 @@ TEST_F(plb, a_torn_log_tail_is_ignored_and_cut_at_the_next_open)
 	ASSERT_EQ(sizeof(junk), pwrite(fd, junk, sizeof(junk), st.st_size));
 	close(fd);
 
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(20, self->seen.n);
+	ASSERT_EQ(20, recovered(self, self->log));
 	EXPECT_EQ(sizeof(junk), self->st.log_torn_bytes);
 
-	ASSERT_EQ(0, plb_open(self->buf, self->log, 0, FLAGS, &self->plb));
-	ASSERT_EQ(0, commit_n(self->plb, 21, 5, 1, 0));
-	ASSERT_EQ(0, plb_close(self->plb));
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(25, self->seen.n);
+	ASSERT_EQ(0, commit_closed(self->buf, self->log, 21, 5, 1, 0));
+	ASSERT_EQ(25, recovered(self, self->log));
 	EXPECT_EQ(0, self->st.log_torn_bytes);
 }
 
@@ -817,12 +793,8 @@ TEST_F(plb, a_log_file_of_another_buffer_is_refused_and_a_new_buffer_continues_a
 	snprintf(buf_b, sizeof(buf_b), "%s/buffer-b", self->dir);
 	snprintf(log_b, sizeof(log_b), "%s/log-b", self->dir);
 	snprintf(buf_c, sizeof(buf_c), "%s/buffer-c", self->dir);
-	ASSERT_EQ(0, plb_open(self->buf, self->log, SMALL, FLAGS, &self->plb));
-	ASSERT_EQ(0, commit_n(self->plb, 1, 3, 1, 0));
-	ASSERT_EQ(0, plb_close(self->plb));
-	ASSERT_EQ(0, plb_open(buf_b, log_b, SMALL, FLAGS, &self->plb));
-	ASSERT_EQ(0, commit_n(self->plb, 1, 2, 1, 0));
-	ASSERT_EQ(0, plb_close(self->plb));
+	ASSERT_EQ(0, commit_closed(self->buf, self->log, 1, 3, 1, 0));
+	ASSERT_EQ(0, commit_closed(buf_b, log_b, 1, 2, 1, 0));
 
 	EXPECT_EQ(-EINVAL, plb_open(self->buf, log_b, 0, FLAGS, &self->plb));
 	EXPECT_NE(NULL, strstr(plb_why(), "belongs to another buffer"));
@@ -830,14 +802,10 @@ TEST_F(plb, a_log_file_of_another_buffer_is_refused_and_a_new_buffer_continues_a
 	EXPECT_NE(NULL, strstr(plb_why(), "belongs to another buffer"));
 
 	/* a new buffer takes over a log (the old buffer's device was replaced) */
-	ASSERT_EQ(0, plb_open(buf_c, self->log, SMALL, FLAGS, &self->plb));
-	ASSERT_EQ(0, commit_n(self->plb, 4, 2, 1, 0));
-	ASSERT_EQ(0, plb_close(self->plb));
+	ASSERT_EQ(0, commit_closed(buf_c, self->log, 4, 2, 1, 0));
 	self->buf[0] = '\0';
 	strcat(self->buf, buf_c);
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.bad_lsn);
-	EXPECT_EQ(5, self->seen.n);
+	ASSERT_EQ(5, recovered(self, self->log));
 }
 
 #define SNAP_LOG (64U << 10)	/* more than the five records' log */
@@ -858,15 +826,11 @@ FIXTURE_VARIANT_ADD(plb_damage, foreign_buffer) { .what = "magic", .why = "not a
 
 FIXTURE_SETUP(plb_damage)
 {
-	struct plb *plb;
-
 	snprintf(self->dir, sizeof(self->dir), "/tmp/plb-test.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->buf, sizeof(self->buf), "%s/buffer", self->dir);
 	snprintf(self->log, sizeof(self->log), "%s/log", self->dir);
-	ASSERT_EQ(0, plb_open(self->buf, self->log, SMALL, FLAGS, &plb));
-	ASSERT_EQ(0, commit_n(plb, 1, 5, 1, 0));
-	ASSERT_EQ(0, plb_close(plb));
+	ASSERT_EQ(0, commit_closed(self->buf, self->log, 1, 5, 1, 0));
 }
 
 FIXTURE_TEARDOWN(plb_damage)
@@ -936,11 +900,10 @@ TEST_F(plb, a_blank_buffer_without_a_log_recovers_empty)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ftruncate(fd, SMALL));
 	close(fd);
-	ASSERT_EQ(0, recover(self, self->log));
-	EXPECT_EQ(0, self->seen.n);
+	ASSERT_EQ(0, recovered(self, self->log));
 	EXPECT_EQ(0, self->st.last_lsn);
 	snprintf(self->buf, sizeof(self->buf), "%s/none", self->dir);
-	EXPECT_EQ(-ENOENT, recover(self, self->log));
+	EXPECT_EQ(-ENOENT, recovered(self, self->log));
 }
 
 TEST_HARNESS_MAIN

@@ -162,19 +162,20 @@ $(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_LIB_SRCS) $(CORE_SRCS) \
 	$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined -I$(KSFT) -o $@ \
 		$< $(HOST_LIB_SRCS) $(CORE_SRCS)
 
-# plb's tests build the library from its sources with the sanitizers; the
-# crash test (selftests/host/plb-crash.sh) kills a sanitized plb-crashtest.
+# plb's tests build the library from its sources with the sanitizers, any
+# report fatal; the crash test (selftests/host/plb-crash.sh) kills a
+# sanitized plb-crashtest.
+PLB_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+
 $(BUILD)/host/plb_test: selftests/host/plb_test.c $(PLB_LIB_SRCS) $(PLB_HDRS) \
 		$(KSRC_EXTRACT)/.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -pthread -fsanitize=address,undefined -I$(KSFT) -o $@ \
-		$< $(PLB_LIB_SRCS)
+	$(CC) $(TEST_CFLAGS) -pthread $(PLB_SAN) -I$(KSFT) -o $@ $< $(PLB_LIB_SRCS)
 
 $(BUILD)/host/plb-crashtest: $(PLB_DIR)/plb-crashtest.c $(PLB_DIR)/tool.c \
 		$(PLB_LIB_SRCS) $(PLB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(PLB_CFLAGS) -fsanitize=address,undefined -o $@ $< $(PLB_DIR)/tool.c \
-		$(PLB_LIB_SRCS)
+	$(CC) $(PLB_CFLAGS) $(PLB_SAN) -o $@ $< $(PLB_DIR)/tool.c $(PLB_LIB_SRCS)
 
 # Guest test programs are static: the initramfs needs no libraries for them.
 $(BUILD)/guest/%_test: selftests/vm/%_test.c uapi/pmemdisk.h $(KSRC_EXTRACT)/.stamp

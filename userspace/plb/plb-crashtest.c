@@ -87,7 +87,8 @@ static int usage(void)
 		"       plb-crashtest verify BUFFER LOG ACKED\n"
 		"write commits records until killed (or --count per thread), printing each\n"
 		"acknowledged LSN; verify recovers and checks them (see the source's header).\n"
-		"--size: the buffer's size when it is created (default 64K).\n");
+		"--size: the buffer's size (default: 64K for a new file, else what is there:\n"
+		"the file's size, or a devdax device's from sysfs).\n");
 	return 2;
 }
 
@@ -140,7 +141,7 @@ static void *write_records(void *arg)
 static int cmd_write(int argc, char **argv)
 {
 	struct writer w[CT_THREADS_MAX];
-	uint64_t size = 64 << 10, threads = 1, count = 0;
+	uint64_t size = 0, threads = 1, count = 0;
 	unsigned int flags = 0;
 	struct plb_info info;
 	struct plb *plb;
@@ -165,7 +166,9 @@ static int cmd_write(int argc, char **argv)
 		else
 			return usage();
 	}
-	rc = plb_open(argv[2], argv[3], access(argv[2], F_OK) ? size : 0, flags, &plb);
+	if (!size && access(argv[2], F_OK))
+		size = 64 << 10;
+	rc = plb_open(argv[2], argv[3], size, flags, &plb);
 	if (rc) {
 		fprintf(stderr, "plb-crashtest: %s\n", plb_why());
 		return 1;

@@ -2,7 +2,7 @@
 #
 # pmemdisk: the kernel module, pmemctl, the selftests and the test VM.
 #
-#   make                 module for KVER, pmemctl, selftests
+#   make                 module for KVER, pmemctl, plb, selftests
 #   make KVER=<release>  the same against another installed kernel
 #   make deps            install everything the project needs (apt-get)
 #   make demo            boot a VM with emulated NVDIMMs and show pmemdisk
@@ -61,11 +61,15 @@ FUZZ_SRCS := $(wildcard selftests/fuzz/*_fuzz.c)
 FUZZ_NAMES := $(patsubst selftests/fuzz/%_fuzz.c,%,$(FUZZ_SRCS))
 FUZZ_LIB_SRCS := selftests/fuzz/fuzzmedia.c
 FUZZ_HDRS := $(wildcard selftests/fuzz/*.h)
+PLB_DIR := userspace/plb
+PLB_LIB_SRCS := $(PLB_DIR)/plb.c $(PLB_DIR)/crc32c.c
+PLB_HDRS := $(wildcard $(PLB_DIR)/*.h)
+PLB_TOOLS := $(PLB_DIR)/plb-crashtest $(PLB_DIR)/plb-bench
 
-.PHONY: all module pmemctl selftests deps demo check check-run bench clean \
+.PHONY: all module pmemctl plb selftests deps demo check check-run bench clean \
 	checkpatch initramfs modules-all help fuzzers fuzz
 
-all: module pmemctl selftests
+all: module pmemctl plb selftests
 
 help:
 	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
@@ -117,6 +121,24 @@ pmemctl: userspace/pmemctl
 userspace/pmemctl: $(PMEMCTL_SRCS) $(PMEMCTL_HDRS) $(CORE_SRCS) $(CORE_HDRS)
 	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(PMEMCTL_SRCS) $(CORE_SRCS)
 
+# ----------------------------------------------------------------- plb
+# The persisted log buffer: build/plb/libplb.a and its tools, plain C11 with
+# libc and pthread only. The tools are static: the guest initramfs takes
+# them without libraries.
+PLB_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -pthread
+
+plb: $(BUILD)/plb/libplb.a $(PLB_TOOLS)
+
+$(BUILD)/plb/%.o: $(PLB_DIR)/%.c $(PLB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PLB_CFLAGS) -c -o $@ $<
+
+$(BUILD)/plb/libplb.a: $(BUILD)/plb/plb.o $(BUILD)/plb/crc32c.o
+	$(AR) rcs $@ $^
+
+$(PLB_TOOLS): $(PLB_DIR)/%: $(BUILD)/plb/%.o $(BUILD)/plb/tool.o $(BUILD)/plb/libplb.a
+	$(CC) $(PLB_CFLAGS) -static -o $@ $^
+
 # ----------------------------------------------------------- selftests
 $(KSRC_EXTRACT)/.stamp: $(LINUX_TARBALL)
 	@echo "extracting kselftest harness and checkpatch from $(LINUX_TARBALL)"
@@ -132,13 +154,28 @@ $(KSRC_EXTRACT)/.stamp: $(LINUX_TARBALL)
 $(LINUX_TARBALL):
 	@echo "$(LINUX_TARBALL) missing: run 'make deps'" >&2; exit 1
 
-selftests: $(HOST_TESTS) $(GUEST_TESTS)
+selftests: $(HOST_TESTS) $(GUEST_TESTS) $(BUILD)/host/plb-crashtest
 
 $(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_LIB_SRCS) $(CORE_SRCS) \
 		$(CORE_HDRS) $(wildcard selftests/host/*.h) $(KSRC_EXTRACT)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined -I$(KSFT) -o $@ \
 		$< $(HOST_LIB_SRCS) $(CORE_SRCS)
+
+# plb's tests build the library from its sources with the sanitizers, any
+# report fatal; the crash test (selftests/host/plb-crash.sh) kills a
+# sanitized plb-crashtest.
+PLB_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+$(BUILD)/host/plb_test: selftests/host/plb_test.c $(PLB_LIB_SRCS) $(PLB_HDRS) \
+		$(KSRC_EXTRACT)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -pthread $(PLB_SAN) -I$(KSFT) -o $@ $< $(PLB_LIB_SRCS)
+
+$(BUILD)/host/plb-crashtest: $(PLB_DIR)/plb-crashtest.c $(PLB_DIR)/tool.c \
+		$(PLB_LIB_SRCS) $(PLB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PLB_CFLAGS) $(PLB_SAN) -o $@ $< $(PLB_DIR)/tool.c $(PLB_LIB_SRCS)
 
 # Guest test programs are static: the initramfs needs no libraries for them.
 $(BUILD)/guest/%_test: selftests/vm/%_test.c uapi/pmemdisk.h $(KSRC_EXTRACT)/.stamp
@@ -202,7 +239,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: pmemctl selftests fuzzers $(KSRC_EXTRACT)/.stamp
+check-run: pmemctl plb selftests fuzzers $(KSRC_EXTRACT)/.stamp
 	@for k in $(KVERS); do \
 		echo "building pmemdisk.ko and the guest initramfs for $$k"; \
 		$(MAKE) --no-print-directory KVER=$$k module >$(BUILD)/module-$$k.log 2>&1 || \
@@ -219,6 +256,6 @@ bench: deps
 include install.mk
 
 clean:
-	rm -rf $(BUILD) userspace/pmemctl driver/pmemdisk.ko
+	rm -rf $(BUILD) userspace/pmemctl $(PLB_TOOLS) driver/pmemdisk.ko
 	rm -f pmemdisk.ko pmemdisk.mod* pmemdisk.o .pmemdisk* modules.order Module.symvers
 	find driver \( -name '*.o' -o -name '.*.cmd' \) -delete

@@ -295,6 +295,30 @@ static int pmdisk_devdax_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+/* /sys/class/misc/pmemdax<N>/{size,align}, as device-dax offers them */
+static ssize_t size_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct pmdisk_dax *dax = container_of(dev_get_drvdata(dev), struct pmdisk_dax, misc);
+
+	return sysfs_emit(buf, "%llu\n", dax->layout.data_size);
+}
+static DEVICE_ATTR_RO(size);
+
+static ssize_t align_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct pmdisk_dax *dax = container_of(dev_get_drvdata(dev), struct pmdisk_dax, misc);
+
+	return sysfs_emit(buf, "%llu\n", dax->layout.align);
+}
+static DEVICE_ATTR_RO(align);
+
+static struct attribute *pmdisk_devdax_attrs[] = {
+	&dev_attr_size.attr,
+	&dev_attr_align.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(pmdisk_devdax);
+
 static const struct file_operations pmdisk_devdax_fops = {
 	.owner = THIS_MODULE,
 	.open = pmdisk_devdax_open,
@@ -421,6 +445,7 @@ int pmdisk_dax_attach(struct pmdisk_disk *disk, const struct pmdisk_pfn_layout *
 		dax->misc.name = dax->name;
 		dax->misc.fops = &pmdisk_devdax_fops;
 		dax->misc.mode = 0600;
+		dax->misc.groups = pmdisk_devdax_groups;
 		rc = misc_register(&dax->misc);
 		if (rc) {
 			pr_err("%s on %s: cannot register /dev/%s (%d)\n",

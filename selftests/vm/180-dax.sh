@@ -61,6 +61,9 @@ check "devdax disks are character devices /dev/pmemdax<N>" sh -c \
 	"[ -c \$(disk dd2m) ] && [ -c \$(disk v11d) ] && echo \$(disk dd2m) | grep -q '^/dev/pmemdax[0-9]'"
 check_eq "usable sizes: 400M needs a 416M namespace (8M info block and page map), 64M an 80M one" \
 	"408 78 78" "\$(pmemctl list --json | jq -r '[.disks[] | select(.mode != "btt") | .size / 1048576] | .[0:3] | join(" ")')"
+check_eq "a devdax disk's sysfs size and align, as device-dax's" \
+	"\$(pmemctl list --json | jq -r '.disks[] | select(.name == "dd2m") | "\(.size) 2097152"')" \
+	"\$(cat /sys/class/misc/\$(basename \$(disk dd2m))/size) \$(cat /sys/class/misc/\$(basename \$(disk dd2m))/align)"
 check_eq "sysfs says fsdax" fsdax "\$(cat /sys/block/\$(basename \$(disk xfsd))/pmemdisk/mode)"
 # refusals, each with its reason
 out=\$(pmemctl create --region 0 --size 64M --mode fsdax --align 1G 2>&1); rc=\$?

@@ -19,6 +19,7 @@
 #include "kselftest_harness.h"
 #include "simmedia.h"
 #include "../../driver/core/btt.h"
+#include "reference.h"
 
 #define KiB (1ULL << 10)
 #define MiB (1ULL << 20)
@@ -48,24 +49,6 @@ static u64 rnd_below(struct rng *r, u64 n)
 
 /* ---- the format, written out from the reference (libnvdimm-facts 1) ------ */
 
-/*
- * Fletcher-64 as nd_fletcher64() computes it, over 32-bit LE words; written
- * here rather than borrowed from the code under test.
- */
-static u64 ref_fletcher64(const void *p, size_t len)
-{
-	const u8 *b = p;
-	u32 lo = 0;
-	u64 hi = 0;
-	size_t i;
-
-	for (i = 0; i + 4 <= len; i += 4) {
-		lo += (u32)b[i] | (u32)b[i + 1] << 8 | (u32)b[i + 2] << 16 |
-		      (u32)b[i + 3] << 24;
-		hi += lo;
-	}
-	return hi << 32 | lo;
-}
 
 /* The checksum an info block must carry: Fletcher-64 with the field zero. */
 static u64 ref_info_checksum(const struct pmdisk_btt_info *info)

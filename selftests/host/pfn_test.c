@@ -11,6 +11,7 @@
 
 #include "kselftest_harness.h"
 #include "../../driver/core/pfn.h"
+#include "reference.h"
 
 #define KiB (1ULL << 10)
 #define MiB (1ULL << 20)
@@ -60,24 +61,6 @@ static const u8 zero_uuid[16];
 
 /* ---- the format, written out from the reference (libnvdimm-facts 1.2) ---- */
 
-/*
- * Fletcher-64 as nd_fletcher64() computes it, over 32-bit LE words; written
- * here rather than borrowed from the code under test.
- */
-static u64 ref_fletcher64(const void *p, size_t len)
-{
-	const u8 *b = p;
-	u32 lo = 0;
-	u64 hi = 0;
-	size_t i;
-
-	for (i = 0; i + 4 <= len; i += 4) {
-		lo += (u32)b[i] | (u32)b[i + 1] << 8 | (u32)b[i + 2] << 16 |
-		      (u32)b[i + 3] << 24;
-		hi += lo;
-	}
-	return hi << 32 | lo;
-}
 
 /* The checksum a block must carry: over all 4 KiB, the field taken as 0. */
 static u64 ref_checksum(const void *sb)

@@ -44,10 +44,14 @@ check "mounted -o dax" mount_fs
 for t in fs dev; do
 	: >/tmp/acked.\$t
 	for i in \$(seq $kills); do
-		plb-crashtest write \$(buffer \$t) /m/plb-\$t.log --threads 2 >/tmp/ack.out &
+		out=/tmp/ack.\$t.\$i
+		: >\$out
+		plb-crashtest write \$(buffer \$t) /m/plb-\$t.log --threads 2 >\$out &
+		# kill it while it commits: after its first acknowledgement
+		for w in \$(seq 300); do [ -s \$out ] && break; sleep 0.05; done
 		sleep 0.\$((RANDOM % 9 + 1))
 		kill -9 \$! 2>/dev/null; wait \$! 2>/dev/null
-		acks /tmp/ack.out >>/tmp/acked.\$t
+		acks \$out >>/tmp/acked.\$t
 		check "\$t kill \$i: recovery has all \$(wc -l </tmp/acked.\$t) acknowledged commits, in order, none torn" \
 			plb-crashtest verify \$(buffer \$t) /m/plb-\$t.log /tmp/acked.\$t
 	done
@@ -88,11 +92,14 @@ $common
 check "pmemdisk.ko loads" insmod /pmd/pmemdisk.ko
 check "the filesystem mounts -o dax" mount_fs
 $verify
-echo PLB-CUT-NOW
-exec plb-crashtest write \$(buffer $t) /m/plb-$t.log --threads 2
+# the cut comes a random moment after the first acknowledgement
+plb-crashtest write \$(buffer $t) /m/plb-$t.log --threads 2 | {
+	read -r lsn && echo "\$lsn" && echo PLB-CUT-NOW
+	cat
+}
 GUEST
 	# what the host saw acknowledged before the cut (see acks() above)
-	sed -n '/PLB-CUT-NOW/,$p' "$work/guest$boot_n.out" | grep -E '^[0-9]+$' >>"$work/acked.$t"
+	grep -E '^[0-9]+$' "$work/guest$boot_n.out" >>"$work/acked.$t"
 	h_check "cut $((cut + 1)): the host saw commits acknowledged" test -s "$work/acked.$t"
 done
 

@@ -319,8 +319,12 @@ static int pmdisk_disk_attach_dax(struct pmdisk_disk *disk)
 {
 	const char *kind = disk->desc.dax_kind == PMDISK_PFN_DEVDAX ? "devdax" : "fsdax";
 	struct pmdisk_pfn_layout layout;
+	const char *why;
 	int rc;
 
+	/* RAM has no struct pages to give: what is not claimed DAX stays raw */
+	if (!disk->desc.dax_claimed && !pmdisk_dax_capable(disk->region, &why))
+		return 0;
 	rc = pmdisk_dax_probe(disk, &layout);
 	if (rc == -ENOENT && !disk->desc.dax_claimed)
 		return 0;	/* raw */

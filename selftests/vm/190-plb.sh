@@ -13,7 +13,9 @@
 . "$(dirname "$0")/lib.sh"
 
 d0=$(dimm_path d0)
-dimms=(--dimm "$d0:512M:128K")
+# the logs take a few hundred MiB: a devdax writer commits tens of
+# thousands of records a second, and every run appends to its log
+dimms=(--dimm "$d0:1G:128K")
 cuts=${PLB_CUTS:-4}
 kills=${PLB_KILLS:-8}
 
@@ -37,7 +39,7 @@ $common
 check "pmemdisk.ko loads" insmod /pmd/pmemdisk.ko
 check "an fsdax disk and a devdax disk" sh -c \
 	"pmemctl init-labels dimm0 --yes >/dev/null &&
-	 pmemctl create --region 0 --size 160M --mode fsdax --name plbfs >/dev/null &&
+	 pmemctl create --region 0 --size 768M --mode fsdax --name plbfs >/dev/null &&
 	 pmemctl create --region 0 --size 64M --mode devdax --name plbdev >/dev/null"
 check "ext4 on the fsdax disk" mkfs.ext4 -q -F -b 4096 \$(fsdev)
 check "mounted -o dax" mount_fs

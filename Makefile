@@ -235,6 +235,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@qemu/mkinitramfs $(KVER) >/dev/null
 	@bench/io.sh $(KVER)
+	@bench/lifecycle.sh $(KVER)
 
 include install.mk
 

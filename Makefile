@@ -7,6 +7,9 @@
 #   make deps            install everything the project needs (apt-get)
 #   make demo            boot a VM with emulated NVDIMMs and show pmemdisk
 #   make check           host tests, fuzz smoke, checkpatch, VM tests (6.1, 6.12)
+#   make check-debug     VM tests on a KASAN/lockdep/kmemleak 6.1 kernel built
+#                        once into $PMD_CACHE (not part of make check;
+#                        SUITES='30-*' for some; make debug-kernel: the kernel)
 #   make bench           benchmarks (not tests)
 #   make install         on a real host: module for the running kernel,
 #                        pmemctl, man pages, udev rule, completion (install.mk;
@@ -33,6 +36,11 @@ KVER ?= $(shell uname -r)
 endif
 KVER ?= $(KVER_61)
 KVERS ?= $(KVER_61) $(KVER_612)
+# A kernel that is not installed in / (the debug kernel of check-debug)
+# keeps its boot/ and lib/modules/ under PMD_KERNEL_ROOT; qemu/run-vm and
+# qemu/mkinitramfs read the same variable. KDIR: the tree modules are built
+# against.
+KDIR ?= $(PMD_KERNEL_ROOT)/lib/modules/$(KVER)/build
 
 CC ?= gcc
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
@@ -67,12 +75,12 @@ PLB_HDRS := $(wildcard $(PLB_DIR)/*.h)
 PLB_TOOLS := $(PLB_DIR)/plb-crashtest $(PLB_DIR)/plb-bench
 
 .PHONY: all module pmemctl plb selftests deps demo check check-run bench clean \
-	checkpatch initramfs modules-all help fuzzers fuzz
+	checkpatch initramfs modules-all help fuzzers fuzz debug-kernel check-debug
 
 all: module pmemctl plb selftests
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- deps
 # Everything the project needs, from Debian's archive. A quick no-op when all
@@ -99,14 +107,14 @@ deps:
 
 # -------------------------------------------------------------- module
 module:
-	@if [ -z "$(KVER)" ] || [ ! -d /lib/modules/$(KVER)/build ]; then \
-		echo "no kernel headers for '$(KVER)' in /lib/modules/$(KVER)/build:" \
+	@if [ -z "$(KVER)" ] || [ ! -d $(KDIR) ]; then \
+		echo "no kernel headers for '$(KVER)' in $(KDIR):" \
 			"install them (Debian: apt-get install linux-headers-$(KVER))," \
 			"or 'make deps' for the test kernels" >&2; \
 		exit 1; fi
 	@mkdir -p $(BUILD)/kmod/$(KVER)
 	@tar -c Kbuild $$(find driver uapi -name '*.[ch]') | tar -x -C $(BUILD)/kmod/$(KVER)
-	$(MAKE) -C /lib/modules/$(KVER)/build M=$(BUILD)/kmod/$(KVER) modules
+	$(MAKE) -C $(KDIR) M=$(BUILD)/kmod/$(KVER) modules
 	@cp $(BUILD)/kmod/$(KVER)/pmemdisk.ko driver/pmemdisk.ko
 
 modules-all:
@@ -248,10 +256,23 @@ check-run: pmemctl plb selftests fuzzers $(KSRC_EXTRACT)/.stamp
 	done
 	@selftests/run --kvers "$(KVERS)" --checkpatch $(CHECKPATCH)
 
+# The debug kernel (KASAN, lockdep, kmemleak) from the linux-source-6.1
+# tarball: built once into ${PMD_CACHE:-/var/cache/pmemdisk}/debug-kernel/,
+# outside the clone (qemu/mkdebugkernel), then the VM suites on it
+# (selftests/check-debug). Not part of make check: the build takes most of
+# an hour on two cores.
+SUITES ?= *
+debug-kernel: deps
+	@qemu/mkdebugkernel
+
+check-debug: debug-kernel
+	@selftests/check-debug '$(SUITES)'
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@qemu/mkinitramfs $(KVER) >/dev/null
 	@bench/io.sh $(KVER)
+	@bench/lifecycle.sh $(KVER)
 
 include install.mk
 

@@ -122,8 +122,10 @@ void pmdisk_lsa_release(struct pmdisk_lsa *lsa)
 {
 	pmdisk_free(lsa->cur);
 	pmdisk_free(lsa->next);
+	pmdisk_free(lsa->labels);
 	lsa->cur = NULL;
 	lsa->next = NULL;
+	lsa->labels = NULL;
 }
 
 int pmdisk_lsa_load(struct pmdisk_lsa *lsa, struct pmdisk_media *media)
@@ -275,16 +277,52 @@ static u64 slot_offset(const struct pmdisk_lsa *lsa, u32 slot)
 	return 2ULL * lsa->index_size + (u64)slot * lsa->label_size;
 }
 
+/*
+ * Read the labels of the used slots, from the first to the last, in one
+ * read into lsa->labels. The slots in between that are free are read too:
+ * one read of a span costs less than a read per label.
+ */
+static int lsa_read_labels(struct pmdisk_lsa *lsa)
+{
+	u32 first = lsa->nslot, last = 0, slot;
+	int rc = 0;
+
+	for (slot = 0; slot < lsa->nslot; slot++) {
+		if (pmdisk_lsa_slot_free(lsa, slot))
+			continue;
+		if (first == lsa->nslot)
+			first = slot;
+		last = slot;
+	}
+	lsa->labels = pmdisk_zalloc((size_t)lsa->nslot * lsa->label_size);
+	if (!lsa->labels)
+		return -ENOMEM;
+	if (first < lsa->nslot)
+		rc = pmdisk_media_read(lsa->media, slot_offset(lsa, first),
+				       lsa->labels + (size_t)first * lsa->label_size,
+				       (size_t)(last - first + 1) * lsa->label_size);
+	if (rc) {
+		pmdisk_free(lsa->labels);
+		lsa->labels = NULL;
+	}
+	return rc;
+}
+
 int pmdisk_lsa_read_label(struct pmdisk_lsa *lsa, u32 slot,
 			  struct pmdisk_nslabel *label)
 {
-	int rc;
+	int rc = 0;
 
 	memset(label, 0, sizeof(*label));
 	if (pmdisk_lsa_slot_free(lsa, slot))
 		return -ENOENT;
-	rc = pmdisk_media_read(lsa->media, slot_offset(lsa, slot), label,
-			       lsa->label_size);
+	/* a span that cannot be read as a whole is read label by label */
+	if (lsa->labels || !lsa_read_labels(lsa))
+		memcpy(label, lsa->labels + (size_t)slot * lsa->label_size,
+		       lsa->label_size);
+	else
+		rc = pmdisk_media_read(lsa->media, slot_offset(lsa, slot), label,
+				       lsa->label_size);
 	if (rc)
 		return rc;
 	if (le32_to_cpu(label->slot) != slot)
@@ -336,6 +374,9 @@ int pmdisk_lsa_update(struct pmdisk_lsa *lsa, struct pmdisk_nslabel *add,
 					&add[i], lsa->label_size);
 		if (rc)
 			return rc;
+		if (lsa->labels)
+			memcpy(lsa->labels + (size_t)le32_to_cpu(add[i].slot) * lsa->label_size,
+			       &add[i], lsa->label_size);
 	}
 	/* The labels must be durable before the index that points at them. */
 	pmdisk_media_persist(lsa->media);

@@ -118,6 +118,14 @@ struct pmdisk_lsa {
 	u32 seq;		/* of the current index */
 	u8 *cur;		/* index_size bytes: the current index */
 	u8 *next;		/* index_size bytes: scratch for the next one */
+	/*
+	 * nslot * label_size bytes: the used slots' labels, read in one pass
+	 * at the first pmdisk_lsa_read_label() and kept up to date by
+	 * pmdisk_lsa_update() (NULL until then). Firmware moves a label area
+	 * in calls that each cost as much as a few KiB of data, so reading
+	 * labels one by one made every scan cost a call per label.
+	 */
+	u8 *labels;
 };
 
 /* The largest label area accepted (Linux's ND_IOCTL_MAX_BUFLEN). */

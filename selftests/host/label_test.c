@@ -299,10 +299,15 @@ TEST_F(lsa, v1_2_label_with_bad_checksum_is_invalid)
 	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa, &self->sim.media));
 	make_label(&l, 0x11, 0, 1);
 	ASSERT_EQ(0, pmdisk_lsa_update(&self->lsa, &l, 1, NULL, 0));
+	/* a loaded area reads its labels once: load again after each change */
+	pmdisk_lsa_release(&self->lsa);
 	self->sim.bytes[512 + 20] ^= 0x40;	/* a byte of slot 0's name */
+	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa, &self->sim.media));
 	EXPECT_EQ(variant->label_size == 256 ? -EINVAL : 0,
 		  pmdisk_lsa_read_label(&self->lsa, 0, &l));
+	pmdisk_lsa_release(&self->lsa);
 	self->sim.bytes[512 + 120] = 9;		/* slot field says 9 */
+	ASSERT_EQ(0, pmdisk_lsa_load(&self->lsa, &self->sim.media));
 	EXPECT_EQ(-EINVAL, pmdisk_lsa_read_label(&self->lsa, 0, &l));
 }
 

@@ -467,7 +467,15 @@ done
 echo "# torn sectors over $cuts cuts: BTT $btt_torn; raw $raw_torn (in $raw_cuts_torn disk-cuts of $((2 * cuts)))"
 h_check "every cut was scanned on all four disks" test "$(echo "$cut_lines" | grep -c .)" = $((4 * cuts))
 h_check "BTT disks: no torn sector after $cuts power cuts" test "$btt_torn" = 0
-h_check "raw disks: the probe saw torn sectors (it can see tearing)" test "$raw_torn" -gt 0
+# That shows the probe's power, not the driver's: a cut lands inside a sector
+# copy only as often as the writers spend their time there, and under a
+# debug kernel's checkers (make check-debug) they seldom do.
+if [ "$raw_torn" -eq 0 ] && [ "${PMD_VM_TIMEOUT_SCALE:-1}" -gt 1 ]; then
+	h_skip "raw disks: the probe saw torn sectors (it can see tearing)" \
+		"no cut landed inside a copy on this slow (debug) kernel"
+else
+	h_check "raw disks: the probe saw torn sectors (it can see tearing)" test "$raw_torn" -gt 0
+fi
 
 # ---------------------------------------------------------------------------
 tguest "a raw disk too small to hold a BTT stays raw" <<'GUEST'

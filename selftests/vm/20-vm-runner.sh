@@ -68,7 +68,8 @@ start_sleeper() {
 			--timeout 120 --dimm "$d0:256M" --out "$work/sig.out" "$work/sleeper.sh" \
 			2>"$work/sig.err" &
 		runner=$!
-		for i in $(seq 600); do
+		# 60 s, or more for a slow (debug) kernel whose timeouts are scaled
+		for i in $(seq $((600 * ${PMD_VM_TIMEOUT_SCALE:-1}))); do
 			grep -q started "$work/sig.out" 2>/dev/null && return 0
 			kill -0 "$runner" 2>/dev/null || break
 			sleep 0.1

@@ -15,6 +15,11 @@
 #   finish
 #   EOF
 #   plan_end
+#
+# PMD_CONSOLE_CHECK=1 (make check-debug) adds a result per boot: its kernel
+# console shows no report of the debug kernel's checkers, and kmemleak found
+# no leak of pmemdisk's (console_check). PMD_CONSOLE_DIR keeps every guest's
+# console log there as <KVER>_<suite>_boot<N>.console.
 
 set -uo pipefail
 : "${KVER:?KVER must name the kernel release to boot}"
@@ -35,6 +40,7 @@ h_not_ok() {
 	echo "not ok $suite_n $1"
 	suite_failed=1
 }
+h_skip() { suite_n=$((suite_n + 1)); echo "ok $suite_n $1 # SKIP $2"; }
 h_check() { # h_check NAME COND-COMMAND...
 	local name=$1
 	shift
@@ -92,6 +98,12 @@ guest() {
 console tail:
 $(tail -n 40 "$work/guest$boot_n.console" 2>/dev/null)"
 	fi
+	if [ -n "${PMD_CONSOLE_DIR:-}" ]; then
+		mkdir -p "$PMD_CONSOLE_DIR"
+		cp "$work/guest$boot_n.console" \
+			"$PMD_CONSOLE_DIR/${KVER}_$(basename "$0" .sh)_boot$boot_n.console" 2>/dev/null
+	fi
+	[ "${PMD_CONSOLE_CHECK:-0}" = 1 ] && console_check "$work/guest$boot_n.console"
 	[ "$failed_before" = 1 ] && suite_failed=1
 	return "$rc"
 }
@@ -107,6 +119,88 @@ tguest() {
 
 # Lines the last boot printed starting with "KEY ", without it.
 from_guest() { sed -n "s/^$1 //p" "$work/guest$boot_n.out"; }
+
+# What the debug kernel's checkers print: KASAN, UBSAN, lockdep ("WARNING:
+# possible circular locking dependency detected", "inconsistent lock
+# state", ...), might_sleep ("BUG: sleeping function called from invalid
+# context"), debugobjects, list debugging, and any other BUG, WARNING or
+# oops.
+console_bad='BUG:|WARNING:|KASAN|UBSAN|ODEBUG|Oops|general protection fault|Kernel panic|possible circular locking|inconsistent lock state|sleeping function called from invalid context|list_(add|del) corruption'
+
+# console_check FILE: two results for the boot whose console is FILE. Every
+# kmemleak record is printed; a leak counts as pmemdisk's when its backtrace
+# names pmemdisk or an address inside the module where guest-init saw it
+# loaded (its /proc/modules lines, sampled every half second). A bare
+# address outside them (a load shorter than that, another module unloaded
+# since, freed init code) is printed as unattributed.
+console_check() {
+	local f=$1 bad leaks n start=1
+	# A report before guest-init started the script came from the kernel's
+	# own boot, before pmemdisk could be loaded: shown, not counted.
+	n=$(grep -n 'pmd-guest: the script starts' "$f" | head -n 1 | cut -d: -f1)
+	if [ -n "$n" ]; then
+		start=$n
+		bad=$(head -n "$n" "$f" | grep -E -A 30 "$console_bad" | head -n 60)
+		[ -z "$bad" ] || diag_lines "in the kernel's boot, before the script (not counted):
+$bad"
+	fi
+	# (kmemleak's hex dumps left out: leaked text is not a report)
+	bad=$(tail -n +"$start" "$f" | grep -Ev '^ +([0-9a-f]{2} ){8}' |
+		grep -E -A 30 "$console_bad" | head -n 120)
+	if [ -z "$bad" ]; then
+		h_ok "boot $boot_n kernel log has no KASAN, lockdep, BUG or WARNING report"
+	else
+		h_not_ok "boot $boot_n kernel log has no KASAN, lockdep, BUG or WARNING report" "$bad"
+	fi
+	grep -q '@@PMD-KMEMLEAK-END@@' "$f" || return 0
+	leaks=$(sed -n '/@@PMD-KMEMLEAK-BEGIN@@/,/@@PMD-KMEMLEAK-END@@/p' "$f" |
+		tr -d '\r' | leak_records)
+	[ -n "$leaks" ] && diag_lines "$leaks"
+	n=$(grep -c '^PMEMDISK: ' <<<"$leaks")
+	if [ "$n" -gt 0 ]; then
+		h_not_ok "boot $boot_n kmemleak finds no leak of pmemdisk's" \
+			"$n leaks above are pmemdisk's"
+	else
+		h_ok "boot $boot_n kmemleak finds no leak of pmemdisk's"
+	fi
+}
+diag_lines() { printf '%s\n' "$1" | sed 's/^/# /'; }
+
+# kmemleak's records on stdin, one per "unreferenced object" line, each
+# printed with a tag first: PMEMDISK, UNATTRIBUTED (some frame is an address
+# in no loaded module) or OTHER. Addresses are compared in bash's 64-bit
+# arithmetic (awk's doubles cannot hold them).
+leak_records() {
+	local line rec="" ours=0 unknown=0 a w i bases=() ends=()
+	flush_leak() {
+		[ -n "$rec" ] || return 0
+		if [ "$ours" = 1 ]; then w=PMEMDISK
+		elif [ "$unknown" = 1 ]; then w=UNATTRIBUTED
+		else w=OTHER; fi
+		printf '%s: %s\n' "$w" "$rec"
+		rec="" ours=0 unknown=0
+	}
+	while IFS= read -r line; do
+		case "$line" in
+		"pmemdisk "[0-9]*)
+			read -r _ w _ _ _ a _ <<<"$line"
+			bases+=($((a))) ends+=($((a + w))) ;;
+		"unreferenced object"*) flush_leak; rec=$line ;;
+		*@@PMD-KMEMLEAK-END@@*) flush_leak ;;
+		*)
+			[ -n "$rec" ] || continue
+			rec+=$'\n'$line
+			case "$line" in *pmemdisk*) ours=1 ;; esac
+			if [[ $line =~ \]\ (0x[0-9a-f]+)$ ]]; then
+				a=$((BASH_REMATCH[1])) w=0
+				for i in "${!bases[@]}"; do
+					[ "$a" -ge "${bases[i]}" ] && [ "$a" -lt "${ends[i]}" ] && w=1
+				done
+				if [ "$w" = 1 ]; then ours=1; else unknown=1; fi
+			fi ;;
+		esac
+	done
+}
 
 plan_end() {
 	echo "1..$suite_n"

@@ -252,6 +252,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@qemu/mkinitramfs $(KVER) >/dev/null
 	@bench/io.sh $(KVER)
+	@bench/plb.sh $(KVER)
 
 include install.mk
 

@@ -273,6 +273,7 @@ bench: deps
 	@qemu/mkinitramfs $(KVER) >/dev/null
 	@bench/io.sh $(KVER)
 	@bench/lifecycle.sh $(KVER)
+	@bench/plb.sh $(KVER)
 
 include install.mk
 

@@ -96,7 +96,9 @@ done
 check "remove of a mounted fsdax disk is refused" sh -c "! pmemctl remove \$(disk xfsd | xargs basename) --yes 2>&1 | grep -q removed"
 
 # devdax
-check "store 4M at offset 2M of dd2m (2M alignment)" \$daxmap write \$(disk dd2m) 2097152 4194304 $seed
+out=\$(\$daxmap write \$(disk dd2m) 2097152 4194304 $seed); rc=\$?
+check_eq "store 4M at offset 2M of dd2m (2M alignment)" 0 \$rc
+check_eq "with 2 MiB pages: one fault per 2 MiB" "2 page faults" "\$(echo "\$out" | grep -o '[0-9]* page faults')"
 check "store 1M at offset 4K of v11d (4K alignment)" \$daxmap write \$(disk v11d) 4096 1048576 $seed
 check_eq "a mapping of dd2m starts 2M-aligned" "addr-aligned yes" "\$(\$daxmap align \$(disk dd2m) 4194304 2097152)"
 check "a MAP_PRIVATE mapping of a devdax disk is refused" \$daxmap private \$(disk dd2m) 2097152

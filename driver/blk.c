@@ -447,11 +447,11 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 	/* on media before the disk can take a write */
 	pmdisk_shutdown_attach(disk);
 
-	if (pmdisk_disk_mode(disk) != PMEMDISK_MODE_DEVDAX) {
-		rc = pmdisk_disk_add_gendisk(disk);
-		if (rc)
-			goto exit_badblocks;
-	}
+	/* now it may take I/O (or be mapped) */
+	rc = pmdisk_disk_mode(disk) == PMEMDISK_MODE_DEVDAX ?
+	     pmdisk_dax_add_chardev(disk) : pmdisk_disk_add_gendisk(disk);
+	if (rc)
+		goto exit_badblocks;
 
 	pmdisk_disk_link(disk);
 	if (desc->has_uuid)

@@ -36,7 +36,8 @@ struct pmdisk_dax {
 
 	/* devdax */
 	struct miscdevice misc;
-	char name[16];			/* pmemdax<N> */
+	bool registered;		/* misc is /dev/pmemdax<N> */
+	char name[16];
 	struct mutex open_lock;		/* orders opens against hold */
 	unsigned int opens;
 	bool held;
@@ -328,6 +329,26 @@ static const struct file_operations pmdisk_devdax_fops = {
 	.llseek = noop_llseek,
 };
 
+int pmdisk_dax_add_chardev(struct pmdisk_disk *disk)
+{
+	struct pmdisk_dax *dax = disk->dax;
+	int rc;
+
+	snprintf(dax->name, sizeof(dax->name), "pmemdax%u", disk->desc.number);
+	dax->misc.minor = MISC_DYNAMIC_MINOR;
+	dax->misc.name = dax->name;
+	dax->misc.fops = &pmdisk_devdax_fops;
+	dax->misc.mode = 0600;
+	dax->misc.groups = pmdisk_devdax_groups;
+	rc = misc_register(&dax->misc);
+	if (rc)
+		pr_err("%s on %s: cannot register /dev/%s (%d)\n", disk->gd_name,
+		       disk->region->name, dax->name, rc);
+	else
+		dax->registered = true;
+	return rc;
+}
+
 bool pmdisk_dax_is_open(struct pmdisk_disk *disk)
 {
 	struct pmdisk_dax *dax = disk->dax;
@@ -439,21 +460,6 @@ int pmdisk_dax_attach(struct pmdisk_disk *disk, const struct pmdisk_pfn_layout *
 	disk->data_offset = disk->desc.offset + layout->dataoff;
 	disk->virt = region->virt + disk->data_offset;
 	disk->size = layout->data_size;
-	if (layout->kind == PMDISK_PFN_DEVDAX) {
-		snprintf(dax->name, sizeof(dax->name), "pmemdax%u", disk->desc.number);
-		dax->misc.minor = MISC_DYNAMIC_MINOR;
-		dax->misc.name = dax->name;
-		dax->misc.fops = &pmdisk_devdax_fops;
-		dax->misc.mode = 0600;
-		dax->misc.groups = pmdisk_devdax_groups;
-		rc = misc_register(&dax->misc);
-		if (rc) {
-			pr_err("%s on %s: cannot register /dev/%s (%d)\n",
-			       disk->gd_name, region->name, dax->name, rc);
-			disk->dax = NULL;
-			goto unmap;
-		}
-	}
 	return 0;
 
 unmap:
@@ -469,7 +475,7 @@ void pmdisk_dax_detach(struct pmdisk_disk *disk)
 
 	if (!dax)
 		return;
-	if (dax->layout.kind == PMDISK_PFN_DEVDAX)
+	if (dax->registered)
 		misc_deregister(&dax->misc);
 	pmdisk_dax_remove_host(disk);
 	if (dax->dax_dev) {

@@ -28,13 +28,15 @@ bool pmdisk_dax_capable(const struct pmdisk_region *region, const char **why);
 int pmdisk_dax_probe(struct pmdisk_disk *disk, struct pmdisk_pfn_layout *layout);
 
 /*
- * Give @disk its struct pages and its DAX device for @layout: fsdax gets a
- * dax_device for its gendisk (pmdisk_dax_add_host() once it has one),
- * devdax its character device. @disk->virt and ->size then describe the
- * data. 0 or a negative errno, logged.
+ * Give @disk its struct pages for @layout, and an fsdax disk its
+ * dax_device. @disk->virt and ->size then describe the data. Nothing can
+ * reach the disk yet: pmdisk_dax_add_host() offers the dax_device with the
+ * gendisk (fsdax), pmdisk_dax_add_chardev() creates /dev/pmemdax<N>
+ * (devdax). 0 or a negative errno, logged.
  */
 int pmdisk_dax_attach(struct pmdisk_disk *disk, const struct pmdisk_pfn_layout *layout);
 int pmdisk_dax_add_host(struct pmdisk_disk *disk, struct gendisk *gd);
+int pmdisk_dax_add_chardev(struct pmdisk_disk *disk);
 void pmdisk_dax_remove_host(struct pmdisk_disk *disk);
 /* The layout of a DAX disk (disk->dax set). */
 const struct pmdisk_pfn_layout *pmdisk_dax_layout(const struct pmdisk_disk *disk);

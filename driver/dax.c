@@ -18,7 +18,6 @@
 #include <linux/mutex.h>
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
-#include <linux/uio.h>
 
 #include "blk.h"
 #include "dax.h"

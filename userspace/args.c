@@ -112,7 +112,10 @@ int confirm(bool yes, const char *question)
 	return EXIT_OK;
 }
 
-/* A disk named the ways pmemctl(8) allows: pmemdiskN, N, uuid or name. */
+/*
+ * A disk named the ways pmemctl(8) allows: pmemdiskN, N, pmemdaxN (a devdax
+ * disk), uuid or name.
+ */
 const struct pmemdisk_disk_info *find_disk(const struct pmem_state *st,
 						  const char *arg)
 {
@@ -120,6 +123,13 @@ const struct pmemdisk_disk_info *find_disk(const struct pmem_state *st,
 	unsigned char uuid[16];
 	unsigned int i, n, matches = 0;
 
+	if (!strncmp(arg, "pmemdax", 7) && !parse_id(arg, "pmemdax", &n)) {
+		for (i = 0; i < st->nr_disks; i++)
+			if (st->disks[i].number == n &&
+			    st->disks[i].mode == PMEMDISK_MODE_DEVDAX)
+				return &st->disks[i];
+		return NULL;
+	}
 	if (!parse_id(arg, "pmemdisk", &n)) {
 		for (i = 0; i < st->nr_disks; i++)
 			if (st->disks[i].number == n)

@@ -187,6 +187,12 @@ bad_value:
 	return EXIT_OK;
 }
 
+/* The device a disk is: /dev/pmemdax<N> for devdax, /dev/pmemdisk<N> else. */
+static const char *disk_prefix(const struct pmemdisk_disk_info *d)
+{
+	return d->mode == PMEMDISK_MODE_DEVDAX ? "pmemdax" : "pmemdisk";
+}
+
 int cmd_remove(int argc, char **argv)
 {
 	const struct pmemdisk_disk_info *todo[64];
@@ -230,8 +236,8 @@ int cmd_remove(int argc, char **argv)
 		todo[n++] = d;
 		format_size(size, sizeof(size), d->size);
 		if (at < sizeof(question))
-			at += snprintf(question + at, sizeof(question) - at, "%s pmemdisk%u (%s%s%s%s)",
-				       n > 1 ? "," : "", d->number, size,
+			at += snprintf(question + at, sizeof(question) - at, "%s %s%u (%s%s%s%s)",
+				       n > 1 ? "," : "", disk_prefix(d), d->number, size,
 				       d->name[0] ? ", \"" : "", d->name, d->name[0] ? "\"" : "");
 	}
 	if (!n) {
@@ -249,12 +255,13 @@ int cmd_remove(int argc, char **argv)
 		struct pmemdisk_remove req = { .size = sizeof(req), .number = todo[i]->number };
 		char what[40];
 
-		snprintf(what, sizeof(what), "remove pmemdisk%u", todo[i]->number);
+		snprintf(what, sizeof(what), "remove %s%u", disk_prefix(todo[i]),
+			 todo[i]->number);
 		rc = ctl_request(fd, PMEMDISK_IOC_REMOVE, &req, what);
 		if (rc)
 			worst = rc;
 		else
-			printf("removed pmemdisk%u\n", todo[i]->number);
+			printf("removed %s%u\n", disk_prefix(todo[i]), todo[i]->number);
 	}
 	rc = worst;
 out:

@@ -69,7 +69,7 @@ static const struct command commands[] = {
 	  "[--mode raw|btt|fsdax|devdax] [--map mem|dev] [--align 4K|2M|1G]",
 	  "a new disk on a region with labels", cmd_create },
 	{ "remove", "DISK... [--yes]",
-	  "remove disks (DISK: pmemdiskN, N, uuid or name)", cmd_remove },
+	  "remove disks (DISK: pmemdiskN, N, pmemdaxN, uuid or name)", cmd_remove },
 	{ "init-labels", "DEVICE...|--all [--label-version 1.1|1.2] [--yes]",
 	  "write empty labels to devices", cmd_init_labels },
 	{ "reset-id", "DISK [--uuid UUID]",

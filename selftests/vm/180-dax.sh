@@ -105,7 +105,9 @@ check "a MAP_PRIVATE mapping of a devdax disk is refused" \$daxmap private \$(di
 check_fails "a 4K mapping of a 2M-aligned devdax disk is refused" \$daxmap check \$(disk dd2m) 0 4096 $seed
 check_fails "mapping past the end of a devdax disk fails" \$daxmap check \$(disk v11d) 33554432 4096 $seed
 exec 3<>\$(disk dd2m)
-check_fails "remove of an open devdax disk is refused" pmemctl remove \$(disk dd2m | xargs basename | sed 's/pmemdax/pmemdisk/') --yes
+out=\$(pmemctl remove \$(basename \$(disk dd2m)) --yes 2>&1); rc=\$?
+check "remove pmemdax<N> of an open devdax disk is refused: it is open" sh -c \
+	"[ \$rc != 0 ] && echo '\$out' | grep -q 'the disk is open or mounted'"
 exec 3>&-
 echo "UUIDS \$(pmemctl list --json | jq -r '[.disks[] | select(.name == "xfsd" or .name == "dd2m") | .uuid] | sort | join(" ")')"
 check "umount all" sh -c "umount /mx && umount /me && umount /mv && umount /mb"

@@ -75,7 +75,8 @@ owners() { # what each disk sits on: dimm0 (NFIT), "" (e820), volatile (sim)
 check_eq "pmemdisk owns the NVDIMM (pmemdisk0), the memmap range (1), the simulated region (2)" \
 	"dimm0,,sim," "$(owners)"
 check_eq "nothing was skipped" "" "$(dmesg_new | grep 'pmemdisk: skipping')"
-check_eq "the installed pmemctl talks to it" "pmemdisk.ko 0.1.0 (ABI 1.1) on Linux $kver" \
+abi=$($P version 2>&1 | sed -n 's/^pmemctl 0\.1\.0 (ABI \([0-9]*\.[0-9]*\))$/\1/p')
+check_eq "the installed pmemctl talks to it" "pmemdisk.ko 0.1.0 (ABI $abi) on Linux $kver" \
 	"$($P version 2>&1 | tail -n 1)"
 
 # The installed udev rule (not the initramfs's own copy) names a new disk.

@@ -15,6 +15,12 @@ void table_init(struct table *t, const char *const *head)
 		t->head[t->cols] = head[t->cols];
 		t->cols++;
 	}
+	/* a column more than fits would vanish from every row: a bug here */
+	if (head[t->cols]) {
+		fprintf(stderr, "pmemctl: internal error: a table of more than %d columns\n",
+			TABLE_MAX_COLS);
+		abort();
+	}
 }
 
 int table_row(struct table *t, ...)

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#define TABLE_MAX_COLS	10
+#define TABLE_MAX_COLS	16
 #define TABLE_CELL	64
 
 struct table {

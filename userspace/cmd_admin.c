@@ -19,17 +19,12 @@ static const char *usage_create =
 	"                      [--sector-size 512|4096] [--btt] [--dry-run]\n"
 	"                      [--mode raw|btt|fsdax|devdax] [--map mem|dev] [--align 4K|2M|1G]\n";
 
-static const char *const mode_words[] = {
-	[PMEMDISK_MODE_RAW] = "raw", [PMEMDISK_MODE_BTT] = "btt",
-	[PMEMDISK_MODE_FSDAX] = "fsdax", [PMEMDISK_MODE_DEVDAX] = "devdax",
-};
-
 /* What a create made, in words: "raw", "BTT", "fsdax", "devdax". */
 static const char *created_kind(const struct pmemdisk_create *req)
 {
 	if ((req->flags & PMEMDISK_CREATE_BTT) || req->mode == PMEMDISK_MODE_BTT)
 		return "BTT";
-	return req->mode ? mode_words[req->mode] : "raw";
+	return mode_name(req->mode);
 }
 
 static int parse_mode(const char *val, __u8 *mode)
@@ -37,7 +32,7 @@ static int parse_mode(const char *val, __u8 *mode)
 	unsigned int m;
 
 	for (m = PMEMDISK_MODE_RAW; m <= PMEMDISK_MODE_DEVDAX; m++)
-		if (!strcmp(val, mode_words[m])) {
+		if (!strcmp(val, mode_name(m))) {
 			*mode = m;
 			return 0;
 		}
@@ -138,7 +133,7 @@ bad_value:
 	dax = req.mode == PMEMDISK_MODE_FSDAX || req.mode == PMEMDISK_MODE_DEVDAX;
 	if ((req.flags & PMEMDISK_CREATE_BTT) && req.mode && req.mode != PMEMDISK_MODE_BTT) {
 		fprintf(stderr, "pmemctl create: --btt is --mode btt; it cannot go with --mode %s\n",
-			mode_words[req.mode]);
+			mode_name(req.mode));
 		return EXIT_USAGE;
 	}
 	if (!dax && (req.map || req.align)) {

@@ -297,17 +297,6 @@ int cmd_regions(int argc, char **argv)
 
 /* ---- list (disks) ----------------------------------------------------- */
 
-/* A disk's mode as pmemctl create --mode spells it. */
-static const char *mode_name(unsigned int mode)
-{
-	switch (mode) {
-	case PMEMDISK_MODE_BTT:		return "btt";
-	case PMEMDISK_MODE_FSDAX:	return "fsdax";
-	case PMEMDISK_MODE_DEVDAX:	return "devdax";
-	default:			return "raw";
-	}
-}
-
 static void json_disk(struct json *j, const struct pmem_state *st, unsigned int n)
 {
 	const struct pmemdisk_disk_info *d = &st->disks[n];

@@ -237,6 +237,17 @@ const char *health_name(unsigned int h)
 	return h < 3 ? names[h] : "unknown";
 }
 
+const char *mode_name(unsigned int m)
+{
+	static const char *const names[] = {
+		[PMEMDISK_MODE_RAW] = "raw", [PMEMDISK_MODE_BTT] = "btt",
+		[PMEMDISK_MODE_FSDAX] = "fsdax", [PMEMDISK_MODE_DEVDAX] = "devdax",
+	};
+
+	/* PMEMDISK_MODE_DEFAULT (0) and anything unknown: raw */
+	return m > PMEMDISK_MODE_RAW && m <= PMEMDISK_MODE_DEVDAX ? names[m] : "raw";
+}
+
 const char *label_state_name(unsigned int s)
 {
 	static const char *const names[] = { "none", "label-less", "v1.1", "v1.2", "error" };

@@ -58,6 +58,8 @@ int disk_platform_usc(const struct pmem_state *st, const struct pmemdisk_disk_in
 		      unsigned long long *count);
 
 const char *health_name(unsigned int h);
+/* A disk mode (enum pmemdisk_mode) as pmemctl create --mode spells it. */
+const char *mode_name(unsigned int m);
 const char *label_state_name(unsigned int s);
 const char *label_method_name(unsigned int m);
 const char *persistence_name(unsigned int p);

@@ -26,7 +26,6 @@
 #include "../uapi/pmemdisk.h"
 
 struct pmdisk_dax {
-	struct pmdisk_disk *disk;
 	struct pmdisk_pfn_layout layout;
 	phys_addr_t data_phys;		/* where the data starts */
 	struct dev_pagemap pgmap;
@@ -430,7 +429,6 @@ int pmdisk_dax_attach(struct pmdisk_disk *disk, const struct pmdisk_pfn_layout *
 	dax = kzalloc(sizeof(*dax), GFP_KERNEL);
 	if (!dax)
 		return -ENOMEM;
-	dax->disk = disk;
 	dax->layout = *layout;
 	dax->data_phys = start + layout->dataoff;
 	mutex_init(&dax->open_lock);

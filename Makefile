@@ -24,8 +24,13 @@ SHELL := /bin/bash
 SRC := $(CURDIR)
 BUILD := $(SRC)/build
 
-# The Debian kernels `make deps` installs; newest of each series.
-kver_of = $(shell ls /lib/modules 2>/dev/null | grep -E '^$(1)' | sort -V | tail -n 1)
+# The Debian kernels `make deps` installs; newest of each series. They are
+# looked up when make reads this file, so a target that needs them after
+# `deps` has installed them runs in a second make (see "demo, check, bench").
+# PMD_KERNEL_ROOT: kernels that are not installed in / (the debug kernel of
+# check-debug; selftests/host/fresh-machine.sh's empty one).
+kver_of = $(shell ls $(PMD_KERNEL_ROOT)/lib/modules 2>/dev/null | \
+	grep -E '^$(1)' | sort -V | tail -n 1)
 KVER_61 := $(call kver_of,6\.1\.)
 KVER_612 := $(call kver_of,6\.12\.)
 # Installing acts on the host itself, so there KVER defaults to the running
@@ -75,7 +80,8 @@ PLB_HDRS := $(wildcard $(PLB_DIR)/*.h)
 PLB_TOOLS := $(PLB_DIR)/plb-crashtest $(PLB_DIR)/plb-bench
 
 .PHONY: all module pmemctl plb selftests deps demo check check-run bench clean \
-	checkpatch initramfs modules-all help fuzzers fuzz debug-kernel check-debug
+	checkpatch initramfs modules-all help fuzzers fuzz debug-kernel check-debug \
+	demo-run bench-run fuzz-run need-kver need-kvers
 
 all: module pmemctl plb selftests
 
@@ -224,7 +230,7 @@ $(BUILD)/fuzz/seeds/%/.stamp: $(BUILD)/fuzz/%_seeds
 # FUZZ_IOCTL_CALLS calls per worker (make check runs 4000).
 FUZZ_IOCTL_CALLS ?= 100000
 
-fuzz: deps fuzzers all
+fuzz-run: need-kver fuzzers all
 	@selftests/fuzz/run --seconds $(FUZZ_SECONDS) $(BUILD)/fuzz
 	@$(MAKE) --no-print-directory module >/dev/null
 	@qemu/mkinitramfs $(KVER) >/dev/null
@@ -235,32 +241,56 @@ checkpatch: $(KSRC_EXTRACT)/.stamp
 	@selftests/checkpatch.sh $(CHECKPATCH)
 
 # ------------------------------------------------------------- the VM
-initramfs: all
+initramfs: need-kver all
 	qemu/mkinitramfs $(KVER)
 
 # ------------------------------------------------- demo, check, bench
-demo: deps
-	@$(MAKE) --no-print-directory all
+# Each of these needs what `make deps` installs, and make computed KVER,
+# KVERS and every other variable when it read this file, before deps ran:
+# on a fresh machine they were empty then. So deps runs first and the work
+# itself runs in a second make, which reads this file again
+# (selftests/host/fresh-machine.sh proves it on an empty kernel tree).
+demo check bench fuzz: deps
+	@$(MAKE) --no-print-directory $@-run
+
+# The kernels the recipes below name must exist: say so, rather than pass
+# an empty release to a script.
+need-kver:
+	@if [ -z "$(KVER)" ]; then \
+		echo "no Debian 6.1 kernel in $(PMD_KERNEL_ROOT)/lib/modules:" \
+			"run 'make deps', or name one with KVER=<release>" >&2; exit 1; fi
+# KVERS by default is both series: both must be there.
+need-kvers:
+ifeq ($(origin KVERS),file)
+	@if [ -z "$(KVER_61)" ] || [ -z "$(KVER_612)" ]; then \
+		echo "the Debian 6.1 and 6.12 kernels are not both in" \
+			"$(PMD_KERNEL_ROOT)/lib/modules (found '$(KVERS)'):" \
+			"run 'make deps'" >&2; exit 1; fi
+endif
+
+demo-run: need-kver all
 	@qemu/mkinitramfs $(KVER) >/dev/null
 	@qemu/demo $(KVER)
 
-check: deps
-	@$(MAKE) --no-print-directory check-run
+# One guest image per kernel: its module (build output in a log) and its
+# initramfs.
+vm-image-%:
+	@mkdir -p $(BUILD)
+	@echo "building pmemdisk.ko and the guest initramfs for $*"
+	@$(MAKE) --no-print-directory KVER=$* module >$(BUILD)/module-$*.log 2>&1 || \
+		{ cat $(BUILD)/module-$*.log; echo "module build failed for $*" >&2; exit 1; }
+	@qemu/mkinitramfs $* >/dev/null
 
-check-run: pmemctl plb selftests fuzzers $(KSRC_EXTRACT)/.stamp
-	@for k in $(KVERS); do \
-		echo "building pmemdisk.ko and the guest initramfs for $$k"; \
-		$(MAKE) --no-print-directory KVER=$$k module >$(BUILD)/module-$$k.log 2>&1 || \
-		{ cat $(BUILD)/module-$$k.log; echo "module build failed for $$k" >&2; exit 1; }; \
-		qemu/mkinitramfs $$k >/dev/null || exit 1; \
-	done
+check-run: need-kvers pmemctl plb selftests fuzzers $(KSRC_EXTRACT)/.stamp
+	@for k in $(KVERS); do $(MAKE) --no-print-directory vm-image-$$k || exit 1; done
 	@selftests/run --kvers "$(KVERS)" --checkpatch $(CHECKPATCH)
 
 # The debug kernel (KASAN, lockdep, kmemleak) from the linux-source-6.1
 # tarball: built once into ${PMD_CACHE:-/var/cache/pmemdisk}/debug-kernel/,
 # outside the clone (qemu/mkdebugkernel), then the VM suites on it
 # (selftests/check-debug). Not part of make check: the build takes most of
-# an hour on two cores.
+# an hour on two cores. Both scripts find the kernel themselves, when they
+# run.
 SUITES ?= *
 debug-kernel: deps
 	@qemu/mkdebugkernel
@@ -268,8 +298,7 @@ debug-kernel: deps
 check-debug: debug-kernel
 	@selftests/check-debug '$(SUITES)'
 
-bench: deps
-	@$(MAKE) --no-print-directory all
+bench-run: need-kver all
 	@qemu/mkinitramfs $(KVER) >/dev/null
 	@bench/io.sh $(KVER)
 	@bench/lifecycle.sh $(KVER)

@@ -301,6 +301,7 @@ check-debug: debug-kernel
 bench-run: need-kver all
 	@qemu/mkinitramfs $(KVER) >/dev/null
 	@bench/io.sh $(KVER)
+	@bench/mkfs.sh $(KVER)
 	@bench/lifecycle.sh $(KVER)
 	@bench/plb.sh $(KVER)
 

@@ -78,7 +78,7 @@ static blk_status_t pmdisk_write(struct pmdisk_disk *disk, struct bio_vec *bv,
 	return BLK_STS_OK;
 }
 
-/* Discard and write-zeroes: the range reads back as zeroes afterwards. */
+/* Write-zeroes: the range reads back as zeroes afterwards. */
 static blk_status_t pmdisk_zero(struct pmdisk_disk *disk, sector_t sector, u64 bytes)
 {
 	pmdisk_region_zero(disk->region, disk->data_offset + to_offset(sector), bytes);
@@ -125,7 +125,6 @@ static void pmdisk_submit_bio(struct bio *bio)
 				break;
 		}
 		break;
-	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
 		status = pmdisk_zero(disk, sector, bio->bi_iter.bi_size);
 		break;
@@ -370,16 +369,18 @@ static int pmdisk_disk_add_gendisk(struct pmdisk_disk *disk)
 
 	/*
 	 * BTT: whole sectors per segment, and the sector is the atomic unit.
-	 * A 512-byte BTT offers no discard: it would zero by writing every
-	 * sector (see btt_zero_sector()), which mkfs's whole-disk discard
-	 * would turn into a rewrite of the disk; write-zeroes stays.
+	 * Only a 4 KiB BTT offers discard: it drops map entries. Anywhere
+	 * else a discard would be a write of zeroes (see btt_zero_sector()
+	 * and pmdisk_zero()), which mkfs's whole-disk discard would turn into
+	 * a rewrite of the disk: raw, fsdax and 512-byte BTT disks offer
+	 * write-zeroes alone, as Linux's pmem, btt and brd do.
 	 */
 	gd = disk->btt ? pmdisk_alloc_disk(disk->sector_size, disk->sector_size,
 					   disk->sector_size - 1,
 					   disk->sector_size >= PAGE_SIZE, false,
 					   NUMA_NO_NODE) :
 			 pmdisk_alloc_disk(disk->sector_size, PAGE_SIZE,
-					   SECTOR_SIZE - 1, true, !!disk->dax,
+					   SECTOR_SIZE - 1, false, !!disk->dax,
 					   NUMA_NO_NODE);
 	if (!gd)
 		return -ENOMEM;

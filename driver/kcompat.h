@@ -7,6 +7,7 @@
 #define _PMDISK_KCOMPAT_H
 
 #include <linux/blkdev.h>
+#include <linux/sizes.h>
 
 /*
  * Features are detected from the kernel headers by Kbuild, not guessed from
@@ -41,13 +42,17 @@ static inline int pmdisk_fops_open(struct block_device *bdev, fmode_t mode)
 /*
  * A bio-based disk with the queue limits of a memory-speed device: no
  * request size limit, non-rotational, a volatile write cache with FUA (so
- * the block layer sends flushes: stores are only durable after a fence),
- * discard and write-zeroes. @lbs is the logical block size, @pbs the unit
- * written atomically-or-faster, @dma_align the buffer alignment mask
- * (a BTT needs whole sectors in every segment); @discard false offers
- * write-zeroes only; @dax says filesystems may map its pages (fsdax).
- * Returns NULL on failure.
+ * the block layer sends flushes: stores are only durable after a fence)
+ * and write-zeroes, at most PMDISK_MAX_ZEROES_SECTORS a bio: zeroing is a
+ * write of every byte, and a bounded bio keeps one from holding the
+ * submitter for seconds. @discard offers discard too (only where it costs
+ * no data write: a 4 KiB BTT's map). @lbs is the logical block size, @pbs
+ * the unit written atomically-or-faster, @dma_align the buffer alignment
+ * mask (a BTT needs whole sectors in every segment); @dax says filesystems
+ * may map its pages (fsdax). Returns NULL on failure.
  */
+#define PMDISK_MAX_ZEROES_SECTORS	(SZ_1M >> SECTOR_SHIFT)
+
 static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, unsigned int pbs,
 						unsigned int dma_align, bool discard,
 						bool dax, int node)
@@ -61,7 +66,7 @@ static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, unsigned int p
 		.max_hw_sectors = UINT_MAX,
 		.max_hw_discard_sectors = discard ? UINT_MAX : 0,
 		.discard_granularity = max_t(unsigned int, pbs, lbs),
-		.max_write_zeroes_sectors = UINT_MAX,
+		.max_write_zeroes_sectors = PMDISK_MAX_ZEROES_SECTORS,
 		.features = BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
 			    BLK_FEAT_SYNCHRONOUS | (dax ? BLK_FEAT_DAX : 0),
 	};
@@ -81,7 +86,7 @@ static inline struct gendisk *pmdisk_alloc_disk(unsigned int lbs, unsigned int p
 	blk_queue_max_hw_sectors(q, UINT_MAX);
 	blk_queue_max_discard_sectors(q, discard ? UINT_MAX : 0);
 	q->limits.discard_granularity = max_t(unsigned int, pbs, lbs);
-	blk_queue_max_write_zeroes_sectors(q, UINT_MAX);
+	blk_queue_max_write_zeroes_sectors(q, PMDISK_MAX_ZEROES_SECTORS);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	blk_queue_write_cache(q, true, true);
 	if (dax)

@@ -57,7 +57,7 @@ done
 EOF
 chmod +x "$work/stub-kver" "$work/stub-any"
 export STUB_TOP=$tree
-for s in qemu/mkinitramfs qemu/demo bench/io.sh bench/lifecycle.sh bench/plb.sh; do
+for s in qemu/mkinitramfs qemu/demo bench/io.sh bench/mkfs.sh bench/lifecycle.sh bench/plb.sh; do
 	cp "$work/stub-kver" "$tree/$s"
 done
 for s in selftests/run selftests/fuzz/run selftests/check-debug qemu/mkdebugkernel; do
@@ -137,6 +137,7 @@ ran $? "make bench on a fresh machine"
 calls_are "make bench runs every benchmark on the kernel deps installed" \
 "qemu/mkinitramfs $k61
 bench/io.sh $k61
+bench/mkfs.sh $k61
 bench/lifecycle.sh $k61
 bench/plb.sh $k61"
 

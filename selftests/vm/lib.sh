@@ -58,21 +58,64 @@ slub_debug_exact='slub_debug=U;-,bio-*'
 # Without --expect, a boot that exits non-zero must have reported a failure
 # itself, or one is added; with --expect, the status must be STATUS.
 guest() {
-	local desc=$1 rc out expect="" failed_before=$suite_failed
+	local desc=$1 expect=""
 	shift
 	if [ "${1:-}" = --expect ]; then
 		expect=$2
 		shift 2
 	fi
-	suite_failed=0
 	boot_n=$((boot_n + 1))
 	cat >"$work/guest$boot_n.sh"
-	out=$work/guest$boot_n.out
 	echo "# boot $boot_n: $desc"
-	"$top/qemu/run-vm" --kver "$KVER" --quiet --out "$out" \
-		--console "$work/guest$boot_n.console" "$@" "$work/guest$boot_n.sh" \
-		2>"$work/guest$boot_n.err"
-	rc=$?
+	run_guest "$boot_n" "$@"
+	guest_report "$boot_n" "$desc" $? "$expect"
+}
+
+# run_guest N [run-vm options]: boot N's script through run-vm.
+run_guest() {
+	local n=$1
+	shift
+	"$top/qemu/run-vm" --kver "$KVER" --quiet --out "$work/guest$n.out" \
+		--console "$work/guest$n.console" "$@" "$work/guest$n.sh" \
+		2>"$work/guest$n.err"
+}
+
+# Two guests at once, on one private link (run-vm --link): the script of
+# each comes on stdin of guest_start; guest_join waits for both and reports
+# them in the order started. They find each other at 10.99.0.1 (link end 0)
+# and 10.99.0.2 (end 1), addresses that exist only on that link (see
+# guest/lib.sh's link_up).
+#   guest_start 0 "A exports" [run-vm options] <<'EOF' ... EOF
+#   guest_start 1 "B imports" [run-vm options] <<'EOF' ... EOF
+#   guest_join
+pair_boots=() pair_pids=() pair_descs=()
+link_dir=$work/link
+guest_start() {
+	local end=$1 desc=$2
+	shift 2
+	mkdir -p "$link_dir"
+	boot_n=$((boot_n + 1))
+	cat >"$work/guest$boot_n.sh"
+	run_guest "$boot_n" --link "$link_dir:$end" "$@" &
+	pair_pids+=($!) pair_boots+=("$boot_n") pair_descs+=("$desc")
+}
+guest_join() {
+	local i rc=0 r
+	for i in "${!pair_pids[@]}"; do
+		wait "${pair_pids[i]}"
+		r=$?
+		echo "# boot ${pair_boots[i]}: ${pair_descs[i]}"
+		guest_report "${pair_boots[i]}" "${pair_descs[i]}" "$r" "" || rc=$r
+	done
+	pair_boots=() pair_pids=() pair_descs=()
+	return "$rc"
+}
+
+# guest_report N DESC STATUS [EXPECT]: boot N's results in the suite's.
+guest_report() {
+	local n=$1 desc=$2 rc=$3 expect=${4:-} failed_before=$suite_failed
+	local out=$work/guest$n.out
+	suite_failed=0
 	# Renumber the guest's result lines into the suite's sequence; keep
 	# its diagnostics; drop its own headers and plans.
 	while IFS= read -r line; do
@@ -90,20 +133,20 @@ guest() {
 		esac
 	done <"$out"
 	if [ -n "$expect" ]; then
-		[ "$rc" = "$expect" ] && h_ok "boot $boot_n exit status is $expect" ||
-			h_not_ok "boot $boot_n exit status is $expect" "it was $rc"
+		[ "$rc" = "$expect" ] && h_ok "boot $n exit status is $expect" ||
+			h_not_ok "boot $n exit status is $expect" "it was $rc"
 	elif [ "$rc" -ne 0 ] && [ "$suite_failed" = 0 ]; then
-		h_not_ok "boot $boot_n ($desc) finished cleanly" \
-			"status $rc: $(cat "$work/guest$boot_n.err")
+		h_not_ok "boot $n ($desc) finished cleanly" \
+			"status $rc: $(cat "$work/guest$n.err")
 console tail:
-$(tail -n 40 "$work/guest$boot_n.console" 2>/dev/null)"
+$(tail -n 40 "$work/guest$n.console" 2>/dev/null)"
 	fi
 	if [ -n "${PMD_CONSOLE_DIR:-}" ]; then
 		mkdir -p "$PMD_CONSOLE_DIR"
-		cp "$work/guest$boot_n.console" \
-			"$PMD_CONSOLE_DIR/${KVER}_$(basename "$0" .sh)_boot$boot_n.console" 2>/dev/null
+		cp "$work/guest$n.console" \
+			"$PMD_CONSOLE_DIR/${KVER}_$(basename "$0" .sh)_boot$n.console" 2>/dev/null
 	fi
-	[ "${PMD_CONSOLE_CHECK:-0}" = 1 ] && console_check "$work/guest$boot_n.console"
+	[ "${PMD_CONSOLE_CHECK:-0}" = 1 ] && console_check "$work/guest$n.console" "$n"
 	[ "$failed_before" = 1 ] && suite_failed=1
 	return "$rc"
 }
@@ -117,8 +160,10 @@ tguest() {
 	return $rc
 }
 
-# Lines the last boot printed starting with "KEY ", without it.
-from_guest() { sed -n "s/^$1 //p" "$work/guest$boot_n.out"; }
+# Lines the last boot (from_boot: boot N) printed starting with "KEY ",
+# without it.
+from_guest() { from_boot "$boot_n" "$1"; }
+from_boot() { sed -n "s/^$2 //p" "$work/guest$1.out"; }
 
 # What the debug kernel's checkers print: KASAN, UBSAN, lockdep ("WARNING:
 # possible circular locking dependency detected", "inconsistent lock
@@ -134,7 +179,7 @@ console_bad='BUG:|WARNING:|KASAN|UBSAN|ODEBUG|Oops|general protection fault|Kern
 # address outside them (a load shorter than that, another module unloaded
 # since, freed init code) is printed as unattributed.
 console_check() {
-	local f=$1 bad leaks n start=1
+	local f=$1 boot_n=${2:-$boot_n} bad leaks n start=1
 	# A report before guest-init started the script came from the kernel's
 	# own boot, before pmemdisk could be loaded: shown, not counted.
 	n=$(grep -n 'pmd-guest: the script starts' "$f" | head -n 1 | cut -d: -f1)

@@ -164,3 +164,30 @@ $(for c in $(echo "$bad" | sed -n 's/^slab:\([^ ]*\) .*/\1/p'); do
 done)"
 	fi
 }
+
+# ---- two guests on one private link (selftests/vm/lib.sh's guest_start)
+# link_up END: eth0 of this guest at 10.99.0.<END+1>/24, an address that
+# exists only on the unix-socket link between the two guests.
+link_up() {
+	modprobe virtio_pci 2>/dev/null
+	modprobe virtio_net || return 1
+	local i
+	for i in $(seq 100); do [ -e /sys/class/net/eth0 ] && break; sleep 0.1; done
+	ip addr add 10.99.0.$(($1 + 1))/24 dev eth0 && ip link set eth0 up
+}
+peer_of() { echo 10.99.0.$((2 - $1)); } # peer_of END: the other end's address
+
+# link_send ADDR PORT MESSAGE: one line to a link_recv on the other guest,
+# retried while it is not listening yet (up to LINK_WAIT seconds, 600).
+link_send() {
+	local i
+	for i in $(seq "${LINK_WAIT:-600}"); do
+		echo "$3" | nc -w 5 "$1" "$2" 2>/dev/null && return 0
+		sleep 1
+	done
+	return 1
+}
+# link_recv PORT: print the line a link_send sends (waits up to LINK_WAIT).
+link_recv() {
+	timeout "${LINK_WAIT:-600}" nc -l -p "$1" </dev/null
+}

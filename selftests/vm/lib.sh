@@ -88,26 +88,42 @@ run_guest() {
 #   guest_start 0 "A exports" [run-vm options] <<'EOF' ... EOF
 #   guest_start 1 "B imports" [run-vm options] <<'EOF' ... EOF
 #   guest_join
-pair_boots=() pair_pids=() pair_descs=()
+# guest_start takes --expect STATUS after DESC as guest() does; guest_wait
+# BOOT waits for one boot (to start the next on its end of the link, after
+# a power cut) and guest_join reports it with the others.
+pair_boots=() pair_pids=() pair_descs=() pair_expect=() pair_status=()
 link_dir=$work/link
 guest_start() {
-	local end=$1 desc=$2
+	local end=$1 desc=$2 expect=""
 	shift 2
+	if [ "${1:-}" = --expect ]; then
+		expect=$2
+		shift 2
+	fi
 	mkdir -p "$link_dir"
 	boot_n=$((boot_n + 1))
 	cat >"$work/guest$boot_n.sh"
 	run_guest "$boot_n" --link "$link_dir:$end" "$@" &
 	pair_pids+=($!) pair_boots+=("$boot_n") pair_descs+=("$desc")
+	pair_expect+=("$expect") pair_status+=("")
+}
+guest_wait() {
+	local i
+	for i in "${!pair_boots[@]}"; do
+		[ "${pair_boots[i]}" = "$1" ] && [ -z "${pair_status[i]}" ] || continue
+		wait "${pair_pids[i]}"
+		pair_status[i]=$?
+	done
 }
 guest_join() {
-	local i rc=0 r
+	local i rc=0
 	for i in "${!pair_pids[@]}"; do
-		wait "${pair_pids[i]}"
-		r=$?
+		guest_wait "${pair_boots[i]}"
 		echo "# boot ${pair_boots[i]}: ${pair_descs[i]}"
-		guest_report "${pair_boots[i]}" "${pair_descs[i]}" "$r" "" || rc=$r
+		guest_report "${pair_boots[i]}" "${pair_descs[i]}" "${pair_status[i]}" \
+			"${pair_expect[i]}" || rc=$?
 	done
-	pair_boots=() pair_pids=() pair_descs=()
+	pair_boots=() pair_pids=() pair_descs=() pair_expect=() pair_status=()
 	return "$rc"
 }
 

@@ -95,7 +95,7 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev kmod cpio \
 	busybox-static qemu-system-x86 util-linux xz-utils zstd \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1 \
-	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox \
+	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox drbd-utils \
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian bash-completion \
 	man-db groff-base clang libclang-rt-dev
 

@@ -48,6 +48,16 @@ wait_state() {
 	diag "drbdadm $1 r0: $(drbdadm $1 r0 2>&1); /proc/drbd: $(cat /proc/drbd)"
 	return 1
 }
+# new_node NODE END: a new BTT disk, new DRBD metadata on it, connected
+new_node() {
+	insmod /pmd/pmemdisk.ko
+	pmemctl init-labels dimm0 --yes >/dev/null
+	check "a 512-byte BTT disk" pmemctl create --region 0 --size 64M --name drbd --btt --sector-size 512
+	check "DRBD and the link" drbd_setup $1 $2
+	check "internal metadata" drbdadm -- --force create-md r0
+	check "up" drbdadm up r0
+	check "connected to the other node" wait_state cstate Connected 300
+}
 rec() { pattern '$tag'-$1 4096; }
 # write_rec NAME N: record NAME (rec NAME) at record N of /dev/drbd0, O_DIRECT
 write_rec() { rec $1 >/tmp/r && dd if=/tmp/r of=/dev/drbd0 bs=4096 seek=$2 oflag=direct 2>/dev/null; }
@@ -73,13 +83,7 @@ check_records() {
 guest_start 0 "A: primary, writes records; its power is cut" --expect 137 \
 	--smp 1 --dimm "$a_dimm:128M" --kill-on "ACK $cut_after" --kill-delay-ms 200 <<GUEST
 $drbd_lib
-insmod /pmd/pmemdisk.ko
-pmemctl init-labels dimm0 --yes >/dev/null
-check "a 512-byte BTT disk" pmemctl create --region 0 --size 64M --name drbd --btt --sector-size 512
-check "DRBD and the link" drbd_setup nodeA 0
-check "internal metadata" drbdadm -- --force create-md r0
-check "up" drbdadm up r0
-check "connected to B" wait_state cstate Connected 300
+new_node nodeA 0
 check "no initial sync of two new disks" drbdadm -- --clear-bitmap new-current-uuid r0
 check "both up to date" wait_state dstate UpToDate/UpToDate 60
 check "primary" drbdadm primary r0
@@ -94,13 +98,7 @@ GUEST
 guest_start 1 "B: secondary; promoted after A's cut, every acknowledged record is there" \
 	--smp 1 --dimm "$b_dimm:128M" <<GUEST
 $drbd_lib
-insmod /pmd/pmemdisk.ko
-pmemctl init-labels dimm0 --yes >/dev/null
-check "a 512-byte BTT disk" pmemctl create --region 0 --size 64M --name drbd --btt --sector-size 512
-check "DRBD and the link" drbd_setup nodeB 1
-check "internal metadata" drbdadm -- --force create-md r0
-check "up" drbdadm up r0
-check "connected to A" wait_state cstate Connected 300
+new_node nodeB 1
 check "A is primary" wait_state role Secondary/Primary 300
 check "A is gone: DRBD lost the connection" wait_state role Secondary/Unknown 900
 check "B is promoted" drbdadm primary r0

@@ -91,7 +91,8 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev kmod cpio \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1 \
 	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox \
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian bash-completion \
-	man-db groff-base clang libclang-rt-dev
+	man-db groff-base clang libclang-rt-dev \
+	pkg-config libjson-c-dev python3-jsonschema
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
@@ -123,11 +124,19 @@ modules-all:
 # ------------------------------------------------------------- pmemctl
 pmemctl: userspace/pmemctl
 
-# pmemctl decodes label areas with the portable core (read-labels).
+# pmemctl decodes label areas with the portable core (read-labels) and
+# writes --json with json-c; pkg-config gives the flags of its libraries.
 # CPPFLAGS, CFLAGS and LDFLAGS from the environment come last (packaging
 # passes hardening flags that way).
+PMEMCTL_LIBS := json-c
+PMEMCTL_PKG_CFLAGS = $(shell pkg-config --cflags $(PMEMCTL_LIBS))
+PMEMCTL_PKG_LIBS = $(shell pkg-config --libs $(PMEMCTL_LIBS))
+
 userspace/pmemctl: $(PMEMCTL_SRCS) $(PMEMCTL_HDRS) $(CORE_SRCS) $(CORE_HDRS)
-	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(PMEMCTL_SRCS) $(CORE_SRCS)
+	@pkg-config --exists $(PMEMCTL_LIBS) || \
+		{ echo "pmemctl needs $(PMEMCTL_LIBS) (pkg-config): run 'make deps'" >&2; exit 1; }
+	$(CC) $(USER_CFLAGS) $(PMEMCTL_PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
+		$(PMEMCTL_SRCS) $(CORE_SRCS) $(PMEMCTL_PKG_LIBS)
 
 # ----------------------------------------------------------------- plb
 # The persisted log buffer: build/plb/libplb.a and its tools, plain C11 with

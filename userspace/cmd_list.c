@@ -11,7 +11,7 @@
 
 #include "commands.h"
 #include "ctl.h"
-#include "json.h"
+#include "json_out.h"
 #include "query.h"
 #include "table.h"
 
@@ -44,39 +44,45 @@ static int load_state(struct pmem_state *st)
 	return rc;
 }
 
-typedef void (*json_entry_fn)(struct json *j, const struct pmem_state *st,
+/* Adds entry @i to the array @a. */
+typedef void (*json_entry_fn)(struct json_object *a, const struct pmem_state *st,
 			      unsigned int i);
 
 /* {"schema": 1, "<key>": [entry 0, entry 1, ...]} on stdout */
-static void json_listing(const char *key, const struct pmem_state *st,
-			 unsigned int n, json_entry_fn entry)
+static void print_json_listing(const char *key, const struct pmem_state *st,
+			       unsigned int n, json_entry_fn entry)
 {
-	struct json j;
+	struct json_object *doc, *a;
 	unsigned int i;
 
-	json_init(&j, stdout);
-	json_object_begin(&j, NULL);
-	json_u64(&j, "schema", JSON_SCHEMA);
-	json_array_begin(&j, key);
+	doc = json_listing(key, &a);
 	for (i = 0; i < n; i++)
-		entry(&j, st, i);
-	json_array_end(&j);
-	json_object_end(&j);
-	json_end(&j);
+		entry(a, st, i);
+	json_print(doc);
 }
 
-static void json_dimm_names(struct json *j, const char *key, const __u32 *ids,
+static void json_dimm_names(struct json_object *o, const char *key, const __u32 *ids,
 			    unsigned int n)
 {
+	struct json_object *a = json_add_array(o, key);
 	char name[32];
 	unsigned int i;
 
-	json_array_begin(j, key);
 	for (i = 0; i < n && i < PMEMDISK_MAX_WAYS; i++) {
 		snprintf(name, sizeof(name), "dimm%u", ids[i]);
-		json_string(j, NULL, name);
+		json_append_string(a, name);
 	}
-	json_array_end(j);
+}
+
+/* The words as a JSON array @key of @o. */
+static void json_words(struct json_object *o, const char *key, const char **words,
+		       unsigned int n)
+{
+	struct json_object *a = json_add_array(o, key);
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		json_append_string(a, words[i]);
 }
 
 static void dimm_names(char *buf, size_t len, const __u32 *ids, unsigned int n)
@@ -91,81 +97,93 @@ static void dimm_names(char *buf, size_t len, const __u32 *ids, unsigned int n)
 
 /* ---- devices ---------------------------------------------------------- */
 
-static void json_device(struct json *j, const struct pmem_state *st, unsigned int n)
+/* The NFIT state flags set, in the order pmemctl(8) gives them. */
+static void json_dimm_flags(struct json_object *o, unsigned int flags)
+{
+	static const struct {
+		unsigned int flag;
+		const char *word;
+	} words[] = {
+		{ PMEMDISK_DIMM_SAVE_FAILED, "save_failed" },
+		{ PMEMDISK_DIMM_RESTORE_FAILED, "restore_failed" },
+		{ PMEMDISK_DIMM_FLUSH_FAILED, "flush_failed" },
+		{ PMEMDISK_DIMM_NOT_ARMED, "not_armed" },
+		{ PMEMDISK_DIMM_HEALTH_OBSERVED, "smart_event" },
+		{ PMEMDISK_DIMM_MAP_FAILED, "map_failed" },
+	};
+	struct json_object *a = json_add_array(o, "flags");
+	unsigned int i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (flags & words[i].flag)
+			json_append_string(a, words[i].word);
+}
+
+/* What the NFIT says about a device; null for a simulated one. */
+static void json_dimm_identity(struct json_object *j, const struct pmemdisk_dimm_info *d)
+{
+	char loc[80];
+
+	if (d->simulated) {
+		json_add_null(j, "handle");
+		json_add_null(j, "phys_id");
+		json_add_null(j, "vendor_id");
+		json_add_null(j, "device_id");
+		json_add_null(j, "revision_id");
+		json_add_null(j, "serial");
+		json_add_null(j, "location");
+		return;
+	}
+	format_location(loc, sizeof(loc), d->handle);
+	json_add_u64(j, "handle", d->handle);
+	json_add_u64(j, "phys_id", d->phys_id);
+	json_add_u64(j, "vendor_id", d->vendor_id);
+	json_add_u64(j, "device_id", d->device_id);
+	json_add_u64(j, "revision_id", d->revision_id);
+	json_add_u64(j, "serial", d->serial);
+	json_add_string(j, "location", loc);
+}
+
+static void json_device(struct json_object *a, const struct pmem_state *st, unsigned int n)
 {
 	const struct pmemdisk_dimm_info *d = &st->dimms[n];
 	bool indexed = d->label_state == PMEMDISK_LABELS_V1_1 ||
 		       d->label_state == PMEMDISK_LABELS_V1_2;
 	const char *words[MAX_STATUS_WORDS];
-	char name[32], loc[80];
-	unsigned int i, nw;
+	struct json_object *j;
+	char name[32];
 
 	snprintf(name, sizeof(name), "dimm%u", d->id);
-	format_location(loc, sizeof(loc), d->handle);
-	json_object_begin(j, NULL);
-	json_string(j, "device", name);
-	json_string(j, "id", d->nfit_id);
-	json_bool(j, "simulated", d->simulated);
-	if (d->simulated) {
-		json_null(j, "handle");
-		json_null(j, "phys_id");
-		json_null(j, "vendor_id");
-		json_null(j, "device_id");
-		json_null(j, "revision_id");
-		json_null(j, "serial");
-		json_null(j, "location");
-	} else {
-		json_u64(j, "handle", d->handle);
-		json_u64(j, "phys_id", d->phys_id);
-		json_u64(j, "vendor_id", d->vendor_id);
-		json_u64(j, "device_id", d->device_id);
-		json_u64(j, "revision_id", d->revision_id);
-		json_u64(j, "serial", d->serial);
-		json_string(j, "location", loc);
-	}
-	json_null(j, "firmware_revision");	/* not in the NFIT */
-	json_string(j, "health", health_name(d->health));
-	json_array_begin(j, "flags");
-	if (d->flags & PMEMDISK_DIMM_SAVE_FAILED)
-		json_string(j, NULL, "save_failed");
-	if (d->flags & PMEMDISK_DIMM_RESTORE_FAILED)
-		json_string(j, NULL, "restore_failed");
-	if (d->flags & PMEMDISK_DIMM_FLUSH_FAILED)
-		json_string(j, NULL, "flush_failed");
-	if (d->flags & PMEMDISK_DIMM_NOT_ARMED)
-		json_string(j, NULL, "not_armed");
-	if (d->flags & PMEMDISK_DIMM_HEALTH_OBSERVED)
-		json_string(j, NULL, "smart_event");
-	if (d->flags & PMEMDISK_DIMM_MAP_FAILED)
-		json_string(j, NULL, "map_failed");
-	json_array_end(j);
-	nw = dimm_status(d, words, MAX_STATUS_WORDS);
-	json_array_begin(j, "operational_status");
-	for (i = 0; i < nw; i++)
-		json_string(j, NULL, words[i]);
-	json_array_end(j);
+	j = json_add_object(a, NULL);
+	json_add_string(j, "device", name);
+	json_add_string(j, "id", d->nfit_id);
+	json_add_bool(j, "simulated", d->simulated);
+	json_dimm_identity(j, d);
+	json_add_null(j, "firmware_revision");	/* not in the NFIT */
+	json_add_string(j, "health", health_name(d->health));
+	json_dimm_flags(j, d->flags);
+	json_words(j, "operational_status", words, dimm_status(d, words, MAX_STATUS_WORDS));
 	/* the platform's own count and last shutdown, where its firmware says */
 	if (d->health_info & PMEMDISK_DIMM_USC_KNOWN)
-		json_u64(j, "unsafe_shutdown_count", d->unsafe_shutdown_count);
+		json_add_u64(j, "unsafe_shutdown_count", d->unsafe_shutdown_count);
 	else
-		json_null(j, "unsafe_shutdown_count");
+		json_add_null(j, "unsafe_shutdown_count");
 	if (d->health_info & PMEMDISK_DIMM_SHUTDOWN_STATE_KNOWN)
-		json_string(j, "last_shutdown",
-			    d->health_info & PMEMDISK_DIMM_LAST_SHUTDOWN_DIRTY ? "dirty" : "clean");
+		json_add_string(j, "last_shutdown",
+				d->health_info & PMEMDISK_DIMM_LAST_SHUTDOWN_DIRTY ? "dirty" : "clean");
 	else
-		json_null(j, "last_shutdown");
-	json_u64(j, "label_area_size", d->label_size);
-	json_string(j, "label_state", label_state_name(d->label_state));
-	json_string(j, "label_method", label_method_name(d->label_method));
-	json_bool(j, "labels_writable", d->labels_writable);
+		json_add_null(j, "last_shutdown");
+	json_add_u64(j, "label_area_size", d->label_size);
+	json_add_string(j, "label_state", label_state_name(d->label_state));
+	json_add_string(j, "label_method", label_method_name(d->label_method));
+	json_add_bool(j, "labels_writable", d->labels_writable);
 	if (indexed) {
-		json_u64(j, "label_slots", d->label_slots);
-		json_u64(j, "label_slots_used", d->label_slots_used);
+		json_add_u64(j, "label_slots", d->label_slots);
+		json_add_u64(j, "label_slots_used", d->label_slots_used);
 	} else {
-		json_null(j, "label_slots");
-		json_null(j, "label_slots_used");
+		json_add_null(j, "label_slots");
+		json_add_null(j, "label_slots_used");
 	}
-	json_object_end(j);
 }
 
 int cmd_devices(int argc, char **argv)
@@ -186,7 +204,7 @@ int cmd_devices(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (json) {
-		json_listing("devices", &st, st.nr_dimms, json_device);
+		print_json_listing("devices", &st, st.nr_dimms, json_device);
 	} else {
 		table_init(&t, head);
 		for (i = 0; i < st.nr_dimms; i++) {
@@ -215,40 +233,38 @@ int cmd_devices(int argc, char **argv)
 
 /* ---- regions ---------------------------------------------------------- */
 
-static void json_region(struct json *j, const struct pmem_state *st, unsigned int n)
+static void json_region(struct json_object *a, const struct pmem_state *st, unsigned int n)
 {
 	const struct pmemdisk_region_info *r = &st->regions[n];
 	bool divisible = r->label_state == PMEMDISK_LABELS_V1_1 ||
 			 r->label_state == PMEMDISK_LABELS_V1_2;
+	struct json_object *j, *ext, *e;
 	char name[32];
 	unsigned int i;
 
 	snprintf(name, sizeof(name), "region%u", r->id);
-	json_object_begin(j, NULL);
-	json_string(j, "region", name);
-	json_string(j, "source", source_name(r->source));
+	j = json_add_object(a, NULL);
+	json_add_string(j, "region", name);
+	json_add_string(j, "source", source_name(r->source));
 	if (r->source == PMEMDISK_SOURCE_SIMULATED)
-		json_null(j, "base");
+		json_add_null(j, "base");
 	else
-		json_u64(j, "base", r->base);
-	json_u64(j, "size", r->size);
-	json_u64(j, "available_size", r->available_size);
-	json_u64(j, "max_available_extent", r->max_available_extent);
-	json_array_begin(j, "free_extents");
+		json_add_u64(j, "base", r->base);
+	json_add_u64(j, "size", r->size);
+	json_add_u64(j, "available_size", r->available_size);
+	json_add_u64(j, "max_available_extent", r->max_available_extent);
+	ext = json_add_array(j, "free_extents");
 	for (i = 0; divisible && i < r->nr_free_extents && i < PMEMDISK_MAX_EXTENTS; i++) {
-		json_object_begin(j, NULL);
-		json_u64(j, "offset", r->free_extents[i].offset);
-		json_u64(j, "size", r->free_extents[i].size);
-		json_object_end(j);
+		e = json_add_object(ext, NULL);
+		json_add_u64(e, "offset", r->free_extents[i].offset);
+		json_add_u64(e, "size", r->free_extents[i].size);
 	}
-	json_array_end(j);
 	json_dimm_names(j, "dimms", r->dimms, r->interleave_ways);
-	json_u64(j, "interleave_ways", r->interleave_ways);
-	json_string(j, "persistence_domain", persistence_name(r->persistence));
-	json_string(j, "label_state", label_state_name(r->label_state));
-	json_bool(j, "readonly", r->readonly);
-	json_u64(j, "disks", r->nr_disks);
-	json_object_end(j);
+	json_add_u64(j, "interleave_ways", r->interleave_ways);
+	json_add_string(j, "persistence_domain", persistence_name(r->persistence));
+	json_add_string(j, "label_state", label_state_name(r->label_state));
+	json_add_bool(j, "readonly", r->readonly);
+	json_add_u64(j, "disks", r->nr_disks);
 }
 
 int cmd_regions(int argc, char **argv)
@@ -269,7 +285,7 @@ int cmd_regions(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (json) {
-		json_listing("regions", &st, st.nr_regions, json_region);
+		print_json_listing("regions", &st, st.nr_regions, json_region);
 	} else {
 		table_init(&t, head);
 		for (i = 0; i < st.nr_regions; i++) {
@@ -297,65 +313,66 @@ int cmd_regions(int argc, char **argv)
 
 /* ---- list (disks) ----------------------------------------------------- */
 
-static void json_disk(struct json *j, const struct pmem_state *st, unsigned int n)
+/* "dax": {device, map, align} of a DAX disk, null for the others */
+static void json_disk_dax(struct json_object *j, const struct pmemdisk_disk_info *d)
+{
+	struct json_object *dax;
+	char dev[32];
+
+	if (d->mode != PMEMDISK_MODE_FSDAX && d->mode != PMEMDISK_MODE_DEVDAX) {
+		json_add_null(j, "dax");
+		return;
+	}
+	snprintf(dev, sizeof(dev), "/dev/%s%u",
+		 d->mode == PMEMDISK_MODE_DEVDAX ? "pmemdax" : "pmemdisk", d->number);
+	dax = json_add_object(j, "dax");
+	json_add_string(dax, "device", dev);
+	json_add_string(dax, "map", d->map == PMEMDISK_MAP_MEM ? "mem" : "dev");
+	json_add_u64(dax, "align", d->dax_align);
+}
+
+static void json_disk(struct json_object *a, const struct pmem_state *st, unsigned int n)
 {
 	const struct pmemdisk_disk_info *d = &st->disks[n];
 	const struct pmemdisk_region_info *r = state_region(st, d->region);
 	const char *words[MAX_STATUS_WORDS];
+	struct json_object *j;
 	char name[32], region[32], uuid[40];
 	unsigned long long usc;
-	unsigned int i, nw;
 
 	snprintf(name, sizeof(name), "pmemdisk%u", d->number);
 	snprintf(region, sizeof(region), "region%u", d->region);
 	format_uuid(uuid, sizeof(uuid), d->uuid);
-	json_object_begin(j, NULL);
-	json_string(j, "disk", name);
-	json_u64(j, "number", d->number);
-	json_string(j, "uuid", d->has_uuid ? uuid : NULL);
-	json_string(j, "name", d->has_uuid ? d->name : NULL);
-	json_u64(j, "size", d->size);
-	json_u64(j, "sector_size", d->sector_size);
-	json_string(j, "atomicity", d->atomicity == PMEMDISK_ATOMICITY_BTT ? "btt" : "none");
-	json_string(j, "mode", mode_name(d->mode));
-	if (d->mode == PMEMDISK_MODE_FSDAX || d->mode == PMEMDISK_MODE_DEVDAX) {
-		char dev[32];
-
-		snprintf(dev, sizeof(dev), "/dev/%s%u",
-			 d->mode == PMEMDISK_MODE_DEVDAX ? "pmemdax" : "pmemdisk", d->number);
-		json_object_begin(j, "dax");
-		json_string(j, "device", dev);
-		json_string(j, "map", d->map == PMEMDISK_MAP_MEM ? "mem" : "dev");
-		json_u64(j, "align", d->dax_align);
-		json_object_end(j);
-	} else {
-		json_null(j, "dax");
-	}
-	json_string(j, "region", region);
-	json_u64(j, "offset", d->offset);
-	json_string(j, "health", health_name(disk_health(st, d)));
+	j = json_add_object(a, NULL);
+	json_add_string(j, "disk", name);
+	json_add_u64(j, "number", d->number);
+	json_add_string(j, "uuid", d->has_uuid ? uuid : NULL);
+	json_add_string(j, "name", d->has_uuid ? d->name : NULL);
+	json_add_u64(j, "size", d->size);
+	json_add_u64(j, "sector_size", d->sector_size);
+	json_add_string(j, "atomicity", d->atomicity == PMEMDISK_ATOMICITY_BTT ? "btt" : "none");
+	json_add_string(j, "mode", mode_name(d->mode));
+	json_disk_dax(j, d);
+	json_add_string(j, "region", region);
+	json_add_u64(j, "offset", d->offset);
+	json_add_string(j, "health", health_name(disk_health(st, d)));
 	if (r)
 		json_dimm_names(j, "physical_devices", r->dimms, r->interleave_ways);
 	else
 		json_dimm_names(j, "physical_devices", NULL, 0);
-	json_bool(j, "can_be_removed", !d->open);
-	json_bool(j, "readonly", d->readonly);
-	nw = disk_status(st, d, words, MAX_STATUS_WORDS);
-	json_array_begin(j, "operational_status");
-	for (i = 0; i < nw; i++)
-		json_string(j, NULL, words[i]);
-	json_array_end(j);
+	json_add_bool(j, "can_be_removed", !d->open);
+	json_add_bool(j, "readonly", d->readonly);
+	json_words(j, "operational_status", words, disk_status(st, d, words, MAX_STATUS_WORDS));
 	/* the platform's count, summed over the devices; null unless all say */
 	if (disk_platform_usc(st, d, &usc))
-		json_u64(j, "unsafe_shutdown_count", usc);
+		json_add_u64(j, "unsafe_shutdown_count", usc);
 	else
-		json_null(j, "unsafe_shutdown_count");
+		json_add_null(j, "unsafe_shutdown_count");
 	/* pmemdisk's own count of unclean detaches, where the labels have room */
 	if (d->dirty_shutdowns_known)
-		json_u64(j, "dirty_shutdown_count", d->dirty_shutdowns);
+		json_add_u64(j, "dirty_shutdown_count", d->dirty_shutdowns);
 	else
-		json_null(j, "dirty_shutdown_count");
-	json_object_end(j);
+		json_add_null(j, "dirty_shutdown_count");
 }
 
 int cmd_list(int argc, char **argv)
@@ -377,7 +394,7 @@ int cmd_list(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (json) {
-		json_listing("disks", &st, st.nr_disks, json_disk);
+		print_json_listing("disks", &st, st.nr_disks, json_disk);
 	} else {
 		table_init(&t, head);
 		for (i = 0; i < st.nr_disks; i++) {

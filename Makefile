@@ -92,7 +92,7 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev kmod cpio \
 	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox \
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian bash-completion \
 	man-db groff-base clang libclang-rt-dev \
-	pkg-config libjson-c-dev python3-jsonschema
+	pkg-config libjson-c-dev uuid-dev python3-jsonschema
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
@@ -125,10 +125,11 @@ modules-all:
 pmemctl: userspace/pmemctl
 
 # pmemctl decodes label areas with the portable core (read-labels) and
-# writes --json with json-c; pkg-config gives the flags of its libraries.
+# writes --json with json-c, uuids with libuuid; pkg-config gives the
+# flags of its libraries.
 # CPPFLAGS, CFLAGS and LDFLAGS from the environment come last (packaging
 # passes hardening flags that way).
-PMEMCTL_LIBS := json-c
+PMEMCTL_LIBS := json-c uuid
 PMEMCTL_PKG_CFLAGS = $(shell pkg-config --cflags $(PMEMCTL_LIBS))
 PMEMCTL_PKG_LIBS = $(shell pkg-config --libs $(PMEMCTL_LIBS))
 

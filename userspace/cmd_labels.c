@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <uuid/uuid.h>
+
 #include "args.h"
 #include "commands.h"
 #include "ctl.h"
@@ -53,7 +55,7 @@ static const char *claim_name(enum pmdisk_claim c)
 struct label_view {
 	unsigned int slot;
 	bool valid;
-	char uuid[40];
+	char uuid[UUID_STR_LEN];
 	char name[65];
 	struct pmdisk_nslabel l;
 	const char *claim;
@@ -66,7 +68,7 @@ static bool label_at(struct pmdisk_lsa *lsa, unsigned int i, struct label_view *
 		return false;
 	v->slot = i;
 	v->valid = pmdisk_lsa_read_label(lsa, i, &v->l) == 0;
-	format_uuid(v->uuid, sizeof(v->uuid), v->l.uuid);
+	uuid_unparse_lower(v->l.uuid, v->uuid);
 	memcpy(v->name, v->l.name, 64);
 	v->name[64] = '\0';
 	v->claim = lsa->label_size == 256 ?
@@ -260,7 +262,7 @@ int cmd_reset_id(int argc, char **argv)
 	const struct pmemdisk_disk_info *d;
 	const char *disk_arg = NULL;
 	struct pmem_state st;
-	char before[40], after[40];
+	char before[UUID_STR_LEN], after[UUID_STR_LEN];
 	unsigned int i;
 	int fd, rc;
 
@@ -268,7 +270,7 @@ int cmd_reset_id(int argc, char **argv)
 	req.size = sizeof(req);
 	for (i = 1; i < (unsigned int)argc; i++) {
 		if (!strcmp(argv[i], "--uuid") && i + 1 < (unsigned int)argc) {
-			if (parse_uuid(argv[++i], req.uuid)) {
+			if (uuid_parse(argv[++i], req.uuid)) {
 				fprintf(stderr, "pmemctl reset-id: bad uuid '%s'\n", argv[i]);
 				return EXIT_USAGE;
 			}
@@ -287,10 +289,10 @@ int cmd_reset_id(int argc, char **argv)
 	if (rc)
 		return rc;
 	req.number = d->number;
-	format_uuid(before, sizeof(before), d->uuid);
+	uuid_unparse_lower(d->uuid, before);
 	rc = ctl_request(fd, PMEMDISK_IOC_RESET_ID, &req, "reset-id");
 	if (!rc) {
-		format_uuid(after, sizeof(after), req.uuid);
+		uuid_unparse_lower(req.uuid, after);
 		printf("pmemdisk%u: uuid %s -> %s\n", d->number, before, after);
 	}
 	query_free(&st);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <uuid/uuid.h>
+
 #include "commands.h"
 #include "ctl.h"
 #include "json_out.h"
@@ -337,12 +339,12 @@ static void json_disk(struct json_object *a, const struct pmem_state *st, unsign
 	const struct pmemdisk_region_info *r = state_region(st, d->region);
 	const char *words[MAX_STATUS_WORDS];
 	struct json_object *j;
-	char name[32], region[32], uuid[40];
+	char name[32], region[32], uuid[UUID_STR_LEN];
 	unsigned long long usc;
 
 	snprintf(name, sizeof(name), "pmemdisk%u", d->number);
 	snprintf(region, sizeof(region), "region%u", d->region);
-	format_uuid(uuid, sizeof(uuid), d->uuid);
+	uuid_unparse_lower(d->uuid, uuid);
 	j = json_add_object(a, NULL);
 	json_add_string(j, "disk", name);
 	json_add_u64(j, "number", d->number);

@@ -278,14 +278,6 @@ const char *source_name(unsigned int s)
 	return s < 3 ? names[s] : "unknown";
 }
 
-void format_uuid(char *buf, size_t len, const unsigned char u[16])
-{
-	snprintf(buf, len,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
-		 u[10], u[11], u[12], u[13], u[14], u[15]);
-}
-
 void format_location(char *buf, size_t len, unsigned int h)
 {
 	snprintf(buf, len, "node %u socket %u imc %u channel %u dimm %u",

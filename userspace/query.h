@@ -64,7 +64,6 @@ const char *label_state_name(unsigned int s);
 const char *label_method_name(unsigned int m);
 const char *persistence_name(unsigned int p);
 const char *source_name(unsigned int s);
-void format_uuid(char *buf, size_t len, const unsigned char uuid[16]);
 /* "node 0 socket 0 imc 0 channel 0 dimm 1" from an NFIT device handle */
 void format_location(char *buf, size_t len, unsigned int handle);
 

@@ -199,12 +199,39 @@ static void read_labels_json(struct label_area *la)
 	json_print(doc);
 }
 
+enum {
+	LBL_SLOT, LBL_UUID, LBL_NAME, LBL_POS, LBL_DPA, LBL_RAWSIZE, LBL_SECTOR,
+	LBL_CLAIM, LBL_VALID, LBL_NR_COLUMNS
+};
+
+static const struct table_column label_columns[] = {
+	[LBL_SLOT] = { "Slot", TABLE_RIGHT },
+	[LBL_UUID] = { "Uuid" },
+	[LBL_NAME] = { "Name" },
+	[LBL_POS] = { "Pos" },
+	[LBL_DPA] = { "Dpa", TABLE_RIGHT },
+	[LBL_RAWSIZE] = { "RawSize", TABLE_RIGHT },
+	[LBL_SECTOR] = { "Sector", TABLE_RIGHT },
+	[LBL_CLAIM] = { "Claim" },
+	[LBL_VALID] = { "Valid" },
+};
+
+static void label_row(struct table *t, const struct label_view *v)
+{
+	table_row(t);
+	table_cellf(t, LBL_SLOT, "%u", v->slot);
+	table_cell(t, LBL_UUID, v->uuid);
+	table_cell(t, LBL_NAME, v->name[0] ? v->name : NULL);
+	table_cellf(t, LBL_POS, "%u/%u", le16_to_cpu(v->l.position), le16_to_cpu(v->l.nlabel));
+	table_cellf(t, LBL_DPA, "%#llx", (unsigned long long)le64_to_cpu(v->l.dpa));
+	table_size(t, LBL_RAWSIZE, le64_to_cpu(v->l.rawsize));
+	table_cellf(t, LBL_SECTOR, "%llu", (unsigned long long)le64_to_cpu(v->l.lbasize));
+	table_cell(t, LBL_CLAIM, v->claim);
+	table_cell(t, LBL_VALID, v->valid ? "yes" : "no");
+}
+
 static void read_labels_table(struct label_area *la)
 {
-	static const char *const head[] = {
-		"Slot", "Uuid", "Name", "Pos", "Dpa", "RawSize", "Sector",
-		"Claim", "Valid", NULL,
-	};
 	struct pmdisk_lsa *lsa = &la->lsa;
 	struct label_view v;
 	struct table t;
@@ -218,23 +245,12 @@ static void read_labels_table(struct label_area *la)
 	printf("dimm%u: %u-byte label area, labels v1.%u (%u bytes), index %u current (seq %u), %u slots\n",
 	       la->id, la->size, lsa->label_size == 256 ? 2 : 1, lsa->label_size,
 	       lsa->active, lsa->seq, lsa->nslot);
-	table_init(&t, head);
-	for (i = 0; i < lsa->nslot; i++) {
-		char slot[12], pos[16], dpa[24], raw[32], lba[24];
-
-		if (!label_at(lsa, i, &v))
-			continue;
-		snprintf(slot, sizeof(slot), "%u", i);
-		snprintf(pos, sizeof(pos), "%u/%u", le16_to_cpu(v.l.position),
-			 le16_to_cpu(v.l.nlabel));
-		snprintf(dpa, sizeof(dpa), "%#llx", (unsigned long long)le64_to_cpu(v.l.dpa));
-		format_size(raw, sizeof(raw), le64_to_cpu(v.l.rawsize));
-		snprintf(lba, sizeof(lba), "%llu", (unsigned long long)le64_to_cpu(v.l.lbasize));
-		table_row(&t, slot, v.uuid, v.name[0] ? v.name : "-", pos, dpa, raw, lba,
-			  v.claim, v.valid ? "yes" : "no");
-	}
+	fflush(stdout);
+	table_init(&t, label_columns, LBL_NR_COLUMNS, NULL);
+	for (i = 0; i < lsa->nslot; i++)
+		if (label_at(lsa, i, &v))
+			label_row(&t, &v);
 	table_print(&t, stdout);
-	table_free(&t);
 }
 
 int cmd_read_labels(int argc, char **argv)

@@ -201,14 +201,26 @@ unsigned int disk_status(const struct pmem_state *st, const struct pmemdisk_disk
 	return n ? n : add_word(words, 0, max, "ok");
 }
 
-void join_words(char *buf, size_t len, const char **words, unsigned int n)
+char *join_words(const char **words, unsigned int n)
 {
-	size_t at = 0;
+	size_t len = 1;
 	unsigned int i;
+	char *s;
 
-	buf[0] = 0;
-	for (i = 0; i < n && at < len; i++)
-		at += snprintf(buf + at, len - at, "%s%s", i ? ", " : "", words[i]);
+	for (i = 0; i < n; i++)
+		len += strlen(words[i]) + 2;
+	s = malloc(len);
+	if (!s) {
+		fprintf(stderr, "pmemctl: out of memory\n");
+		exit(EXIT_REFUSED);
+	}
+	s[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(s, ", ");
+		strcat(s, words[i]);
+	}
+	return s;
 }
 
 int disk_platform_usc(const struct pmem_state *st, const struct pmemdisk_disk_info *d,

@@ -97,7 +97,8 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev kmod cpio \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1 \
 	fio e2fsprogs xfsprogs ndctl daxctl jq udev gnuplot-nox drbd-utils \
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian bash-completion \
-	man-db groff-base clang libclang-rt-dev
+	man-db groff-base clang libclang-rt-dev \
+	pkg-config libjson-c-dev uuid-dev libsmartcols-dev python3-jsonschema
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
@@ -129,11 +130,20 @@ modules-all:
 # ------------------------------------------------------------- pmemctl
 pmemctl: userspace/pmemctl
 
-# pmemctl decodes label areas with the portable core (read-labels).
+# pmemctl decodes label areas with the portable core (read-labels) and
+# writes --json with json-c, uuids with libuuid, tables with libsmartcols;
+# pkg-config gives the flags of its libraries.
 # CPPFLAGS, CFLAGS and LDFLAGS from the environment come last (packaging
 # passes hardening flags that way).
+PMEMCTL_LIBS := json-c uuid smartcols
+PMEMCTL_PKG_CFLAGS = $(shell pkg-config --cflags $(PMEMCTL_LIBS))
+PMEMCTL_PKG_LIBS = $(shell pkg-config --libs $(PMEMCTL_LIBS))
+
 userspace/pmemctl: $(PMEMCTL_SRCS) $(PMEMCTL_HDRS) $(CORE_SRCS) $(CORE_HDRS)
-	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(PMEMCTL_SRCS) $(CORE_SRCS)
+	@pkg-config --exists $(PMEMCTL_LIBS) || \
+		{ echo "pmemctl needs $(PMEMCTL_LIBS) (pkg-config): run 'make deps'" >&2; exit 1; }
+	$(CC) $(USER_CFLAGS) $(PMEMCTL_PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
+		$(PMEMCTL_SRCS) $(CORE_SRCS) $(PMEMCTL_PKG_LIBS)
 
 # ----------------------------------------------------------------- plb
 # The persisted log buffer: build/plb/libplb.a and its tools, plain C11 with
@@ -190,6 +200,17 @@ $(BUILD)/host/plb-crashtest: $(PLB_DIR)/plb-crashtest.c $(PLB_DIR)/tool.c \
 		$(PLB_LIB_SRCS) $(PLB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(PLB_CFLAGS) $(PLB_SAN) -o $@ $< $(PLB_DIR)/tool.c $(PLB_LIB_SRCS)
+
+# pmemctl's table printer with synthetic states: userspace/ without main,
+# linked like pmemctl.
+PMEMCTL_LIB_SRCS := $(filter-out userspace/pmemctl.c,$(PMEMCTL_SRCS))
+
+$(BUILD)/host/pmemctl_table_test: selftests/host/pmemctl_table_test.c $(PMEMCTL_LIB_SRCS) \
+		$(PMEMCTL_HDRS) $(CORE_SRCS) $(CORE_HDRS) $(KSRC_EXTRACT)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(PMEMCTL_PKG_CFLAGS) -fsanitize=address,undefined -I$(KSFT) \
+		-DPMEMCTL_MAN='"$(SRC)/userspace/pmemctl.8"' -o $@ $< $(PMEMCTL_LIB_SRCS) \
+		$(CORE_SRCS) $(PMEMCTL_PKG_LIBS)
 
 # Guest test programs are static: the initramfs needs no libraries for them.
 $(BUILD)/guest/%_test: selftests/vm/%_test.c uapi/pmemdisk.h $(KSRC_EXTRACT)/.stamp

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmemctl: parsing what people type (sizes, uuids, ids, disk names) and
- * asking them to confirm. See args.h.
+ * pmemctl: parsing what people type (sizes, ids, disk names; uuids with
+ * libuuid) and asking them to confirm. See args.h.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <uuid/uuid.h>
 
 #include "args.h"
 #include "ctl.h"
@@ -35,41 +37,6 @@ int parse_size(const char *s, unsigned long long *out)
 	if (v * mult >= 18446744073709551615.0)
 		return -1;
 	*out = (unsigned long long)(v * mult + 0.5);
-	return 0;
-}
-
-static int hex_value(char c)
-{
-	if (isdigit((unsigned char)c))
-		return c - '0';
-	c = tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, bytes in the order written */
-int parse_uuid(const char *s, unsigned char uuid[16])
-{
-	unsigned int i, n = 0;
-
-	if (strlen(s) != 36)
-		return -1;
-	for (i = 0; i < 36; i++) {
-		int v;
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return -1;
-			continue;
-		}
-		v = hex_value(s[i]);
-		if (v < 0)
-			return -1;
-		if (n % 2)
-			uuid[n / 2] |= v;
-		else
-			uuid[n / 2] = v << 4;
-		n++;
-	}
 	return 0;
 }
 
@@ -120,7 +87,7 @@ const struct pmemdisk_disk_info *find_disk(const struct pmem_state *st,
 						  const char *arg)
 {
 	const struct pmemdisk_disk_info *found = NULL;
-	unsigned char uuid[16];
+	uuid_t uuid;
 	unsigned int i, n, matches = 0;
 
 	if (!strncmp(arg, "pmemdax", 7) && !parse_id(arg, "pmemdax", &n)) {
@@ -136,7 +103,7 @@ const struct pmemdisk_disk_info *find_disk(const struct pmem_state *st,
 				return &st->disks[i];
 		return NULL;
 	}
-	if (!parse_uuid(arg, uuid)) {
+	if (!uuid_parse(arg, uuid)) {
 		for (i = 0; i < st->nr_disks; i++)
 			if (st->disks[i].has_uuid && !memcmp(st->disks[i].uuid, uuid, 16))
 				return &st->disks[i];

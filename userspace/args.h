@@ -9,8 +9,6 @@
 
 /* "64M", "1.5G": binary suffixes K, M, G, T (KiB, KB accepted); 0 on success. */
 int parse_size(const char *s, unsigned long long *out);
-/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx; 0 on success. */
-int parse_uuid(const char *s, unsigned char uuid[16]);
 /* "<prefix>N" or "N"; 0 on success. */
 int parse_id(const char *s, const char *prefix, unsigned int *id);
 /* pmemdiskN, N, uuid or name; NULL (with a message if ambiguous) if none. */

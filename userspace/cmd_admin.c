@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <uuid/uuid.h>
+
 #include "args.h"
 #include "commands.h"
 #include "ctl.h"
@@ -57,7 +59,7 @@ int cmd_create(int argc, char **argv)
 	struct pmemdisk_create req;
 	bool have_region = false, have_size = false;
 	unsigned long long size = 0;
-	char got[32], want[32], largest[32], uuid[40];
+	char got[32], want[32], largest[32], uuid[UUID_STR_LEN];
 	const char *kind;
 	bool dax;
 	int i, fd, rc;
@@ -98,7 +100,7 @@ int cmd_create(int argc, char **argv)
 			}
 			strcpy(req.name, val);
 		} else if (!strcmp(opt, "--uuid")) {
-			if (parse_uuid(val, req.uuid))
+			if (uuid_parse(val, req.uuid))
 				goto bad_value;
 		} else if (!strcmp(opt, "--sector-size")) {
 			if (strcmp(val, "512") && strcmp(val, "4096"))
@@ -160,7 +162,7 @@ bad_value:
 		return rc;
 	}
 	format_size(got, sizeof(got), req.actual_size);
-	format_uuid(uuid, sizeof(uuid), req.uuid);
+	uuid_unparse_lower(req.uuid, uuid);
 	kind = created_kind(&req);
 	if (req.flags & PMEMDISK_CREATE_DRY_RUN)
 		printf("would create a %s (%llu bytes) %s disk on region%u at offset %llu, uuid %s\n",

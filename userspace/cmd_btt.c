@@ -10,7 +10,7 @@
 #include "args.h"
 #include "commands.h"
 #include "ctl.h"
-#include "json.h"
+#include "json_out.h"
 #include "query.h"
 #include "table.h"
 
@@ -35,27 +35,23 @@ static void check_print(const struct pmemdisk_check *c, unsigned int number)
 
 static void check_json(const struct pmemdisk_check *c, unsigned int number)
 {
-	struct json j;
+	struct json_object *j = json_document();
 	char name[32];
 
 	snprintf(name, sizeof(name), "pmemdisk%u", number);
-	json_init(&j, stdout);
-	json_object_begin(&j, NULL);
-	json_u64(&j, "schema", JSON_SCHEMA);
-	json_string(&j, "disk", name);
-	json_bool(&j, "consistent", c->consistent);
-	json_u64(&j, "arenas", c->arenas);
-	json_u64(&j, "info_bad", c->info_bad);
-	json_u64(&j, "info2_bad", c->info2_bad);
-	json_u64(&j, "info_mismatch", c->info_mismatch);
-	json_u64(&j, "flog_bad", c->flog_bad);
-	json_u64(&j, "old_flog_layout", c->old_flog_layout);
-	json_u64(&j, "blocks_missing", c->blocks_missing);
-	json_u64(&j, "blocks_duplicate", c->blocks_duplicate);
-	json_u64(&j, "map_bad", c->map_bad);
-	json_u64(&j, "repaired", c->repaired);
-	json_object_end(&j);
-	json_end(&j);
+	json_add_string(j, "disk", name);
+	json_add_bool(j, "consistent", c->consistent);
+	json_add_u64(j, "arenas", c->arenas);
+	json_add_u64(j, "info_bad", c->info_bad);
+	json_add_u64(j, "info2_bad", c->info2_bad);
+	json_add_u64(j, "info_mismatch", c->info_mismatch);
+	json_add_u64(j, "flog_bad", c->flog_bad);
+	json_add_u64(j, "old_flog_layout", c->old_flog_layout);
+	json_add_u64(j, "blocks_missing", c->blocks_missing);
+	json_add_u64(j, "blocks_duplicate", c->blocks_duplicate);
+	json_add_u64(j, "map_bad", c->map_bad);
+	json_add_u64(j, "repaired", c->repaired);
+	json_print(j);
 }
 
 int cmd_check(int argc, char **argv)

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <uuid/uuid.h>
+
 #include "args.h"
 #include "commands.h"
 #include "ctl.h"
-#include "json.h"
+#include "json_out.h"
 #include "query.h"
 #include "table.h"
 #include "../driver/core/label.h"
@@ -49,159 +51,224 @@ static const char *claim_name(enum pmdisk_claim c)
 	return c <= PMDISK_CLAIM_UNKNOWN ? names[c] : "unknown";
 }
 
-int cmd_read_labels(int argc, char **argv)
+/* One label in use, decoded the same way for the table and for JSON. */
+struct label_view {
+	unsigned int slot;
+	bool valid;
+	char uuid[UUID_STR_LEN];
+	char name[65];
+	struct pmdisk_nslabel l;
+	const char *claim;
+};
+
+/* Slot @i of @lsa as a view; false when the slot is free. */
+static bool label_at(struct pmdisk_lsa *lsa, unsigned int i, struct label_view *v)
+{
+	if (pmdisk_lsa_slot_free(lsa, i))
+		return false;
+	v->slot = i;
+	v->valid = pmdisk_lsa_read_label(lsa, i, &v->l) == 0;
+	uuid_unparse_lower(v->l.uuid, v->uuid);
+	memcpy(v->name, v->l.name, 64);
+	v->name[64] = '\0';
+	v->claim = lsa->label_size == 256 ?
+		   claim_name(pmdisk_claim_of(v->l.abstraction_guid)) : "raw";
+	return true;
+}
+
+/* A device's label area, fetched and (when it has an index) decoded. */
+struct label_area {
+	unsigned int id;
+	unsigned int size;
+	struct mem_media mm;
+	struct pmdisk_lsa lsa;
+	bool indexed;
+};
+
+static const char *usage_read_labels = "usage: pmemctl read-labels DEVICE [--json]\n";
+
+static int read_labels_args(int argc, char **argv, unsigned int *id, bool *json)
+{
+	bool have_id = false;
+	int i;
+
+	*json = false;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			*json = true;
+		else if (have_id || parse_id(argv[i], "dimm", id))
+			goto usage;
+		else
+			have_id = true;
+	}
+	if (have_id)
+		return EXIT_OK;
+usage:
+	fprintf(stderr, "%s", usage_read_labels);
+	return EXIT_USAGE;
+}
+
+/* The one ioctl: the raw label area of device @la->id, then its decoding. */
+static int label_area_fetch(struct label_area *la)
 {
 	struct pmemdisk_read_labels req;
-	struct mem_media mm = { .media = { .ops = &mem_ops } };
-	struct pmdisk_lsa lsa;
-	unsigned int id = 0, i;
-	bool json = false, have_id = false, indexed;
-	char *end;
 	int fd, rc;
 
-	for (i = 1; i < (unsigned int)argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--json")) {
-			json = true;
-			continue;
-		}
-		if (!strncmp(a, "dimm", 4))
-			a += 4;
-		id = strtoul(a, &end, 10);
-		if (have_id || !*a || *end) {
-			fprintf(stderr, "usage: pmemctl read-labels DEVICE [--json]\n");
-			return EXIT_USAGE;
-		}
-		have_id = true;
-	}
-	if (!have_id) {
-		fprintf(stderr, "usage: pmemctl read-labels DEVICE [--json]\n");
-		return EXIT_USAGE;
-	}
+	la->mm.media.ops = &mem_ops;
 	fd = ctl_open();
 	if (fd < 0)
 		return -fd;
-	mm.bytes = calloc(1, PMDISK_LSA_MAX_SIZE);
-	if (!mm.bytes) {
+	la->mm.bytes = calloc(1, PMDISK_LSA_MAX_SIZE);
+	if (!la->mm.bytes) {
 		close(fd);
+		fprintf(stderr, "pmemctl: out of memory\n");
 		return EXIT_REFUSED;
 	}
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req);
-	req.device = id;
-	req.buffer = (unsigned long)mm.bytes;
+	req.device = la->id;
+	req.buffer = (unsigned long)la->mm.bytes;
 	req.buffer_size = PMDISK_LSA_MAX_SIZE;
 	rc = ctl_request(fd, PMEMDISK_IOC_READ_LABELS, &req, "read-labels");
 	close(fd);
 	if (rc) {
-		free(mm.bytes);
+		free(la->mm.bytes);
 		return rc;
 	}
-	mm.media.size = req.area_size;
-	indexed = pmdisk_lsa_load(&lsa, &mm.media) == 0;
+	la->size = req.area_size;
+	la->mm.media.size = req.area_size;
+	la->indexed = pmdisk_lsa_load(&la->lsa, &la->mm.media) == 0;
+	return EXIT_OK;
+}
 
-	if (json) {
-		struct json j;
+static void label_area_free(struct label_area *la)
+{
+	if (la->indexed)
+		pmdisk_lsa_release(&la->lsa);
+	free(la->mm.bytes);
+}
 
-		json_init(&j, stdout);
-		json_object_begin(&j, NULL);
-		json_u64(&j, "schema", 1);
-		{
-			char name[32];
+static void json_label(struct json_object *a, const struct label_view *v)
+{
+	struct json_object *j = json_add_object(a, NULL);
 
-			snprintf(name, sizeof(name), "dimm%u", id);
-			json_string(&j, "device", name);
-		}
-		json_u64(&j, "area_size", req.area_size);
-		json_string(&j, "label_state", !indexed ? "label-less" :
-			    lsa.label_size == 256 ? "v1.2" : "v1.1");
-		if (indexed) {
-			json_u64(&j, "label_size", lsa.label_size);
-			json_u64(&j, "index_size", lsa.index_size);
-			json_u64(&j, "nslot", lsa.nslot);
-			json_u64(&j, "current_index", lsa.active);
-			json_u64(&j, "seq", lsa.seq);
-		} else {
-			json_null(&j, "label_size");
-			json_null(&j, "index_size");
-			json_null(&j, "nslot");
-			json_null(&j, "current_index");
-			json_null(&j, "seq");
-		}
-		json_array_begin(&j, "labels");
-		for (i = 0; indexed && i < lsa.nslot; i++) {
-			struct pmdisk_nslabel l;
-			char uuid[40], nm[65];
-			int lrc;
+	json_add_u64(j, "slot", v->slot);
+	json_add_bool(j, "valid", v->valid);
+	json_add_string(j, "uuid", v->uuid);
+	json_add_string(j, "name", v->name);
+	json_add_u64(j, "flags", le32_to_cpu(v->l.flags));
+	json_add_u64(j, "nlabel", le16_to_cpu(v->l.nlabel));
+	json_add_u64(j, "position", le16_to_cpu(v->l.position));
+	json_add_u64(j, "isetcookie", le64_to_cpu(v->l.isetcookie));
+	json_add_u64(j, "lbasize", le64_to_cpu(v->l.lbasize));
+	json_add_u64(j, "dpa", le64_to_cpu(v->l.dpa));
+	json_add_u64(j, "rawsize", le64_to_cpu(v->l.rawsize));
+	json_add_string(j, "claim", v->claim);
+}
 
-			if (pmdisk_lsa_slot_free(&lsa, i))
-				continue;
-			lrc = pmdisk_lsa_read_label(&lsa, i, &l);
-			format_uuid(uuid, sizeof(uuid), l.uuid);
-			memcpy(nm, l.name, 64);
-			nm[64] = '\0';
-			json_object_begin(&j, NULL);
-			json_u64(&j, "slot", i);
-			json_bool(&j, "valid", lrc == 0);
-			json_string(&j, "uuid", uuid);
-			json_string(&j, "name", nm);
-			json_u64(&j, "flags", le32_to_cpu(l.flags));
-			json_u64(&j, "nlabel", le16_to_cpu(l.nlabel));
-			json_u64(&j, "position", le16_to_cpu(l.position));
-			json_u64(&j, "isetcookie", le64_to_cpu(l.isetcookie));
-			json_u64(&j, "lbasize", le64_to_cpu(l.lbasize));
-			json_u64(&j, "dpa", le64_to_cpu(l.dpa));
-			json_u64(&j, "rawsize", le64_to_cpu(l.rawsize));
-			json_string(&j, "claim", lsa.label_size == 256 ?
-				    claim_name(pmdisk_claim_of(l.abstraction_guid)) : "raw");
-			json_object_end(&j);
-		}
-		json_array_end(&j);
-		json_object_end(&j);
-		json_end(&j);
-	} else if (!indexed) {
-		printf("dimm%u: %u-byte label area with no valid index: label-less\n",
-		       id, req.area_size);
+static void read_labels_json(struct label_area *la)
+{
+	static const char *const index_keys[] = {
+		"label_size", "index_size", "nslot", "current_index", "seq",
+	};
+	struct json_object *doc = json_document(), *labels;
+	struct pmdisk_lsa *lsa = &la->lsa;
+	struct label_view v;
+	char name[32];
+	unsigned int i;
+
+	snprintf(name, sizeof(name), "dimm%u", la->id);
+	json_add_string(doc, "device", name);
+	json_add_u64(doc, "area_size", la->size);
+	json_add_string(doc, "label_state", !la->indexed ? "label-less" :
+			lsa->label_size == 256 ? "v1.2" : "v1.1");
+	if (la->indexed) {
+		json_add_u64(doc, "label_size", lsa->label_size);
+		json_add_u64(doc, "index_size", lsa->index_size);
+		json_add_u64(doc, "nslot", lsa->nslot);
+		json_add_u64(doc, "current_index", lsa->active);
+		json_add_u64(doc, "seq", lsa->seq);
 	} else {
-		static const char *const head[] = {
-			"Slot", "Uuid", "Name", "Pos", "Dpa", "RawSize", "Sector",
-			"Claim", "Valid", NULL,
-		};
-		struct table t;
-
-		printf("dimm%u: %u-byte label area, labels v1.%u (%u bytes), index %u current (seq %u), %u slots\n",
-		       id, req.area_size, lsa.label_size == 256 ? 2 : 1, lsa.label_size,
-		       lsa.active, lsa.seq, lsa.nslot);
-		table_init(&t, head);
-		for (i = 0; i < lsa.nslot; i++) {
-			struct pmdisk_nslabel l;
-			char slot[12], uuid[40], nm[65], pos[16], dpa[24], raw[32], lba[12];
-			int lrc;
-
-			if (pmdisk_lsa_slot_free(&lsa, i))
-				continue;
-			lrc = pmdisk_lsa_read_label(&lsa, i, &l);
-			snprintf(slot, sizeof(slot), "%u", i);
-			format_uuid(uuid, sizeof(uuid), l.uuid);
-			memcpy(nm, l.name, 64);
-			nm[64] = '\0';
-			snprintf(pos, sizeof(pos), "%u/%u", le16_to_cpu(l.position),
-				 le16_to_cpu(l.nlabel));
-			snprintf(dpa, sizeof(dpa), "%#llx", (unsigned long long)le64_to_cpu(l.dpa));
-			format_size(raw, sizeof(raw), le64_to_cpu(l.rawsize));
-			snprintf(lba, sizeof(lba), "%llu", (unsigned long long)le64_to_cpu(l.lbasize));
-			table_row(&t, slot, uuid, nm[0] ? nm : "-", pos, dpa, raw, lba,
-				  lsa.label_size == 256 ?
-				  claim_name(pmdisk_claim_of(l.abstraction_guid)) : "raw",
-				  lrc ? "no" : "yes");
-		}
-		table_print(&t, stdout);
-		table_free(&t);
+		for (i = 0; i < sizeof(index_keys) / sizeof(index_keys[0]); i++)
+			json_add_null(doc, index_keys[i]);
 	}
-	if (indexed)
-		pmdisk_lsa_release(&lsa);
-	free(mm.bytes);
+	labels = json_add_array(doc, "labels");
+	for (i = 0; la->indexed && i < lsa->nslot; i++)
+		if (label_at(lsa, i, &v))
+			json_label(labels, &v);
+	json_print(doc);
+}
+
+enum {
+	LBL_SLOT, LBL_UUID, LBL_NAME, LBL_POS, LBL_DPA, LBL_RAWSIZE, LBL_SECTOR,
+	LBL_CLAIM, LBL_VALID, LBL_NR_COLUMNS
+};
+
+static const struct table_column label_columns[] = {
+	[LBL_SLOT] = { "Slot", TABLE_RIGHT },
+	[LBL_UUID] = { "Uuid" },
+	[LBL_NAME] = { "Name" },
+	[LBL_POS] = { "Pos" },
+	[LBL_DPA] = { "Dpa", TABLE_RIGHT },
+	[LBL_RAWSIZE] = { "RawSize", TABLE_RIGHT },
+	[LBL_SECTOR] = { "Sector", TABLE_RIGHT },
+	[LBL_CLAIM] = { "Claim" },
+	[LBL_VALID] = { "Valid" },
+};
+
+static void label_row(struct table *t, const struct label_view *v)
+{
+	table_row(t);
+	table_cellf(t, LBL_SLOT, "%u", v->slot);
+	table_cell(t, LBL_UUID, v->uuid);
+	table_cell(t, LBL_NAME, v->name[0] ? v->name : NULL);
+	table_cellf(t, LBL_POS, "%u/%u", le16_to_cpu(v->l.position), le16_to_cpu(v->l.nlabel));
+	table_cellf(t, LBL_DPA, "%#llx", (unsigned long long)le64_to_cpu(v->l.dpa));
+	table_size(t, LBL_RAWSIZE, le64_to_cpu(v->l.rawsize));
+	table_cellf(t, LBL_SECTOR, "%llu", (unsigned long long)le64_to_cpu(v->l.lbasize));
+	table_cell(t, LBL_CLAIM, v->claim);
+	table_cell(t, LBL_VALID, v->valid ? "yes" : "no");
+}
+
+static void read_labels_table(struct label_area *la)
+{
+	struct pmdisk_lsa *lsa = &la->lsa;
+	struct label_view v;
+	struct table t;
+	unsigned int i;
+
+	if (!la->indexed) {
+		printf("dimm%u: %u-byte label area with no valid index: label-less\n",
+		       la->id, la->size);
+		return;
+	}
+	printf("dimm%u: %u-byte label area, labels v1.%u (%u bytes), index %u current (seq %u), %u slots\n",
+	       la->id, la->size, lsa->label_size == 256 ? 2 : 1, lsa->label_size,
+	       lsa->active, lsa->seq, lsa->nslot);
+	fflush(stdout);
+	table_init(&t, label_columns, LBL_NR_COLUMNS, NULL);
+	for (i = 0; i < lsa->nslot; i++)
+		if (label_at(lsa, i, &v))
+			label_row(&t, &v);
+	table_print(&t, stdout);
+}
+
+int cmd_read_labels(int argc, char **argv)
+{
+	struct label_area la = { 0 };
+	bool json;
+	int rc;
+
+	rc = read_labels_args(argc, argv, &la.id, &json);
+	if (!rc)
+		rc = label_area_fetch(&la);
+	if (rc)
+		return rc;
+	if (json)
+		read_labels_json(&la);
+	else
+		read_labels_table(&la);
+	label_area_free(&la);
 	return EXIT_OK;
 }
 
@@ -211,7 +278,7 @@ int cmd_reset_id(int argc, char **argv)
 	const struct pmemdisk_disk_info *d;
 	const char *disk_arg = NULL;
 	struct pmem_state st;
-	char before[40], after[40];
+	char before[UUID_STR_LEN], after[UUID_STR_LEN];
 	unsigned int i;
 	int fd, rc;
 
@@ -219,7 +286,7 @@ int cmd_reset_id(int argc, char **argv)
 	req.size = sizeof(req);
 	for (i = 1; i < (unsigned int)argc; i++) {
 		if (!strcmp(argv[i], "--uuid") && i + 1 < (unsigned int)argc) {
-			if (parse_uuid(argv[++i], req.uuid)) {
+			if (uuid_parse(argv[++i], req.uuid)) {
 				fprintf(stderr, "pmemctl reset-id: bad uuid '%s'\n", argv[i]);
 				return EXIT_USAGE;
 			}
@@ -238,10 +305,10 @@ int cmd_reset_id(int argc, char **argv)
 	if (rc)
 		return rc;
 	req.number = d->number;
-	format_uuid(before, sizeof(before), d->uuid);
+	uuid_unparse_lower(d->uuid, before);
 	rc = ctl_request(fd, PMEMDISK_IOC_RESET_ID, &req, "reset-id");
 	if (!rc) {
-		format_uuid(after, sizeof(after), req.uuid);
+		uuid_unparse_lower(req.uuid, after);
 		printf("pmemdisk%u: uuid %s -> %s\n", d->number, before, after);
 	}
 	query_free(&st);

@@ -1,411 +1,108 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmemctl devices | regions | list [--json]: what the module found and made,
- * as a table for people or as JSON for programs. The JSON is always one
- * object {"schema": 1, "<things>": [...]}; every key is always present
- * (null when unknown) and sizes are integers in bytes.
+ * pmemctl devices | regions | list: what the module found and made, as a
+ * table for people (list_table.c: -o/--output, --noheadings, --raw,
+ * --bytes, as lsblk has them) or with --json for programs (list_json.c).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "ctl.h"
-#include "json.h"
-#include "query.h"
-#include "table.h"
+#include "listing.h"
 
-/* Parse the only option these commands take. */
-static int parse_json_flag(int argc, char **argv, bool *json)
+struct listing {
+	void (*json)(const struct pmem_state *st);
+	int (*table)(const struct pmem_state *st, const struct table_opts *o, FILE *f);
+};
+
+struct listing_args {
+	bool json;
+	struct table_opts table;
+};
+
+static const struct option listing_options[] = {
+	{ "json", no_argument, NULL, 'J' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "bytes", no_argument, NULL, 'b' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int listing_usage(const char *cmd, const char *why, const char *arg)
 {
-	int i;
+	fprintf(stderr, "pmemctl %s: %s%s%s\nusage: pmemctl %s %s\n", cmd, why,
+		arg ? " " : "", arg ? arg : "", cmd, LISTING_ARGS);
+	return EXIT_USAGE;
+}
 
-	*json = false;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			*json = true;
-		} else {
-			fprintf(stderr, "pmemctl %s: unknown argument '%s' (only --json)\n",
-				argv[0], argv[i]);
-			return EXIT_USAGE;
+static int parse_listing(int argc, char **argv, struct listing_args *a)
+{
+	struct table_opts *t = &a->table;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:o:nrb", listing_options, NULL)) != -1) {
+		switch (c) {
+		case 'J': a->json = true; break;
+		case 'o': t->output = optarg; break;
+		case 'n': t->noheadings = true; break;
+		case 'r': t->raw = true; break;
+		case 'b': t->bytes = true; break;
+		case ':': return listing_usage(argv[0], "no value for", argv[optind - 1]);
+		default: return listing_usage(argv[0], "unknown option", argv[optind - 1]);
 		}
 	}
+	if (optind < argc)
+		return listing_usage(argv[0], "unexpected argument", argv[optind]);
+	if (a->json && (t->output || t->noheadings || t->raw || t->bytes))
+		return listing_usage(argv[0], "--json has every key: --output, --noheadings, "
+				     "--raw and --bytes are for the table", NULL);
 	return 0;
 }
 
-/* Open the module and fetch its state; returns 0 or an exit status. */
-static int load_state(struct pmem_state *st)
+static int run_listing(int argc, char **argv, const struct listing *l)
 {
+	struct listing_args a;
+	struct pmem_state st;
 	int fd, rc;
 
-	rc = open_state(&fd, st);
+	rc = parse_listing(argc, argv, &a);
 	if (!rc)
-		close(fd);
+		rc = open_state(&fd, &st);
+	if (rc)
+		return rc;
+	close(fd);
+	if (a.json)
+		l->json(&st);
+	else
+		rc = l->table(&st, &a.table, stdout);
+	query_free(&st);
 	return rc;
-}
-
-typedef void (*json_entry_fn)(struct json *j, const struct pmem_state *st,
-			      unsigned int i);
-
-/* {"schema": 1, "<key>": [entry 0, entry 1, ...]} on stdout */
-static void json_listing(const char *key, const struct pmem_state *st,
-			 unsigned int n, json_entry_fn entry)
-{
-	struct json j;
-	unsigned int i;
-
-	json_init(&j, stdout);
-	json_object_begin(&j, NULL);
-	json_u64(&j, "schema", JSON_SCHEMA);
-	json_array_begin(&j, key);
-	for (i = 0; i < n; i++)
-		entry(&j, st, i);
-	json_array_end(&j);
-	json_object_end(&j);
-	json_end(&j);
-}
-
-static void json_dimm_names(struct json *j, const char *key, const __u32 *ids,
-			    unsigned int n)
-{
-	char name[32];
-	unsigned int i;
-
-	json_array_begin(j, key);
-	for (i = 0; i < n && i < PMEMDISK_MAX_WAYS; i++) {
-		snprintf(name, sizeof(name), "dimm%u", ids[i]);
-		json_string(j, NULL, name);
-	}
-	json_array_end(j);
-}
-
-static void dimm_names(char *buf, size_t len, const __u32 *ids, unsigned int n)
-{
-	size_t at = 0;
-	unsigned int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < n && i < PMEMDISK_MAX_WAYS && at < len; i++)
-		at += snprintf(buf + at, len - at, "%sdimm%u", i ? "," : "", ids[i]);
-}
-
-/* ---- devices ---------------------------------------------------------- */
-
-static void json_device(struct json *j, const struct pmem_state *st, unsigned int n)
-{
-	const struct pmemdisk_dimm_info *d = &st->dimms[n];
-	bool indexed = d->label_state == PMEMDISK_LABELS_V1_1 ||
-		       d->label_state == PMEMDISK_LABELS_V1_2;
-	const char *words[MAX_STATUS_WORDS];
-	char name[32], loc[80];
-	unsigned int i, nw;
-
-	snprintf(name, sizeof(name), "dimm%u", d->id);
-	format_location(loc, sizeof(loc), d->handle);
-	json_object_begin(j, NULL);
-	json_string(j, "device", name);
-	json_string(j, "id", d->nfit_id);
-	json_bool(j, "simulated", d->simulated);
-	if (d->simulated) {
-		json_null(j, "handle");
-		json_null(j, "phys_id");
-		json_null(j, "vendor_id");
-		json_null(j, "device_id");
-		json_null(j, "revision_id");
-		json_null(j, "serial");
-		json_null(j, "location");
-	} else {
-		json_u64(j, "handle", d->handle);
-		json_u64(j, "phys_id", d->phys_id);
-		json_u64(j, "vendor_id", d->vendor_id);
-		json_u64(j, "device_id", d->device_id);
-		json_u64(j, "revision_id", d->revision_id);
-		json_u64(j, "serial", d->serial);
-		json_string(j, "location", loc);
-	}
-	json_null(j, "firmware_revision");	/* not in the NFIT */
-	json_string(j, "health", health_name(d->health));
-	json_array_begin(j, "flags");
-	if (d->flags & PMEMDISK_DIMM_SAVE_FAILED)
-		json_string(j, NULL, "save_failed");
-	if (d->flags & PMEMDISK_DIMM_RESTORE_FAILED)
-		json_string(j, NULL, "restore_failed");
-	if (d->flags & PMEMDISK_DIMM_FLUSH_FAILED)
-		json_string(j, NULL, "flush_failed");
-	if (d->flags & PMEMDISK_DIMM_NOT_ARMED)
-		json_string(j, NULL, "not_armed");
-	if (d->flags & PMEMDISK_DIMM_HEALTH_OBSERVED)
-		json_string(j, NULL, "smart_event");
-	if (d->flags & PMEMDISK_DIMM_MAP_FAILED)
-		json_string(j, NULL, "map_failed");
-	json_array_end(j);
-	nw = dimm_status(d, words, MAX_STATUS_WORDS);
-	json_array_begin(j, "operational_status");
-	for (i = 0; i < nw; i++)
-		json_string(j, NULL, words[i]);
-	json_array_end(j);
-	/* the platform's own count and last shutdown, where its firmware says */
-	if (d->health_info & PMEMDISK_DIMM_USC_KNOWN)
-		json_u64(j, "unsafe_shutdown_count", d->unsafe_shutdown_count);
-	else
-		json_null(j, "unsafe_shutdown_count");
-	if (d->health_info & PMEMDISK_DIMM_SHUTDOWN_STATE_KNOWN)
-		json_string(j, "last_shutdown",
-			    d->health_info & PMEMDISK_DIMM_LAST_SHUTDOWN_DIRTY ? "dirty" : "clean");
-	else
-		json_null(j, "last_shutdown");
-	json_u64(j, "label_area_size", d->label_size);
-	json_string(j, "label_state", label_state_name(d->label_state));
-	json_string(j, "label_method", label_method_name(d->label_method));
-	json_bool(j, "labels_writable", d->labels_writable);
-	if (indexed) {
-		json_u64(j, "label_slots", d->label_slots);
-		json_u64(j, "label_slots_used", d->label_slots_used);
-	} else {
-		json_null(j, "label_slots");
-		json_null(j, "label_slots_used");
-	}
-	json_object_end(j);
 }
 
 int cmd_devices(int argc, char **argv)
 {
-	static const char *const head[] = {
-		"Device", "Id", "Handle", "HealthStatus", "OperationalStatus",
-		"UnsafeShutdownCount", "LabelArea", "Labels", "SlotsUsed", NULL,
-	};
-	struct pmem_state st;
-	struct table t;
-	unsigned int i;
-	bool json;
-	int rc;
+	static const struct listing l = { print_devices_json, print_devices_table };
 
-	rc = parse_json_flag(argc, argv, &json);
-	if (!rc)
-		rc = load_state(&st);
-	if (rc)
-		return rc;
-	if (json) {
-		json_listing("devices", &st, st.nr_dimms, json_device);
-	} else {
-		table_init(&t, head);
-		for (i = 0; i < st.nr_dimms; i++) {
-			const struct pmemdisk_dimm_info *d = &st.dimms[i];
-			const char *words[MAX_STATUS_WORDS];
-			char name[32], handle[16], area[32], used[32], status[160], usc[16];
-
-			join_words(status, sizeof(status), words,
-				   dimm_status(d, words, MAX_STATUS_WORDS));
-			snprintf(usc, sizeof(usc), "%u", d->unsafe_shutdown_count);
-			snprintf(name, sizeof(name), "dimm%u", d->id);
-			snprintf(handle, sizeof(handle), d->simulated ? "-" : "%#x", d->handle);
-			format_size(area, sizeof(area), d->label_size);
-			snprintf(used, sizeof(used), "%u/%u", d->label_slots_used, d->label_slots);
-			table_row(&t, name, d->nfit_id, handle, health_name(d->health), status,
-				  d->health_info & PMEMDISK_DIMM_USC_KNOWN ? usc : "Unknown",
-				  d->label_size ? area : "-", label_state_name(d->label_state),
-				  d->label_slots ? used : "-");
-		}
-		table_print(&t, stdout);
-		table_free(&t);
-	}
-	query_free(&st);
-	return EXIT_OK;
-}
-
-/* ---- regions ---------------------------------------------------------- */
-
-static void json_region(struct json *j, const struct pmem_state *st, unsigned int n)
-{
-	const struct pmemdisk_region_info *r = &st->regions[n];
-	bool divisible = r->label_state == PMEMDISK_LABELS_V1_1 ||
-			 r->label_state == PMEMDISK_LABELS_V1_2;
-	char name[32];
-	unsigned int i;
-
-	snprintf(name, sizeof(name), "region%u", r->id);
-	json_object_begin(j, NULL);
-	json_string(j, "region", name);
-	json_string(j, "source", source_name(r->source));
-	if (r->source == PMEMDISK_SOURCE_SIMULATED)
-		json_null(j, "base");
-	else
-		json_u64(j, "base", r->base);
-	json_u64(j, "size", r->size);
-	json_u64(j, "available_size", r->available_size);
-	json_u64(j, "max_available_extent", r->max_available_extent);
-	json_array_begin(j, "free_extents");
-	for (i = 0; divisible && i < r->nr_free_extents && i < PMEMDISK_MAX_EXTENTS; i++) {
-		json_object_begin(j, NULL);
-		json_u64(j, "offset", r->free_extents[i].offset);
-		json_u64(j, "size", r->free_extents[i].size);
-		json_object_end(j);
-	}
-	json_array_end(j);
-	json_dimm_names(j, "dimms", r->dimms, r->interleave_ways);
-	json_u64(j, "interleave_ways", r->interleave_ways);
-	json_string(j, "persistence_domain", persistence_name(r->persistence));
-	json_string(j, "label_state", label_state_name(r->label_state));
-	json_bool(j, "readonly", r->readonly);
-	json_u64(j, "disks", r->nr_disks);
-	json_object_end(j);
+	return run_listing(argc, argv, &l);
 }
 
 int cmd_regions(int argc, char **argv)
 {
-	static const char *const head[] = {
-		"Region", "Size", "Available", "LargestFree", "Ways", "Devices",
-		"Persistence", "Labels", "Disks", NULL,
-	};
-	struct pmem_state st;
-	struct table t;
-	unsigned int i;
-	bool json;
-	int rc;
+	static const struct listing l = { print_regions_json, print_regions_table };
 
-	rc = parse_json_flag(argc, argv, &json);
-	if (!rc)
-		rc = load_state(&st);
-	if (rc)
-		return rc;
-	if (json) {
-		json_listing("regions", &st, st.nr_regions, json_region);
-	} else {
-		table_init(&t, head);
-		for (i = 0; i < st.nr_regions; i++) {
-			const struct pmemdisk_region_info *r = &st.regions[i];
-			char name[32], size[32], avail[32], largest[32], ways[8];
-			char dimms[128], disks[8];
-
-			snprintf(name, sizeof(name), "region%u", r->id);
-			format_size(size, sizeof(size), r->size);
-			format_size(avail, sizeof(avail), r->available_size);
-			format_size(largest, sizeof(largest), r->max_available_extent);
-			snprintf(ways, sizeof(ways), "%u", r->interleave_ways);
-			dimm_names(dimms, sizeof(dimms), r->dimms, r->interleave_ways);
-			snprintf(disks, sizeof(disks), "%u", r->nr_disks);
-			table_row(&t, name, size, avail, largest, ways,
-				  dimms[0] ? dimms : "-", persistence_name(r->persistence),
-				  label_state_name(r->label_state), disks);
-		}
-		table_print(&t, stdout);
-		table_free(&t);
-	}
-	query_free(&st);
-	return EXIT_OK;
-}
-
-/* ---- list (disks) ----------------------------------------------------- */
-
-static void json_disk(struct json *j, const struct pmem_state *st, unsigned int n)
-{
-	const struct pmemdisk_disk_info *d = &st->disks[n];
-	const struct pmemdisk_region_info *r = state_region(st, d->region);
-	const char *words[MAX_STATUS_WORDS];
-	char name[32], region[32], uuid[40];
-	unsigned long long usc;
-	unsigned int i, nw;
-
-	snprintf(name, sizeof(name), "pmemdisk%u", d->number);
-	snprintf(region, sizeof(region), "region%u", d->region);
-	format_uuid(uuid, sizeof(uuid), d->uuid);
-	json_object_begin(j, NULL);
-	json_string(j, "disk", name);
-	json_u64(j, "number", d->number);
-	json_string(j, "uuid", d->has_uuid ? uuid : NULL);
-	json_string(j, "name", d->has_uuid ? d->name : NULL);
-	json_u64(j, "size", d->size);
-	json_u64(j, "sector_size", d->sector_size);
-	json_string(j, "atomicity", d->atomicity == PMEMDISK_ATOMICITY_BTT ? "btt" : "none");
-	json_string(j, "mode", mode_name(d->mode));
-	if (d->mode == PMEMDISK_MODE_FSDAX || d->mode == PMEMDISK_MODE_DEVDAX) {
-		char dev[32];
-
-		snprintf(dev, sizeof(dev), "/dev/%s%u",
-			 d->mode == PMEMDISK_MODE_DEVDAX ? "pmemdax" : "pmemdisk", d->number);
-		json_object_begin(j, "dax");
-		json_string(j, "device", dev);
-		json_string(j, "map", d->map == PMEMDISK_MAP_MEM ? "mem" : "dev");
-		json_u64(j, "align", d->dax_align);
-		json_object_end(j);
-	} else {
-		json_null(j, "dax");
-	}
-	json_string(j, "region", region);
-	json_u64(j, "offset", d->offset);
-	json_string(j, "health", health_name(disk_health(st, d)));
-	if (r)
-		json_dimm_names(j, "physical_devices", r->dimms, r->interleave_ways);
-	else
-		json_dimm_names(j, "physical_devices", NULL, 0);
-	json_bool(j, "can_be_removed", !d->open);
-	json_bool(j, "readonly", d->readonly);
-	nw = disk_status(st, d, words, MAX_STATUS_WORDS);
-	json_array_begin(j, "operational_status");
-	for (i = 0; i < nw; i++)
-		json_string(j, NULL, words[i]);
-	json_array_end(j);
-	/* the platform's count, summed over the devices; null unless all say */
-	if (disk_platform_usc(st, d, &usc))
-		json_u64(j, "unsafe_shutdown_count", usc);
-	else
-		json_null(j, "unsafe_shutdown_count");
-	/* pmemdisk's own count of unclean detaches, where the labels have room */
-	if (d->dirty_shutdowns_known)
-		json_u64(j, "dirty_shutdown_count", d->dirty_shutdowns);
-	else
-		json_null(j, "dirty_shutdown_count");
-	json_object_end(j);
+	return run_listing(argc, argv, &l);
 }
 
 int cmd_list(int argc, char **argv)
 {
-	static const char *const head[] = {
-		"DiskNumber", "Size", "HealthStatus", "OperationalStatus", "AtomicityType",
-		"Mode", "CanBeRemoved", "PhysicalDeviceIds", "UnsafeShutdownCount",
-		"DirtyShutdownCount", "Name", NULL,
-	};
-	struct pmem_state st;
-	struct table t;
-	unsigned int i;
-	bool json;
-	int rc;
+	static const struct listing l = { print_disks_json, print_disks_table };
 
-	rc = parse_json_flag(argc, argv, &json);
-	if (!rc)
-		rc = load_state(&st);
-	if (rc)
-		return rc;
-	if (json) {
-		json_listing("disks", &st, st.nr_disks, json_disk);
-	} else {
-		table_init(&t, head);
-		for (i = 0; i < st.nr_disks; i++) {
-			const struct pmemdisk_disk_info *d = &st.disks[i];
-			const struct pmemdisk_region_info *r = state_region(&st, d->region);
-			const char *words[MAX_STATUS_WORDS];
-			char num[16], size[32], dimms[128], status[160], usc[24], dirty[16];
-			unsigned long long count;
-			bool usc_known = disk_platform_usc(&st, d, &count);
-
-			snprintf(num, sizeof(num), "%u", d->number);
-			join_words(status, sizeof(status), words,
-				   disk_status(&st, d, words, MAX_STATUS_WORDS));
-			snprintf(usc, sizeof(usc), "%llu", count);
-			snprintf(dirty, sizeof(dirty), "%u", d->dirty_shutdowns);
-			format_size(size, sizeof(size), d->size);
-			dimm_names(dimms, sizeof(dimms), r ? r->dimms : NULL,
-				   r ? r->interleave_ways : 0);
-			table_row(&t, num, size, health_name(disk_health(&st, d)), status,
-				  d->atomicity == PMEMDISK_ATOMICITY_BTT ? "BlockTranslationTable" : "None",
-				  mode_name(d->mode), d->open ? "False" : "True", dimms[0] ? dimms : "-",
-				  usc_known ? usc : "Unknown",
-				  d->dirty_shutdowns_known ? dirty : "Unknown",
-				  d->has_uuid && d->name[0] ? d->name : "-");
-		}
-		table_print(&t, stdout);
-		table_free(&t);
-	}
-	query_free(&st);
-	return EXIT_OK;
+	return run_listing(argc, argv, &l);
 }

@@ -5,6 +5,10 @@
 
 #include <stdbool.h>
 
+/* The options of devices, regions and list, as their help shows them. */
+#define LISTING_ARGS \
+	"[--json] [-o|--output COLUMNS] [-n|--noheadings] [-r|--raw] [-b|--bytes]"
+
 int cmd_devices(int argc, char **argv);
 int cmd_regions(int argc, char **argv);
 int cmd_list(int argc, char **argv);

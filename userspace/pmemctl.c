@@ -58,11 +58,11 @@ static int cmd_version(int argc, char **argv)
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
-	{ "devices", "[--json]", "physical devices (NVDIMMs): identity, health, labels",
+	{ "devices", LISTING_ARGS, "physical devices (NVDIMMs): identity, health, labels",
 	  cmd_devices },
-	{ "regions", "[--json]", "regions: size, free space, devices, persistence",
+	{ "regions", LISTING_ARGS, "regions: size, free space, devices, persistence",
 	  cmd_regions },
-	{ "list", "[--json]", "disks: number, size, health, atomicity, mode, devices",
+	{ "list", LISTING_ARGS, "disks: number, size, health, atomicity, mode, devices",
 	  cmd_list },
 	{ "create", "--region ID --size SIZE [--name NAME] [--uuid UUID] "
 	  "[--sector-size 512|4096] [--btt] [--dry-run] "

@@ -201,14 +201,26 @@ unsigned int disk_status(const struct pmem_state *st, const struct pmemdisk_disk
 	return n ? n : add_word(words, 0, max, "ok");
 }
 
-void join_words(char *buf, size_t len, const char **words, unsigned int n)
+char *join_words(const char **words, unsigned int n)
 {
-	size_t at = 0;
+	size_t len = 1;
 	unsigned int i;
+	char *s;
 
-	buf[0] = 0;
-	for (i = 0; i < n && at < len; i++)
-		at += snprintf(buf + at, len - at, "%s%s", i ? ", " : "", words[i]);
+	for (i = 0; i < n; i++)
+		len += strlen(words[i]) + 2;
+	s = malloc(len);
+	if (!s) {
+		fprintf(stderr, "pmemctl: out of memory\n");
+		exit(EXIT_REFUSED);
+	}
+	s[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(s, ", ");
+		strcat(s, words[i]);
+	}
+	return s;
 }
 
 int disk_platform_usc(const struct pmem_state *st, const struct pmemdisk_disk_info *d,
@@ -276,14 +288,6 @@ const char *source_name(unsigned int s)
 	static const char *const names[] = { "nfit", "e820", "simulated" };
 
 	return s < 3 ? names[s] : "unknown";
-}
-
-void format_uuid(char *buf, size_t len, const unsigned char u[16])
-{
-	snprintf(buf, len,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
-		 u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
 void format_location(char *buf, size_t len, unsigned int h)

@@ -48,8 +48,8 @@ unsigned int dimm_status(const struct pmemdisk_dimm_info *d, const char **words,
 			 unsigned int max);
 unsigned int disk_status(const struct pmem_state *st, const struct pmemdisk_disk_info *d,
 			 const char **words, unsigned int max);
-/* The words joined with ", " into @buf. */
-void join_words(char *buf, size_t len, const char **words, unsigned int n);
+/* The words joined with ", ", in a string to free(). */
+char *join_words(const char **words, unsigned int n);
 /*
  * The platform's unsafe shutdown count of a disk: the sum over its devices,
  * when every one of them reports it. False when any does not.
@@ -64,7 +64,6 @@ const char *label_state_name(unsigned int s);
 const char *label_method_name(unsigned int m);
 const char *persistence_name(unsigned int p);
 const char *source_name(unsigned int s);
-void format_uuid(char *buf, size_t len, const unsigned char uuid[16]);
 /* "node 0 socket 0 imc 0 channel 0 dimm 1" from an NFIT device handle */
 void format_location(char *buf, size_t len, unsigned int handle);
 

@@ -1,76 +1,155 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmemctl's table printer. See table.h.
+ * pmemctl's table printer on libsmartcols. See table.h.
  */
+#define _GNU_SOURCE	/* vasprintf */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include <libsmartcols.h>
+
+#include "ctl.h"
 #include "table.h"
 
-void table_init(struct table *t, const char *const *head)
+/* libsmartcols fails only when out of memory: nothing sensible is left. */
+static void *must(void *p)
 {
-	memset(t, 0, sizeof(*t));
-	while (head[t->cols] && t->cols < TABLE_MAX_COLS) {
-		t->head[t->cols] = head[t->cols];
-		t->cols++;
+	if (!p) {
+		fprintf(stderr, "pmemctl: out of memory\n");
+		exit(EXIT_REFUSED);
 	}
-	/* a column more than fits would vanish from every row: a bug here */
-	if (head[t->cols]) {
+	return p;
+}
+
+static int column_by_name(const struct table *t, const char *name, size_t len)
+{
+	unsigned int c;
+
+	for (c = 0; c < t->ncols; c++)
+		if (strlen(t->cols[c].name) == len && !strncasecmp(t->cols[c].name, name, len))
+			return c;
+	return -1;
+}
+
+static void show(struct table *t, unsigned int c)
+{
+	int flags = t->cols[c].flags & TABLE_RIGHT ? SCOLS_FL_RIGHT : 0;
+
+	t->shown[c] = must(scols_table_new_column(t->tb, t->cols[c].name, 0, flags));
+}
+
+static void unknown_column(const struct table *t, const char *name, size_t len)
+{
+	unsigned int c;
+
+	fprintf(stderr, "pmemctl: unknown column '%.*s'; the columns are:", (int)len, name);
+	for (c = 0; c < t->ncols; c++)
+		fprintf(stderr, " %s", t->cols[c].name);
+	fputc('\n', stderr);
+}
+
+/* The columns -o names, in its order. */
+static int show_output(struct table *t, const char *list)
+{
+	const char *p = list;
+	size_t len;
+	int c;
+
+	for (;;) {
+		len = strcspn(p, ",");
+		c = column_by_name(t, p, len);
+		if (c < 0) {
+			unknown_column(t, p, len);
+			return EXIT_USAGE;
+		}
+		if (t->shown[c]) {
+			fprintf(stderr, "pmemctl: column %s named twice\n", t->cols[c].name);
+			return EXIT_USAGE;
+		}
+		show(t, c);
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+int table_init(struct table *t, const struct table_column *cols, unsigned int ncols,
+	       const struct table_opts *o)
+{
+	unsigned int c;
+	int rc = 0;
+
+	if (ncols > TABLE_MAX_COLS) {
 		fprintf(stderr, "pmemctl: internal error: a table of more than %d columns\n",
 			TABLE_MAX_COLS);
 		abort();
 	}
+	memset(t, 0, sizeof(*t));
+	t->cols = cols;
+	t->ncols = ncols;
+	t->bytes = o && o->bytes;
+	t->tb = must(scols_new_table());
+	scols_table_enable_noheadings(t->tb, o && o->noheadings);
+	scols_table_enable_raw(t->tb, o && o->raw);
+	if (o && o->output)
+		rc = show_output(t, o->output);
+	else
+		for (c = 0; c < ncols; c++)
+			show(t, c);
+	if (rc)
+		scols_unref_table(t->tb);
+	return rc;
 }
 
-int table_row(struct table *t, ...)
+void table_row(struct table *t)
+{
+	unsigned int c;
+
+	t->line = must(scols_table_new_line(t->tb, NULL));
+	for (c = 0; c < t->ncols; c++)
+		table_cell(t, c, NULL);
+}
+
+void table_cell(struct table *t, unsigned int col, const char *value)
+{
+	if (col >= t->ncols || !t->shown[col])
+		return;
+	if (scols_line_set_column_data(t->line, t->shown[col], value ? value : "-"))
+		must(NULL);
+}
+
+void table_cellf(struct table *t, unsigned int col, const char *fmt, ...)
 {
 	va_list ap;
-	int c;
+	char *s;
 
-	if (t->rows == t->cap) {
-		int cap = t->cap ? 2 * t->cap : 16;
-		void *p = realloc(t->cells, cap * sizeof(*t->cells));
-
-		if (!p)
-			return -1;
-		t->cells = p;
-		t->cap = cap;
-	}
-	va_start(ap, t);
-	for (c = 0; c < t->cols; c++) {
-		const char *s = va_arg(ap, const char *);
-
-		snprintf(t->cells[t->rows][c], TABLE_CELL, "%s", s ? s : "-");
-	}
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		must(NULL);
 	va_end(ap);
-	t->rows++;
-	return 0;
+	table_cell(t, col, s);
+	free(s);
 }
 
-void table_print(const struct table *t, FILE *f)
+void table_size(struct table *t, unsigned int col, unsigned long long bytes)
 {
-	size_t width[TABLE_MAX_COLS];
-	int r, c;
+	char buf[32];
 
-	for (c = 0; c < t->cols; c++) {
-		width[c] = strlen(t->head[c]);
-		for (r = 0; r < t->rows; r++)
-			if (strlen(t->cells[r][c]) > width[c])
-				width[c] = strlen(t->cells[r][c]);
-	}
-	for (c = 0; c < t->cols; c++)
-		fprintf(f, "%-*s%s", (int)width[c], t->head[c], c + 1 < t->cols ? "  " : "\n");
-	for (r = 0; r < t->rows; r++)
-		for (c = 0; c < t->cols; c++)
-			fprintf(f, "%-*s%s", (int)width[c], t->cells[r][c],
-				c + 1 < t->cols ? "  " : "\n");
+	if (t->bytes)
+		snprintf(buf, sizeof(buf), "%llu", bytes);
+	else
+		format_size(buf, sizeof(buf), bytes);
+	table_cell(t, col, buf);
 }
 
-void table_free(struct table *t)
+void table_print(struct table *t, FILE *f)
 {
-	free(t->cells);
-	t->cells = NULL;
+	scols_table_set_stream(t->tb, f);
+	scols_print_table(t->tb);
+	scols_unref_table(t->tb);
+	t->tb = NULL;
 }
 
 void format_size(char *buf, size_t len, unsigned long long bytes)

@@ -42,8 +42,9 @@ static_assert((int)PMDISK_LABELS_SIM == (int)PMEMDISK_LABEL_METHOD_SIM);
 static_assert((int)PMDISK_SRC_SIM == (int)PMEMDISK_SOURCE_SIMULATED);
 static_assert((int)PMDISK_PERSIST_VOLATILE == (int)PMEMDISK_PERSIST_VOLATILE);
 
-static u32 pmdisk_fill_dimms(struct pmemdisk_dimm_info *out, u32 cap)
+static u32 pmdisk_fill_dimms(void *buf, u32 cap)
 {
+	struct pmemdisk_dimm_info *out = buf;
 	struct pmdisk_dimm *d;
 	u32 n = 0;
 
@@ -114,8 +115,9 @@ static void pmdisk_region_free(const struct pmdisk_region *r,
 	}
 }
 
-static u32 pmdisk_fill_regions(struct pmemdisk_region_info *out, u32 cap)
+static u32 pmdisk_fill_regions(void *buf, u32 cap)
 {
+	struct pmemdisk_region_info *out = buf;
 	struct pmdisk_region *r;
 	struct pmdisk_disk *disk;
 	unsigned int i;
@@ -150,8 +152,9 @@ static u32 pmdisk_fill_regions(struct pmemdisk_region_info *out, u32 cap)
 	return n;
 }
 
-static u32 pmdisk_fill_disks(struct pmemdisk_disk_info *out, u32 cap)
+static u32 pmdisk_fill_disks(void *buf, u32 cap)
 {
+	struct pmemdisk_disk_info *out = buf;
 	struct pmdisk_disk *disk;
 	u32 n = 0;
 
@@ -187,60 +190,53 @@ static u32 pmdisk_fill_disks(struct pmemdisk_disk_info *out, u32 cap)
 	return n;
 }
 
-long pmdisk_ctl_list(unsigned int cmd, void __user *arg)
+/*
+ * Fill the caller's array with what @fill lists, @entry_size bytes an entry;
+ * @req is the listing request (ctl.c checked its size and reserved words).
+ */
+static long pmdisk_ctl_list(struct pmemdisk_list *req, size_t entry_size,
+			    u32 (*fill)(void *out, u32 cap))
 {
-	struct pmemdisk_list req;
-	u32 total, n;
-	size_t entry_size;
 	void *buf = NULL;
-	int rc;
+	u32 total, n;
+	int rc = 0;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
-	if (rc)
-		return rc;
-	switch (cmd) {
-	case PMEMDISK_IOC_LIST_DIMMS:
-		entry_size = sizeof(struct pmemdisk_dimm_info);
-		break;
-	case PMEMDISK_IOC_LIST_REGIONS:
-		entry_size = sizeof(struct pmemdisk_region_info);
-		break;
-	default:
-		entry_size = sizeof(struct pmemdisk_disk_info);
-		break;
-	}
-	if (req.reserved0 || req.reserved[0] || req.reserved[1])
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
-	if (req.entry_size != entry_size)
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_BAD_ENTRY_SIZE, -EINVAL);
+	if (req->reserved0)
+		return PMEMDISK_REASON_RESERVED_NONZERO;
+	if (req->entry_size != entry_size)
+		return PMEMDISK_REASON_BAD_ENTRY_SIZE;
 	/* at most 4096 entries a call: bounds the allocation */
-	n = min_t(u32, req.capacity, 4096);
+	n = min_t(u32, req->capacity, 4096);
 	if (n) {
 		buf = kvcalloc(n, entry_size, GFP_KERNEL);
 		if (!buf)
 			return -ENOMEM;
 	}
-	switch (cmd) {
-	case PMEMDISK_IOC_LIST_DIMMS:
-		total = pmdisk_fill_dimms(buf, n);
-		break;
-	case PMEMDISK_IOC_LIST_REGIONS:
-		total = pmdisk_fill_regions(buf, n);
-		break;
-	default:
-		total = pmdisk_fill_disks(buf, n);
-		break;
-	}
+	total = fill(buf, n);
 	n = min(n, total);
-	rc = 0;
-	if (n && copy_to_user(u64_to_user_ptr(req.entries), buf, n * entry_size))
+	if (n && copy_to_user(u64_to_user_ptr(req->entries), buf, n * entry_size))
 		rc = -EFAULT;
 	kvfree(buf);
 	if (rc)
 		return rc;
-	req.total = total;
-	req.reason = PMEMDISK_REASON_NONE;
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	req->total = total;
+	return PMEMDISK_REASON_NONE;
+}
+
+long pmdisk_ctl_list_dimms(void *req)
+{
+	return pmdisk_ctl_list(req, sizeof(struct pmemdisk_dimm_info),
+			       pmdisk_fill_dimms);
+}
+
+long pmdisk_ctl_list_regions(void *req)
+{
+	return pmdisk_ctl_list(req, sizeof(struct pmemdisk_region_info),
+			       pmdisk_fill_regions);
+}
+
+long pmdisk_ctl_list_disks(void *req)
+{
+	return pmdisk_ctl_list(req, sizeof(struct pmemdisk_disk_info),
+			       pmdisk_fill_disks);
 }

@@ -865,7 +865,6 @@ static void pmdisk_wipe_infos(struct pmdisk_region *region,
 	pmdisk_region_flush(region);
 }
 
-/* The disk @number, if it may be reformatted; a label-less one may. */
 /* Where a BTT on @region's namespace @desc goes: 2.0 at 0 with v1.2 labels. */
 static u64 pmdisk_btt_start_for(const struct pmdisk_region *region,
 				const struct pmdisk_disk_desc *desc)
@@ -874,6 +873,7 @@ static u64 pmdisk_btt_start_for(const struct pmdisk_region *region,
 	       PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
 }
 
+/* The disk @number, if it may be reformatted; a label-less one may. */
 static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 				 struct pmdisk_disk **diskp)
 {

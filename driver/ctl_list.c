@@ -50,10 +50,11 @@ static u32 pmdisk_fill_dimms(void *buf, u32 cap)
 
 	mutex_lock(&pmdisk_regions_lock);
 	list_for_each_entry(d, &pmdisk_dimms, list) {
-		struct pmemdisk_dimm_info *e = &out[n];
+		struct pmemdisk_dimm_info *e;
 
 		if (n++ >= cap)
-			continue;
+			continue;	/* counted, not filled */
+		e = &out[n - 1];
 		e->id = d->id;
 		e->handle = d->handle;
 		e->phys_id = d->phys_id;
@@ -125,10 +126,11 @@ static u32 pmdisk_fill_regions(void *buf, u32 cap)
 
 	mutex_lock(&pmdisk_regions_lock);
 	list_for_each_entry(r, &pmdisk_regions, list) {
-		struct pmemdisk_region_info *e = &out[n];
+		struct pmemdisk_region_info *e;
 
 		if (n++ >= cap)
-			continue;
+			continue;	/* counted, not filled */
+		e = &out[n - 1];
 		e->id = r->id;
 		e->source = r->source;
 		e->persistence = r->persistence;
@@ -160,10 +162,11 @@ static u32 pmdisk_fill_disks(void *buf, u32 cap)
 
 	mutex_lock(&pmdisk_disks_lock);
 	list_for_each_entry(disk, &pmdisk_disks, list) {
-		struct pmemdisk_disk_info *e = &out[n];
+		struct pmemdisk_disk_info *e;
 
 		if (n++ >= cap)
-			continue;
+			continue;	/* counted, not filled */
+		e = &out[n - 1];
 		e->number = disk->desc.number;
 		e->region = disk->region->id;
 		e->offset = disk->desc.offset;

@@ -60,7 +60,7 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_BAD_SECTOR_SIZE = 14,	/* not 512 or 4096 */
 	PMEMDISK_REASON_BAD_NAME = 15,		/* name not NUL-terminated in 64 bytes */
 	PMEMDISK_REASON_DUPLICATE_UUID = 16,	/* a namespace with that uuid exists */
-	PMEMDISK_REASON_BTT_UNSUPPORTED = 17,	/* (unused since BTT is supported) */
+	PMEMDISK_REASON_BTT_UNSUPPORTED = 17,	/* retired: not returned since ABI 1.1 */
 	PMEMDISK_REASON_DISK_OPEN = 18,		/* the disk is open or mounted */
 	PMEMDISK_REASON_NO_LABEL_SLOT = 19,	/* a label area is full */
 	PMEMDISK_REASON_BAD_LABEL_VERSION = 20,	/* not 1.1 or 1.2 */
@@ -265,7 +265,11 @@ enum pmemdisk_map {
 	PMEMDISK_MAP_DEV = 2,		/* on the disk, before its data */
 };
 
-/* DAX disks start at a multiple of this in physical memory, and are sized in it. */
+/*
+ * DAX disks start at a multiple of this in physical memory, and are sized in
+ * it, on regions of 1, 2, 4 or 8 devices: PMEMDISK_ALIGN_PER_DIMM x
+ * lcm(devices, 8) in general.
+ */
 #define PMEMDISK_DAX_ALIGN		(16ULL << 20)
 
 /** struct pmemdisk_disk_info - one disk (PMEMDISK_IOC_LIST_DISKS) */

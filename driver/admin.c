@@ -62,8 +62,8 @@ static struct pmdisk_disk *pmdisk_disk_by_number(u32 number)
 
 /*
  * The disk numbered @number, if it may be changed (remove, reset-id): it
- * exists, is a namespace, is writable and is not open. Returns a reason;
- * with none, the disk is held closed (pmdisk_disk_hold()) for the change.
+ * exists, is a namespace and is writable. Returns a reason, and changes
+ * nothing: the caller blocks opens (pmdisk_disk_block_opens()) to change it.
  */
 static u32 pmdisk_disk_changeable(u32 number, struct pmdisk_disk **diskp)
 {
@@ -76,8 +76,6 @@ static u32 pmdisk_disk_changeable(u32 number, struct pmdisk_disk **diskp)
 		return PMEMDISK_REASON_LABEL_LESS;
 	if (disk->region->readonly)
 		return PMEMDISK_REASON_READONLY;
-	if (!pmdisk_disk_hold(disk))
-		return PMEMDISK_REASON_DISK_OPEN;
 	return PMEMDISK_REASON_NONE;
 }
 
@@ -529,6 +527,8 @@ long pmdisk_ctl_remove(void *data)
 
 	mutex_lock(&pmdisk_regions_lock);
 	reason = pmdisk_disk_changeable(req->number, &disk);
+	if (!reason && !pmdisk_disk_block_opens(disk))
+		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (reason)
 		goto unlock;
 
@@ -536,7 +536,7 @@ long pmdisk_ctl_remove(void *data)
 	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
 	if (!lsa || pmdisk_region_lsa_load(region, lsa)) {
 		kfree(lsa);
-		pmdisk_disk_unhold(disk);
+		pmdisk_disk_allow_opens(disk);
 		reason = PMEMDISK_REASON_LABEL_IO;
 		goto unlock;
 	}
@@ -577,16 +577,16 @@ static bool pmdisk_region_has(const struct pmdisk_region *region,
 }
 
 /*
- * Hold closed every disk of a region that uses @dimm (pmdisk_disk_hold()),
- * or none: false when one of them is open.
+ * Block opens of every disk of a region that uses @dimm
+ * (pmdisk_disk_block_opens()), or of none: false when one of them is open.
  */
-static bool pmdisk_dimm_hold_disks(const struct pmdisk_dimm *dimm)
+static bool pmdisk_dimm_block_opens(const struct pmdisk_dimm *dimm)
 {
 	struct pmdisk_disk *disk, *failed = NULL;
 
 	mutex_lock(&pmdisk_disks_lock);
 	list_for_each_entry(disk, &pmdisk_disks, list) {
-		if (pmdisk_region_has(disk->region, dimm) && !pmdisk_disk_hold(disk)) {
+		if (pmdisk_region_has(disk->region, dimm) && !pmdisk_disk_block_opens(disk)) {
 			failed = disk;
 			break;
 		}
@@ -596,7 +596,7 @@ static bool pmdisk_dimm_hold_disks(const struct pmdisk_dimm *dimm)
 			if (disk == failed)
 				break;
 			if (pmdisk_region_has(disk->region, dimm))
-				pmdisk_disk_unhold(disk);
+				pmdisk_disk_allow_opens(disk);
 		}
 	}
 	mutex_unlock(&pmdisk_disks_lock);
@@ -654,7 +654,7 @@ long pmdisk_ctl_init_labels(void *data)
 	else if (pmdisk_lsa_geometry(dimm->label_size, v == PMDISK_LABEL_V1_2 ? 256 : 128,
 				     &isize, &nslot))
 		reason = PMEMDISK_REASON_NO_LABEL_AREA;	/* too small for labels */
-	else if (!pmdisk_dimm_hold_disks(dimm))
+	else if (!pmdisk_dimm_block_opens(dimm))
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (reason)
 		goto unlock;
@@ -750,17 +750,17 @@ long pmdisk_ctl_reset_id(void *data)
 	if (!memchr_inv(req->uuid, 0, sizeof(req->uuid)))
 		generate_random_uuid(req->uuid);
 	reason = pmdisk_disk_changeable(req->number, &disk);
-	if (!reason && disk->dax) {
-		/* its info block names the old uuid as its parent */
-		pmdisk_disk_unhold(disk);
+	/* a DAX disk's info block names the old uuid as its parent */
+	if (!reason && disk->dax)
 		reason = PMEMDISK_REASON_DAX_DISK;
-	}
+	if (!reason && !pmdisk_disk_block_opens(disk))
+		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (!reason) {
 		if (pmdisk_uuid_in_use(req->uuid))
 			reason = PMEMDISK_REASON_DUPLICATE_UUID;
 		else
 			reason = pmdisk_reset_commit(disk->region, disk, req->uuid);
-		pmdisk_disk_unhold(disk);
+		pmdisk_disk_allow_opens(disk);
 	}
 	mutex_unlock(&pmdisk_regions_lock);
 	return reason;
@@ -807,7 +807,7 @@ long pmdisk_ctl_check(void *data)
 		reason = PMEMDISK_REASON_NOT_BTT;
 	else if (repair && disk->region->readonly)
 		reason = PMEMDISK_REASON_READONLY;
-	else if (!pmdisk_disk_hold(disk))
+	else if (!pmdisk_disk_block_opens(disk))
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (!reason) {
 		/* offline meanwhile: nobody reads a half-repaired BTT */
@@ -873,7 +873,10 @@ static u64 pmdisk_btt_start_for(const struct pmdisk_region *region,
 	       PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
 }
 
-/* The disk @number, if it may be reformatted; a label-less one may. */
+/*
+ * The disk @number, if it may be reformatted (a label-less one may): a
+ * reason, and nothing changed; the caller blocks opens to reformat it.
+ */
 static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 				 struct pmdisk_disk **diskp)
 {
@@ -898,8 +901,6 @@ static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 		return PMEMDISK_REASON_TOO_SMALL_FOR_BTT;
 	if (disk->desc.has_uuid && !pmdisk_region_labelled(disk->region))
 		return PMEMDISK_REASON_LABELS_INCONSISTENT;
-	if (!pmdisk_disk_hold(disk))
-		return PMEMDISK_REASON_DISK_OPEN;
 	return PMEMDISK_REASON_NONE;
 }
 
@@ -959,9 +960,11 @@ long pmdisk_ctl_convert(void *data)
 
 	mutex_lock(&pmdisk_regions_lock);
 	reason = pmdisk_convert_checks(req, &disk);
+	if (!reason && !pmdisk_disk_block_opens(disk))
+		reason = PMEMDISK_REASON_DISK_OPEN;
 	/* where the old BTT's info blocks are, for a convert to raw */
 	if (!reason && disk->btt && pmdisk_btt_disk_infos(disk, &infos, &ninfos)) {
-		pmdisk_disk_unhold(disk);
+		pmdisk_disk_allow_opens(disk);
 		reason = PMEMDISK_REASON_MEDIA_IO;	/* -ENOMEM: nothing done */
 	}
 	if (!reason) {

@@ -142,14 +142,15 @@ static void pmdisk_submit_bio(struct bio *bio)
 
 /*
  * The block layer calls a disk's open method with the gendisk's open_mutex
- * held, and pmdisk_disk_hold() sets and clears @held under the same mutex:
- * the mutex orders every open against every hold, so no barrier is needed.
+ * held, and pmdisk_disk_block_opens() and _allow_opens() set and clear
+ * @opens_blocked under the same mutex: the mutex orders every open against
+ * every change of it, so no barrier is needed.
  */
 int pmdisk_disk_may_open(struct gendisk *gd)
 {
 	struct pmdisk_disk *disk = gd->private_data;
 
-	return disk->held ? -EBUSY : 0;
+	return disk->opens_blocked ? -EBUSY : 0;
 }
 
 static const struct block_device_operations pmdisk_disk_ops = {
@@ -488,28 +489,28 @@ bool pmdisk_disk_is_open(struct pmdisk_disk *disk)
 }
 
 /* Opens of the whole disk and of its partitions all count on part0. */
-bool pmdisk_disk_hold(struct pmdisk_disk *disk)
+bool pmdisk_disk_block_opens(struct pmdisk_disk *disk)
 {
 	bool closed;
 
 	if (!disk->gd)
-		return pmdisk_dax_hold(disk);
+		return pmdisk_dax_block_opens(disk);
 	mutex_lock(&disk->gd->open_mutex);
 	closed = !atomic_read(&disk->gd->part0->bd_openers);
 	if (closed)
-		disk->held = true;
+		disk->opens_blocked = true;
 	mutex_unlock(&disk->gd->open_mutex);
 	return closed;
 }
 
-void pmdisk_disk_unhold(struct pmdisk_disk *disk)
+void pmdisk_disk_allow_opens(struct pmdisk_disk *disk)
 {
 	if (!disk->gd) {
-		pmdisk_dax_unhold(disk);
+		pmdisk_dax_allow_opens(disk);
 		return;
 	}
 	mutex_lock(&disk->gd->open_mutex);
-	disk->held = false;
+	disk->opens_blocked = false;
 	mutex_unlock(&disk->gd->open_mutex);
 }
 

@@ -64,7 +64,7 @@ struct pmdisk_disk {
 	struct badblocks bb;		/* raw disks: /sys/block/pmemdisk<N>/badblocks */
 	struct pmdisk_btt_disk *btt;	/* BTT disks: the engine */
 	struct pmdisk_dax *dax;		/* fsdax and devdax disks (dax.c) */
-	bool held;			/* opens fail: pmdisk_disk_hold() */
+	bool opens_blocked;		/* pmdisk_disk_block_opens(): opens fail */
 	bool dirty_tracked;		/* marked attached on media (shutdown.c) */
 	u32 dirty_shutdowns;		/* unclean detaches seen, when tracked */
 };
@@ -84,11 +84,12 @@ bool pmdisk_disk_is_open(struct pmdisk_disk *disk);
 /*
  * Keep @disk closed for a change that must not race an open (remove,
  * reset-id, check, convert): true when nobody has it open, and from then
- * on every open fails with EBUSY until pmdisk_disk_unhold() or its removal.
- * False, and nothing changes, when it is open.
+ * on every open fails with EBUSY until pmdisk_disk_allow_opens() or its
+ * removal. False, and nothing changes, when it is open. A flag, not a
+ * count: one change at a time (ctl.c serialises them).
  */
-bool pmdisk_disk_hold(struct pmdisk_disk *disk);
-void pmdisk_disk_unhold(struct pmdisk_disk *disk);
+bool pmdisk_disk_block_opens(struct pmdisk_disk *disk);
+void pmdisk_disk_allow_opens(struct pmdisk_disk *disk);
 /* The lowest disk number not in use (callers are serialised). */
 unsigned int pmdisk_disk_free_number(void);
 /* Take @disk off the list and delete its block device. */

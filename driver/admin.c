@@ -20,6 +20,7 @@
 
 #include <linux/capability.h>
 #include <linux/lcm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uuid.h>
@@ -278,12 +279,12 @@ static u32 pmdisk_create_checks(struct pmemdisk_create *req)
 		return PMEMDISK_REASON_BAD_MODE;
 	switch (req->mode) {
 	case PMEMDISK_MODE_FSDAX:
-		if (req->align && req->align != PMDISK_SZ_2M)
+		if (req->align && req->align != SZ_2M)
 			return PMEMDISK_REASON_BAD_MODE;
 		break;
 	case PMEMDISK_MODE_DEVDAX:
 		if (req->align && req->align != PAGE_SIZE &&
-		    req->align != PMDISK_SZ_2M && req->align != (1U << 30))
+		    req->align != SZ_2M && req->align != (1U << 30))
 			return PMEMDISK_REASON_BAD_MODE;
 		break;
 	default:	/* map and align mean nothing without DAX */

@@ -485,7 +485,7 @@ bool pmdisk_disk_is_open(struct pmdisk_disk *disk)
 {
 	if (!disk->gd)
 		return pmdisk_dax_is_open(disk);
-	return atomic_read(&disk->gd->part0->bd_openers) > 0;
+	return disk_openers(disk->gd) > 0;
 }
 
 /* Opens of the whole disk and of its partitions all count on part0. */
@@ -496,7 +496,7 @@ bool pmdisk_disk_block_opens(struct pmdisk_disk *disk)
 	if (!disk->gd)
 		return pmdisk_dax_block_opens(disk);
 	mutex_lock(&disk->gd->open_mutex);
-	closed = !atomic_read(&disk->gd->part0->bd_openers);
+	closed = !disk_openers(disk->gd);
 	if (closed)
 		disk->opens_blocked = true;
 	mutex_unlock(&disk->gd->open_mutex);

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+#include "core/nfit.h"
 #include "core/pfn.h"
 
 struct gendisk;
@@ -29,7 +30,7 @@ struct pmdisk_disk_desc {
 	bool has_uuid;			/* label-less disks have none */
 	u8 uuid[16];
 	char name[65];
-	u32 slot[16];			/* its label's slot on each DIMM */
+	u32 slot[PMDISK_MAX_WAYS];	/* its label's slot on each DIMM */
 	/*
 	 * BTT when the labels say so (a BTT must be found at btt_start);
 	 * NONE still probes for a BTT 1.1 at 4 KiB, as Linux does for

@@ -41,6 +41,8 @@ static_assert((int)PMDISK_LABEL_STATE_ERROR == (int)PMEMDISK_LABELS_ERROR);
 static_assert((int)PMDISK_LABELS_SIM == (int)PMEMDISK_LABEL_METHOD_SIM);
 static_assert((int)PMDISK_SRC_SIM == (int)PMEMDISK_SOURCE_SIMULATED);
 static_assert((int)PMDISK_PERSIST_VOLATILE == (int)PMEMDISK_PERSIST_VOLATILE);
+/* a region's dimms[] holds every DIMM of its interleave set */
+static_assert(PMDISK_MAX_WAYS == PMEMDISK_MAX_WAYS);
 
 static u32 pmdisk_fill_dimms(void *buf, u32 cap)
 {

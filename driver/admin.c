@@ -384,7 +384,11 @@ static u32 pmdisk_dax_size_place(struct pmdisk_region *region,
 	return PMEMDISK_REASON_NO_SPACE;
 }
 
-/* Write the labels and make the disk; the caller validated and placed it. */
+/*
+ * Write the labels and make the disk; the caller validated and placed it,
+ * and claimed @desc->number, which the disk takes over (or which is
+ * released here when there is no disk).
+ */
 static u32 pmdisk_create_commit(struct pmdisk_region *region,
 				struct pmdisk_disk_desc *desc,
 				const struct pmdisk_pfn_layout *layout)
@@ -395,8 +399,10 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 	u32 reason;
 
 	reason = pmdisk_region_lsa_prepare(region, &lsa, &labels);
-	if (reason)
+	if (reason) {
+		pmdisk_disk_number_release(desc->number);
 		return reason;
+	}
 
 	pmdisk_wipe_head(region, desc->offset, desc->size);
 	if (desc->atomicity == PMDISK_ATOMICITY_BTT) {
@@ -413,15 +419,17 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 	if (reason)
 		goto out;
 	pmdisk_region_use(region, desc->offset, desc->size);
-	desc->number = pmdisk_disk_free_number();
 	pmdisk_shutdown_forget(region, desc->uuid);	/* a new disk starts at 0 */
-	disk = pmdisk_disk_create(region, desc);
+	disk = pmdisk_disk_create(region, desc);	/* the number goes with it */
 	if (IS_ERR(disk)) {
 		pmdisk_region_unuse(region, desc->offset);
 		pmdisk_delete_labels(region, lsa, desc->slot, region->ways);
 		reason = PMEMDISK_REASON_LABEL_IO;
 	}
+	pmdisk_region_lsa_done(region, lsa, labels);
+	return reason;
 out:
+	pmdisk_disk_number_release(desc->number);
 	pmdisk_region_lsa_done(region, lsa, labels);
 	return reason;
 }
@@ -504,6 +512,13 @@ long pmdisk_ctl_create(void *data)
 		strscpy(desc.name, req->name, sizeof(desc.name));
 		req->offset = desc.offset;
 		if (!(req->flags & PMEMDISK_CREATE_DRY_RUN)) {
+			int number = pmdisk_disk_number_claim(PMDISK_NUMBER_ANY);
+
+			if (number < 0) {	/* -ENOMEM: nothing done, no reply */
+				mutex_unlock(&pmdisk_regions_lock);
+				return number;
+			}
+			desc.number = number;
 			reason = pmdisk_create_commit(region, &desc, dax ? &layout : NULL);
 			req->number = desc.number;
 		}
@@ -823,7 +838,9 @@ long pmdisk_ctl_check(void *data)
 			reason = rc == -EINTR ? PMEMDISK_REASON_INTERRUPTED :
 						PMEMDISK_REASON_MEDIA_IO;
 		pmdisk_check_report(req, &report, rc);
-		if (IS_ERR(pmdisk_disk_create(region, &desc)))
+		/* its number was released with it; nothing took it meanwhile */
+		if (pmdisk_disk_number_claim(desc.number) != desc.number ||
+		    IS_ERR(pmdisk_disk_create(region, &desc)))
 			pr_err("pmemdisk%u: did not come back after the check (see above)\n",
 			       desc.number);
 	}
@@ -982,7 +999,10 @@ long pmdisk_ctl_convert(void *data)
 					   desc.btt_start == PMDISK_BTT_START_V2_0;
 		}
 		reason = pmdisk_convert_commit(disk, &desc, infos, ninfos);
-		disk = pmdisk_disk_create(region, &desc);	/* logs why if it cannot */
+		/* as check: its number was released with the old disk */
+		disk = pmdisk_disk_number_claim(desc.number) == desc.number ?
+		       pmdisk_disk_create(region, &desc) :	/* logs why if it cannot */
+		       ERR_PTR(-ENOMEM);
 		if (!IS_ERR(disk)) {
 			req->actual_size = disk->size;
 			pr_info("%s: converted to %s\n", disk->gd_name,

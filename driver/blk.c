@@ -13,6 +13,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
+#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -422,11 +423,14 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 		pr_err("pmemdisk%u on %s: bad geometry (offset %llu, size %llu, sector %u)\n",
 		       desc->number, region->name, desc->offset, desc->size,
 		       desc->sector_size);
+		pmdisk_disk_number_release(desc->number);
 		return ERR_PTR(-EINVAL);
 	}
 	disk = kzalloc(sizeof(*disk), GFP_KERNEL);
-	if (!disk)
+	if (!disk) {
+		pmdisk_disk_number_release(desc->number);
 		return ERR_PTR(-ENOMEM);
+	}
 	disk->desc = *desc;
 	disk->region = region;
 	disk->size = desc->size;
@@ -476,6 +480,7 @@ detach:
 	pmdisk_btt_disk_detach(disk);
 free_disk:
 	kfree(disk);
+	pmdisk_disk_number_release(desc->number);
 	pr_err("pmemdisk%u on %s: cannot create it (%d)\n", desc->number,
 	       region->name, rc);
 	return ERR_PTR(rc);
@@ -514,25 +519,20 @@ void pmdisk_disk_allow_opens(struct pmdisk_disk *disk)
 	mutex_unlock(&disk->gd->open_mutex);
 }
 
-unsigned int pmdisk_disk_free_number(void)
-{
-	struct pmdisk_disk *disk;
-	unsigned int n = 0;
-	bool used;
+static DEFINE_IDA(pmdisk_disk_numbers);
 
-	mutex_lock(&pmdisk_disks_lock);
-	do {
-		used = false;
-		list_for_each_entry(disk, &pmdisk_disks, list) {
-			if (disk->desc.number == n) {
-				used = true;
-				n++;
-				break;
-			}
-		}
-	} while (used);
-	mutex_unlock(&pmdisk_disks_lock);
-	return n;
+int pmdisk_disk_number_claim(unsigned int want)
+{
+	if (want == PMDISK_NUMBER_ANY)
+		return ida_alloc(&pmdisk_disk_numbers, GFP_KERNEL);
+	if (want > INT_MAX)
+		return -ENOSPC;
+	return ida_alloc_range(&pmdisk_disk_numbers, want, want, GFP_KERNEL);
+}
+
+void pmdisk_disk_number_release(unsigned int number)
+{
+	ida_free(&pmdisk_disk_numbers, number);
 }
 
 static void pmdisk_disk_destroy(struct pmdisk_disk *disk)
@@ -548,6 +548,7 @@ static void pmdisk_disk_destroy(struct pmdisk_disk *disk)
 		pmdisk_btt_disk_detach(disk);
 	else
 		badblocks_exit(&disk->bb);
+	pmdisk_disk_number_release(disk->desc.number);
 	kfree(disk);
 }
 

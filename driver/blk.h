@@ -70,7 +70,12 @@ struct pmdisk_disk {
 	u32 dirty_shutdowns;		/* unclean detaches seen, when tracked */
 };
 
-/* The disk on @region that @desc describes, raw or BTT. */
+/*
+ * The disk on @region that @desc describes, raw or BTT. Its number,
+ * @desc->number, comes from pmdisk_disk_number_claim(); the disk owns it
+ * from then on and releases it when it goes, or at once when it cannot be
+ * made.
+ */
 struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 				       const struct pmdisk_disk_desc *desc);
 extern struct list_head pmdisk_disks;	/* in number order */
@@ -91,8 +96,14 @@ bool pmdisk_disk_is_open(struct pmdisk_disk *disk);
  */
 bool pmdisk_disk_block_opens(struct pmdisk_disk *disk);
 void pmdisk_disk_allow_opens(struct pmdisk_disk *disk);
-/* The lowest disk number not in use (callers are serialised). */
-unsigned int pmdisk_disk_free_number(void);
+/*
+ * Disk numbers (N of /dev/pmemdisk<N>), from an IDA: claim @want, or the
+ * lowest free one with PMDISK_NUMBER_ANY. Returns the number, -ENOSPC when
+ * @want is taken, or -ENOMEM. pmdisk_disk_create() takes it over.
+ */
+#define PMDISK_NUMBER_ANY	UINT_MAX
+int pmdisk_disk_number_claim(unsigned int want);
+void pmdisk_disk_number_release(unsigned int number);
 /* Take @disk off the list and delete its block device. */
 void pmdisk_disk_remove(struct pmdisk_disk *disk);
 

@@ -163,14 +163,14 @@ static bool pmdisk_place(const struct pmdisk_region *region, u64 size, u64 align
 	return found;
 }
 
-static bool pmdisk_uuid_in_use(const u8 *uuid)
+static bool pmdisk_uuid_in_use(const uuid_t *uuid)
 {
 	struct pmdisk_disk *disk;
 	bool used = false;
 
 	mutex_lock(&pmdisk_disks_lock);
 	list_for_each_entry(disk, &pmdisk_disks, list)
-		used |= disk->desc.has_uuid && !memcmp(disk->desc.uuid, uuid, 16);
+		used |= disk->desc.has_uuid && uuid_equal(&disk->desc.uuid, uuid);
 	mutex_unlock(&pmdisk_disks_lock);
 	return used;
 }
@@ -192,7 +192,7 @@ static void pmdisk_fill_label(struct pmdisk_nslabel *l,
 			      const struct pmdisk_disk_desc *desc, u64 cookie)
 {
 	memset(l, 0, sizeof(*l));
-	memcpy(l->uuid, desc->uuid, sizeof(l->uuid));
+	export_uuid(l->uuid, &desc->uuid);
 	memcpy(l->name, desc->name, min(sizeof(l->name), strlen(desc->name)));
 	l->nlabel = cpu_to_le16(region->ways);
 	l->position = cpu_to_le16(pos);
@@ -359,10 +359,10 @@ static u32 pmdisk_dax_size_place(struct pmdisk_region *region,
 				  PMDISK_PFN_MAP_RAM : PMDISK_PFN_MAP_DEV;
 	/* aligned in physical memory, wherever the region starts */
 	u64 phase = region->base % align;
-	u8 uuid[16];
+	uuid_t uuid;
 	u64 size;
 
-	generate_random_uuid(uuid);
+	uuid_gen(&uuid);
 	if (req->disk_size > region->size)
 		return PMEMDISK_REASON_NO_SPACE;
 	for (size = round_up(req->disk_size, align); size <= region->size;
@@ -372,7 +372,7 @@ static u32 pmdisk_dax_size_place(struct pmdisk_region *region,
 		if (!pmdisk_place(region, size, align, phase, &desc->offset, max_extent))
 			return PMEMDISK_REASON_NO_SPACE;
 		if (pmdisk_pfn_plan(desc->dax_kind, map, region->base + desc->offset,
-				    size, req->align, uuid, layout, &why))
+				    size, req->align, uuid.b, layout, &why))
 			continue;	/* too small for its metadata yet */
 		if (!layout->end_trunc && layout->data_size >= req->disk_size) {
 			desc->size = size;
@@ -410,7 +410,7 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 		reason = pmdisk_format_btt(region, desc);
 		if (reason)
 			goto out;
-	} else if (layout && pmdisk_dax_format(region, desc->offset, layout, desc->uuid)) {
+	} else if (layout && pmdisk_dax_format(region, desc->offset, layout, desc->uuid.b)) {
 		reason = PMEMDISK_REASON_MEDIA_IO;
 		goto out;
 	}
@@ -419,7 +419,7 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 	if (reason)
 		goto out;
 	pmdisk_region_use(region, desc->offset, desc->size);
-	pmdisk_shutdown_forget(region, desc->uuid);	/* a new disk starts at 0 */
+	pmdisk_shutdown_forget(region, desc->uuid.b);	/* a new disk starts at 0 */
 	disk = pmdisk_disk_create(region, desc);	/* the number goes with it */
 	if (IS_ERR(disk)) {
 		pmdisk_region_unuse(region, desc->offset);
@@ -502,13 +502,15 @@ long pmdisk_ctl_create(void *data)
 			reason = PMEMDISK_REASON_NO_SPACE;
 	}
 	if (!reason) {
-		if (!memchr_inv(req->uuid, 0, sizeof(req->uuid)))
-			generate_random_uuid(req->uuid);
-		else if (pmdisk_uuid_in_use(req->uuid))
+		import_uuid(&desc.uuid, req->uuid);
+		if (uuid_is_null(&desc.uuid)) {
+			uuid_gen(&desc.uuid);
+			export_uuid(req->uuid, &desc.uuid);
+		} else if (pmdisk_uuid_in_use(&desc.uuid)) {
 			reason = PMEMDISK_REASON_DUPLICATE_UUID;
+		}
 	}
 	if (!reason) {
-		memcpy(desc.uuid, req->uuid, sizeof(desc.uuid));
 		strscpy(desc.name, req->name, sizeof(desc.name));
 		req->offset = desc.offset;
 		if (!(req->flags & PMEMDISK_CREATE_DRY_RUN)) {
@@ -569,7 +571,7 @@ long pmdisk_ctl_remove(void *data)
 		reason = PMEMDISK_REASON_LABEL_IO;
 	} else {
 		pmdisk_wipe_head(region, desc.offset, desc.size);
-		pmdisk_shutdown_forget(region, desc.uuid);
+		pmdisk_shutdown_forget(region, desc.uuid.b);
 	}
 	pmdisk_region_unuse(region, desc.offset);
 	pmdisk_region_lsa_release(region, lsa);
@@ -711,9 +713,8 @@ unlock:
  * pass 2 frees.
  */
 static u32 pmdisk_reset_commit(struct pmdisk_region *region,
-			       struct pmdisk_disk *disk, const u8 *uuid)
+			       struct pmdisk_disk *disk, const uuid_t *uuid)
 {
-	static const u8 zero_uuid[16];
 	struct pmdisk_disk_desc desc = disk->desc;
 	struct pmdisk_nslabel *labels;
 	struct pmdisk_lsa *lsa;
@@ -729,24 +730,24 @@ static u32 pmdisk_reset_commit(struct pmdisk_region *region,
 			reason = PMEMDISK_REASON_LABEL_IO;
 			goto out;
 		}
-		memcpy(labels[i].uuid, uuid, sizeof(labels[i].uuid));
+		export_uuid(labels[i].uuid, uuid);
 		labels[i].flags &= ~cpu_to_le32(PMDISK_NSLABEL_UPDATING);
 	}
 	/*
 	 * A BTT names its namespace (parent uuid). A zero parent is accepted
 	 * under any uuid, so: zero it, change the labels, then set the new one.
 	 */
-	if (disk->btt && pmdisk_btt_disk_set_parent(disk, zero_uuid)) {
+	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid_null.b)) {
 		reason = PMEMDISK_REASON_MEDIA_IO;
 		goto out;
 	}
 	reason = pmdisk_write_labels(region, lsa, labels, &desc);
 	if (reason)
 		goto out;	/* the old labels stand, and a zero parent fits them */
-	memcpy(disk->desc.uuid, uuid, sizeof(disk->desc.uuid));
+	disk->desc.uuid = *uuid;
 	memcpy(disk->desc.slot, desc.slot, sizeof(desc.slot));
-	pmdisk_shutdown_rename(disk, desc.uuid);	/* desc has the old one */
-	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid))
+	pmdisk_shutdown_rename(disk, desc.uuid.b);	/* desc has the old one */
+	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid->b))
 		reason = PMEMDISK_REASON_MEDIA_IO;	/* a zero parent stands */
 out:
 	pmdisk_region_lsa_done(region, lsa, labels);
@@ -756,6 +757,7 @@ out:
 long pmdisk_ctl_reset_id(void *data)
 {
 	struct pmemdisk_reset_id *req = data;
+	uuid_t uuid;
 	struct pmdisk_disk *disk;
 	u32 reason = PMEMDISK_REASON_NONE;
 
@@ -763,8 +765,11 @@ long pmdisk_ctl_reset_id(void *data)
 		return PMEMDISK_REASON_RESERVED_NONZERO;
 
 	mutex_lock(&pmdisk_regions_lock);
-	if (!memchr_inv(req->uuid, 0, sizeof(req->uuid)))
-		generate_random_uuid(req->uuid);
+	import_uuid(&uuid, req->uuid);
+	if (uuid_is_null(&uuid)) {
+		uuid_gen(&uuid);
+		export_uuid(req->uuid, &uuid);
+	}
 	reason = pmdisk_disk_changeable(req->number, &disk);
 	/* a DAX disk's info block names the old uuid as its parent */
 	if (!reason && disk->dax)
@@ -772,10 +777,10 @@ long pmdisk_ctl_reset_id(void *data)
 	if (!reason && !pmdisk_disk_block_opens(disk))
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (!reason) {
-		if (pmdisk_uuid_in_use(req->uuid))
+		if (pmdisk_uuid_in_use(&uuid))
 			reason = PMEMDISK_REASON_DUPLICATE_UUID;
 		else
-			reason = pmdisk_reset_commit(disk->region, disk, req->uuid);
+			reason = pmdisk_reset_commit(disk->region, disk, &uuid);
 		pmdisk_disk_allow_opens(disk);
 	}
 	mutex_unlock(&pmdisk_regions_lock);

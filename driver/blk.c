@@ -206,7 +206,7 @@ static DEVICE_ATTR_RO(persistence_domain);
 static ssize_t uuid_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%pUb\n", to_pmdisk_disk(dev)->desc.uuid);
+	return sysfs_emit(buf, "%pUb\n", &to_pmdisk_disk(dev)->desc.uuid);
 }
 static DEVICE_ATTR_RO(uuid);
 
@@ -463,7 +463,7 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 		pr_info("%s: %llu MiB %s disk (%u-byte sectors) on %s, namespace %pUb \"%s\"\n",
 			disk->gd_name, disk->size >> 20,
 			pmdisk_mode_name(pmdisk_disk_mode(disk)),
-			disk->sector_size, region->name, desc->uuid, desc->name);
+			disk->sector_size, region->name, &desc->uuid, desc->name);
 	else
 		pr_info("%s: %llu MiB %s disk (%u-byte sectors) on %s (label-less)\n",
 			disk->gd_name, disk->size >> 20,

@@ -9,6 +9,7 @@
 #include <linux/badblocks.h>
 #include <linux/list.h>
 #include <linux/types.h>
+#include <linux/uuid.h>
 
 #include "core/nfit.h"
 #include "core/pfn.h"
@@ -28,7 +29,7 @@ struct pmdisk_disk_desc {
 	u64 size;			/* bytes */
 	unsigned int sector_size;	/* 512 or 4096 */
 	bool has_uuid;			/* label-less disks have none */
-	u8 uuid[16];
+	uuid_t uuid;
 	char name[65];
 	u32 slot[PMDISK_MAX_WAYS];	/* its label's slot on each DIMM */
 	/*

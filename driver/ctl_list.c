@@ -186,7 +186,7 @@ static u32 pmdisk_fill_disks(void *buf, u32 cap)
 		e->has_uuid = disk->desc.has_uuid;
 		e->readonly = disk->region->readonly;
 		e->open = pmdisk_disk_is_open(disk);
-		memcpy(e->uuid, disk->desc.uuid, sizeof(e->uuid));
+		export_uuid(e->uuid, &disk->desc.uuid);
 		strscpy(e->name, disk->desc.name, sizeof(e->name));
 		e->dirty_shutdowns_known = disk->dirty_tracked;
 		e->dirty_shutdowns = disk->dirty_tracked ? disk->dirty_shutdowns : 0;

@@ -52,7 +52,6 @@ bool pmdisk_dax_capable(const struct pmdisk_region *region, const char **why)
 
 int pmdisk_dax_probe(struct pmdisk_disk *disk, struct pmdisk_pfn_layout *layout)
 {
-	static const u8 no_uuid[16];
 	struct pmdisk_region *region = disk->region;
 	struct pmdisk_pfn_sb *sb;
 	const char *why = "";
@@ -71,7 +70,7 @@ int pmdisk_dax_probe(struct pmdisk_disk *disk, struct pmdisk_pfn_layout *layout)
 		kfree(sb);
 		return -EIO;
 	}
-	rc = pmdisk_pfn_parse(sb, disk->desc.has_uuid ? disk->desc.uuid : no_uuid,
+	rc = pmdisk_pfn_parse(sb, disk->desc.has_uuid ? disk->desc.uuid.b : uuid_null.b,
 			      region->base + disk->desc.offset, disk->desc.size,
 			      layout, &why);
 	kfree(sb);

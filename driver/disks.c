@@ -220,7 +220,7 @@ static unsigned int pmdisk_region_label_descs(struct pmdisk_region *region,
 			.has_uuid = true,
 		};
 
-		memcpy(desc.uuid, ns[i].uuid, sizeof(desc.uuid));
+		import_uuid(&desc.uuid, ns[i].uuid);
 		strscpy(desc.name, ns[i].name, sizeof(desc.name));
 		memcpy(desc.slot, ns[i].slot, sizeof(desc.slot));
 		if (ns[i].claim == PMDISK_CLAIM_BTT || ns[i].claim == PMDISK_CLAIM_BTT2) {
@@ -326,7 +326,7 @@ static void pmdisk_number_disks(struct pmdisk_found *found, unsigned int nr)
 		struct pmdisk_disk_desc *d = &found[i].desc;
 
 		if (d->has_uuid &&
-		    pmdisk_shutdown_number(found[i].region, d->uuid, &kept) &&
+		    pmdisk_shutdown_number(found[i].region, d->uuid.b, &kept) &&
 		    pmdisk_disk_number_claim(kept) == kept) {
 			d->number = kept;
 			found[i].numbered = true;

@@ -49,7 +49,7 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_BAD_ENTRY_SIZE = 3,	/* list: entry_size is not ours */
 	PMEMDISK_REASON_UNKNOWN_REGION = 4,	/* no region with that id */
 	PMEMDISK_REASON_UNKNOWN_DISK = 5,	/* no disk with that number */
-	PMEMDISK_REASON_UNKNOWN_DEVICE = 6,	/* no physical device with that id */
+	PMEMDISK_REASON_UNKNOWN_DEVICE = 6,	/* no device (dimm) with that id */
 	PMEMDISK_REASON_LABEL_LESS = 7,		/* region has no labels: init-labels first */
 	PMEMDISK_REASON_LABELS_INCONSISTENT = 8,/* the region's DIMMs disagree on labels */
 	PMEMDISK_REASON_NO_LABEL_AREA = 9,	/* the device has no label storage */

@@ -181,7 +181,7 @@ $(LINUX_TARBALL):
 selftests: $(HOST_TESTS) $(GUEST_TESTS) $(BUILD)/host/plb-crashtest
 
 $(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_LIB_SRCS) $(CORE_SRCS) \
-		$(CORE_HDRS) $(wildcard selftests/host/*.h) $(KSRC_EXTRACT)/.stamp
+		$(CORE_HDRS) $(wildcard selftests/host/*.h) uapi/pmemdisk.h $(KSRC_EXTRACT)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined -I$(KSFT) -o $@ \
 		$< $(HOST_LIB_SRCS) $(CORE_SRCS)

@@ -4,9 +4,11 @@
  * give a disk a new uuid; and reading a device's raw label area.
  *
  * Each request is validated whole before anything changes; a refusal
- * returns an errno and a PMEMDISK_REASON_* and leaves media, labels and
- * disks as they were. Requests are serialised by pmdisk_admin_lock, taken
- * before pmdisk_regions_lock (and that before pmdisk_disks_lock).
+ * returns a PMEMDISK_REASON_* (ctl.c turns it into the reply and an errno)
+ * and leaves media, labels and disks as they were. ctl.c copies each request
+ * in, checks its size and reserved words, and serialises these requests
+ * (its pmdisk_ctl_lock is taken before pmdisk_regions_lock, and that before
+ * pmdisk_disks_lock).
  *
  * A namespace on an interleave set has one label per DIMM, each committed
  * by that DIMM's index update. A create interrupted between DIMMs leaves an
@@ -18,6 +20,7 @@
 
 #include <linux/capability.h>
 #include <linux/lcm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uuid.h>
@@ -32,8 +35,6 @@
 #include "region.h"
 #include "shutdown.h"
 #include "../uapi/pmemdisk.h"
-
-static DEFINE_MUTEX(pmdisk_admin_lock);
 
 #define PMDISK_WIPE_BYTES	8192	/* info blocks live in the first 8 KiB */
 
@@ -62,8 +63,8 @@ static struct pmdisk_disk *pmdisk_disk_by_number(u32 number)
 
 /*
  * The disk numbered @number, if it may be changed (remove, reset-id): it
- * exists, is a namespace, is writable and is not open. Returns a reason;
- * with none, the disk is held closed (pmdisk_disk_hold()) for the change.
+ * exists, is a namespace and is writable. Returns a reason, and changes
+ * nothing: the caller blocks opens (pmdisk_disk_block_opens()) to change it.
  */
 static u32 pmdisk_disk_changeable(u32 number, struct pmdisk_disk **diskp)
 {
@@ -76,8 +77,6 @@ static u32 pmdisk_disk_changeable(u32 number, struct pmdisk_disk **diskp)
 		return PMEMDISK_REASON_LABEL_LESS;
 	if (disk->region->readonly)
 		return PMEMDISK_REASON_READONLY;
-	if (!pmdisk_disk_hold(disk))
-		return PMEMDISK_REASON_DISK_OPEN;
 	return PMEMDISK_REASON_NONE;
 }
 
@@ -164,14 +163,14 @@ static bool pmdisk_place(const struct pmdisk_region *region, u64 size, u64 align
 	return found;
 }
 
-static bool pmdisk_uuid_in_use(const u8 *uuid)
+static bool pmdisk_uuid_in_use(const uuid_t *uuid)
 {
 	struct pmdisk_disk *disk;
 	bool used = false;
 
 	mutex_lock(&pmdisk_disks_lock);
 	list_for_each_entry(disk, &pmdisk_disks, list)
-		used |= disk->desc.has_uuid && !memcmp(disk->desc.uuid, uuid, 16);
+		used |= disk->desc.has_uuid && uuid_equal(&disk->desc.uuid, uuid);
 	mutex_unlock(&pmdisk_disks_lock);
 	return used;
 }
@@ -193,7 +192,7 @@ static void pmdisk_fill_label(struct pmdisk_nslabel *l,
 			      const struct pmdisk_disk_desc *desc, u64 cookie)
 {
 	memset(l, 0, sizeof(*l));
-	memcpy(l->uuid, desc->uuid, sizeof(l->uuid));
+	export_uuid(l->uuid, &desc->uuid);
 	memcpy(l->name, desc->name, min(sizeof(l->name), strlen(desc->name)));
 	l->nlabel = cpu_to_le16(region->ways);
 	l->position = cpu_to_le16(pos);
@@ -270,10 +269,9 @@ static u32 pmdisk_write_labels(struct pmdisk_region *region, struct pmdisk_lsa *
 
 /* ---- create ------------------------------------------------------------ */
 
-static int pmdisk_create_checks(struct pmemdisk_create *req)
+static u32 pmdisk_create_checks(struct pmemdisk_create *req)
 {
-	if (req->reserved[0] || req->reserved[1] || req->reserved[2] ||
-	    req->reserved0 || (req->flags & ~PMEMDISK_CREATE_FLAGS))
+	if (req->reserved0 || (req->flags & ~PMEMDISK_CREATE_FLAGS))
 		return PMEMDISK_REASON_RESERVED_NONZERO;
 	if (req->mode > PMEMDISK_MODE_DEVDAX || req->map > PMEMDISK_MAP_DEV ||
 	    ((req->flags & PMEMDISK_CREATE_BTT) && req->mode &&
@@ -281,12 +279,12 @@ static int pmdisk_create_checks(struct pmemdisk_create *req)
 		return PMEMDISK_REASON_BAD_MODE;
 	switch (req->mode) {
 	case PMEMDISK_MODE_FSDAX:
-		if (req->align && req->align != PMDISK_SZ_2M)
+		if (req->align && req->align != SZ_2M)
 			return PMEMDISK_REASON_BAD_MODE;
 		break;
 	case PMEMDISK_MODE_DEVDAX:
 		if (req->align && req->align != PAGE_SIZE &&
-		    req->align != PMDISK_SZ_2M && req->align != (1U << 30))
+		    req->align != SZ_2M && req->align != (1U << 30))
 			return PMEMDISK_REASON_BAD_MODE;
 		break;
 	default:	/* map and align mean nothing without DAX */
@@ -301,56 +299,6 @@ static int pmdisk_create_checks(struct pmemdisk_create *req)
 	if (!memchr(req->name, '\0', sizeof(req->name)))
 		return PMEMDISK_REASON_BAD_NAME;
 	return PMEMDISK_REASON_NONE;
-}
-
-static int pmdisk_reason_errno(u32 reason)
-{
-	switch (reason) {
-	case PMEMDISK_REASON_UNKNOWN_REGION:
-	case PMEMDISK_REASON_UNKNOWN_DISK:
-	case PMEMDISK_REASON_UNKNOWN_DEVICE:
-		return -ENOENT;
-	case PMEMDISK_REASON_NO_SPACE:
-	case PMEMDISK_REASON_NO_LABEL_SLOT:
-	case PMEMDISK_REASON_TOO_MANY_DISKS:
-		return -ENOSPC;
-	case PMEMDISK_REASON_DISK_OPEN:
-		return -EBUSY;
-	case PMEMDISK_REASON_READONLY:
-	case PMEMDISK_REASON_LABELS_READONLY:
-		return -EROFS;
-	case PMEMDISK_REASON_DUPLICATE_UUID:
-		return -EEXIST;
-	case PMEMDISK_REASON_BTT_UNSUPPORTED:
-		return -EOPNOTSUPP;
-	case PMEMDISK_REASON_NO_LABEL_AREA:
-		return -ENXIO;
-	case PMEMDISK_REASON_LABEL_IO:
-	case PMEMDISK_REASON_MEDIA_IO:
-		return -EIO;
-	case PMEMDISK_REASON_INTERRUPTED:
-		return -EINTR;
-	case PMEMDISK_REASON_TOO_SMALL_FOR_BTT:
-		return -ENOSPC;
-	case PMEMDISK_REASON_DAX_UNSUPPORTED:
-	case PMEMDISK_REASON_DAX_DISK:
-		return -EOPNOTSUPP;
-	default:
-		return -EINVAL;
-	}
-}
-
-/*
- * Answer a request: on a refusal only its size and reason words (the rest
- * may hold half-made answers), otherwise all of @req with reason NONE.
- * Every request's second word is its reason (uapi/pmemdisk.h).
- */
-static long pmdisk_admin_reply(void __user *arg, void *req, u32 size, u32 reason)
-{
-	if (reason)
-		return pmdisk_ctl_refuse(arg, size, reason, pmdisk_reason_errno(reason));
-	((u32 *)req)[1] = PMEMDISK_REASON_NONE;
-	return copy_to_user(arg, req, size) ? -EFAULT : 0;
 }
 
 /* Lay out the BTT a new BTT disk needs on its namespace. */
@@ -411,10 +359,10 @@ static u32 pmdisk_dax_size_place(struct pmdisk_region *region,
 				  PMDISK_PFN_MAP_RAM : PMDISK_PFN_MAP_DEV;
 	/* aligned in physical memory, wherever the region starts */
 	u64 phase = region->base % align;
-	u8 uuid[16];
+	uuid_t uuid;
 	u64 size;
 
-	generate_random_uuid(uuid);
+	uuid_gen(&uuid);
 	if (req->disk_size > region->size)
 		return PMEMDISK_REASON_NO_SPACE;
 	for (size = round_up(req->disk_size, align); size <= region->size;
@@ -424,7 +372,7 @@ static u32 pmdisk_dax_size_place(struct pmdisk_region *region,
 		if (!pmdisk_place(region, size, align, phase, &desc->offset, max_extent))
 			return PMEMDISK_REASON_NO_SPACE;
 		if (pmdisk_pfn_plan(desc->dax_kind, map, region->base + desc->offset,
-				    size, req->align, uuid, layout, &why))
+				    size, req->align, uuid.b, layout, &why))
 			continue;	/* too small for its metadata yet */
 		if (!layout->end_trunc && layout->data_size >= req->disk_size) {
 			desc->size = size;
@@ -436,7 +384,11 @@ static u32 pmdisk_dax_size_place(struct pmdisk_region *region,
 	return PMEMDISK_REASON_NO_SPACE;
 }
 
-/* Write the labels and make the disk; the caller validated and placed it. */
+/*
+ * Write the labels and make the disk; the caller validated and placed it,
+ * and claimed @desc->number, which the disk takes over (or which is
+ * released here when there is no disk).
+ */
 static u32 pmdisk_create_commit(struct pmdisk_region *region,
 				struct pmdisk_disk_desc *desc,
 				const struct pmdisk_pfn_layout *layout)
@@ -447,8 +399,10 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 	u32 reason;
 
 	reason = pmdisk_region_lsa_prepare(region, &lsa, &labels);
-	if (reason)
+	if (reason) {
+		pmdisk_disk_number_release(desc->number);
 		return reason;
+	}
 
 	pmdisk_wipe_head(region, desc->offset, desc->size);
 	if (desc->atomicity == PMDISK_ATOMICITY_BTT) {
@@ -456,7 +410,7 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 		reason = pmdisk_format_btt(region, desc);
 		if (reason)
 			goto out;
-	} else if (layout && pmdisk_dax_format(region, desc->offset, layout, desc->uuid)) {
+	} else if (layout && pmdisk_dax_format(region, desc->offset, layout, desc->uuid.b)) {
 		reason = PMEMDISK_REASON_MEDIA_IO;
 		goto out;
 	}
@@ -465,40 +419,37 @@ static u32 pmdisk_create_commit(struct pmdisk_region *region,
 	if (reason)
 		goto out;
 	pmdisk_region_use(region, desc->offset, desc->size);
-	desc->number = pmdisk_disk_free_number();
-	pmdisk_shutdown_forget(region, desc->uuid);	/* a new disk starts at 0 */
-	disk = pmdisk_disk_create(region, desc);
+	pmdisk_shutdown_forget(region, desc->uuid.b);	/* a new disk starts at 0 */
+	disk = pmdisk_disk_create(region, desc);	/* the number goes with it */
 	if (IS_ERR(disk)) {
 		pmdisk_region_unuse(region, desc->offset);
 		pmdisk_delete_labels(region, lsa, desc->slot, region->ways);
 		reason = PMEMDISK_REASON_LABEL_IO;
 	}
+	pmdisk_region_lsa_done(region, lsa, labels);
+	return reason;
 out:
+	pmdisk_disk_number_release(desc->number);
 	pmdisk_region_lsa_done(region, lsa, labels);
 	return reason;
 }
 
-long pmdisk_ctl_create(void __user *arg)
+long pmdisk_ctl_create(void *data)
 {
 	struct pmdisk_disk_desc desc = { .has_uuid = true };
+	struct pmemdisk_create *req = data;
 	struct pmdisk_pfn_layout layout;
 	bool dax = false;
 	struct pmdisk_region *region;
-	struct pmemdisk_create req;
-	u32 reason = PMEMDISK_REASON_NONE;
+	u32 reason;
 	u64 align = 0;
-	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
-	if (rc)
-		return rc;
-	reason = pmdisk_create_checks(&req);
+	reason = pmdisk_create_checks(req);
 	if (reason)
-		return pmdisk_ctl_refuse(arg, sizeof(req), reason, pmdisk_reason_errno(reason));
+		return reason;
 
-	mutex_lock(&pmdisk_admin_lock);
 	mutex_lock(&pmdisk_regions_lock);
-	region = pmdisk_region_by_id(req.region);
+	region = pmdisk_region_by_id(req->region);
 	if (!region)
 		reason = PMEMDISK_REASON_UNKNOWN_REGION;
 	else if (region->label_state == PMDISK_LABEL_STATE_ERROR)
@@ -510,10 +461,10 @@ long pmdisk_ctl_create(void __user *arg)
 	else if (region->nr_used == PMDISK_MAX_NS_PER_REGION)
 		reason = PMEMDISK_REASON_TOO_MANY_DISKS;
 	if (!reason) {
-		desc.sector_size = req.sector_size;
-		dax = req.mode == PMEMDISK_MODE_FSDAX || req.mode == PMEMDISK_MODE_DEVDAX;
+		desc.sector_size = req->sector_size;
+		dax = req->mode == PMEMDISK_MODE_FSDAX || req->mode == PMEMDISK_MODE_DEVDAX;
 		align = PMEMDISK_ALIGN_PER_DIMM * region->ways;
-		if ((req.flags & PMEMDISK_CREATE_BTT) || req.mode == PMEMDISK_MODE_BTT) {
+		if ((req->flags & PMEMDISK_CREATE_BTT) || req->mode == PMEMDISK_MODE_BTT) {
 			desc.atomicity = PMDISK_ATOMICITY_BTT;
 			/* BTT 2.0 at 0 with v1.2 labels, 1.1 at 4 KiB with v1.1 */
 			desc.btt_start = region->label_state == PMDISK_LABEL_STATE_V1_2 ?
@@ -521,7 +472,7 @@ long pmdisk_ctl_create(void __user *arg)
 			/* v1.2 labels carry the BTT2 GUID (pmdisk_fill_label) */
 			desc.btt_claimed = desc.btt_start == PMDISK_BTT_START_V2_0;
 		} else if (dax) {
-			desc.dax_kind = req.mode == PMEMDISK_MODE_DEVDAX ?
+			desc.dax_kind = req->mode == PMEMDISK_MODE_DEVDAX ?
 					PMDISK_PFN_DEVDAX : PMDISK_PFN_FSDAX;
 			/* v1.2 labels carry the PFN or DAX GUID; v1.1: a probe finds it */
 			desc.dax_claimed = region->label_state == PMDISK_LABEL_STATE_V1_2;
@@ -539,63 +490,63 @@ long pmdisk_ctl_create(void __user *arg)
 		if (!pmdisk_dax_capable(region, &why))
 			reason = PMEMDISK_REASON_DAX_UNSUPPORTED;
 		else
-			reason = pmdisk_dax_size_place(region, &desc, &req, align,
-						       &layout, &req.actual_size,
-						       &req.max_extent);
+			reason = pmdisk_dax_size_place(region, &desc, req, align,
+						       &layout, &req->actual_size,
+						       &req->max_extent);
 	} else if (!reason) {
-		desc.size = req.disk_size > region->size ? 0 :
-			    pmdisk_ns_size_for(&desc, req.disk_size, align,
-					       region->size, &req.actual_size);
+		desc.size = req->disk_size > region->size ? 0 :
+			    pmdisk_ns_size_for(&desc, req->disk_size, align,
+					       region->size, &req->actual_size);
 		if (!pmdisk_place(region, desc.size ? desc.size : U64_MAX, align, 0,
-				  &desc.offset, &req.max_extent))
+				  &desc.offset, &req->max_extent))
 			reason = PMEMDISK_REASON_NO_SPACE;
 	}
 	if (!reason) {
-		if (!memchr_inv(req.uuid, 0, sizeof(req.uuid)))
-			generate_random_uuid(req.uuid);
-		else if (pmdisk_uuid_in_use(req.uuid))
+		import_uuid(&desc.uuid, req->uuid);
+		if (uuid_is_null(&desc.uuid)) {
+			uuid_gen(&desc.uuid);
+			export_uuid(req->uuid, &desc.uuid);
+		} else if (pmdisk_uuid_in_use(&desc.uuid)) {
 			reason = PMEMDISK_REASON_DUPLICATE_UUID;
+		}
 	}
 	if (!reason) {
-		memcpy(desc.uuid, req.uuid, sizeof(desc.uuid));
-		strscpy(desc.name, req.name, sizeof(desc.name));
-		req.offset = desc.offset;
-		if (!(req.flags & PMEMDISK_CREATE_DRY_RUN)) {
+		strscpy(desc.name, req->name, sizeof(desc.name));
+		req->offset = desc.offset;
+		if (!(req->flags & PMEMDISK_CREATE_DRY_RUN)) {
+			int number = pmdisk_disk_number_claim(PMDISK_NUMBER_ANY);
+
+			if (number < 0) {	/* -ENOMEM: nothing done, no reply */
+				mutex_unlock(&pmdisk_regions_lock);
+				return number;
+			}
+			desc.number = number;
 			reason = pmdisk_create_commit(region, &desc, dax ? &layout : NULL);
-			req.number = desc.number;
+			req->number = desc.number;
 		}
 	}
 	mutex_unlock(&pmdisk_regions_lock);
-	mutex_unlock(&pmdisk_admin_lock);
-
-	req.reason = reason;
-	if (copy_to_user(arg, &req, sizeof(req)))
-		return -EFAULT;
-	return reason ? pmdisk_reason_errno(reason) : 0;
+	return reason;
 }
 
 /* ---- remove ------------------------------------------------------------ */
 
-long pmdisk_ctl_remove(void __user *arg)
+long pmdisk_ctl_remove(void *data)
 {
 	struct pmdisk_region *region;
-	struct pmemdisk_remove req;
+	struct pmemdisk_remove *req = data;
 	struct pmdisk_disk *disk;
 	struct pmdisk_disk_desc desc;
 	struct pmdisk_lsa *lsa;
 	u32 reason = PMEMDISK_REASON_NONE;
-	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
-	if (rc)
-		return rc;
-	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+	if (req->flags)
+		return PMEMDISK_REASON_RESERVED_NONZERO;
 
-	mutex_lock(&pmdisk_admin_lock);
 	mutex_lock(&pmdisk_regions_lock);
-	reason = pmdisk_disk_changeable(req.number, &disk);
+	reason = pmdisk_disk_changeable(req->number, &disk);
+	if (!reason && !pmdisk_disk_block_opens(disk))
+		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (reason)
 		goto unlock;
 
@@ -603,7 +554,7 @@ long pmdisk_ctl_remove(void __user *arg)
 	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
 	if (!lsa || pmdisk_region_lsa_load(region, lsa)) {
 		kfree(lsa);
-		pmdisk_disk_unhold(disk);
+		pmdisk_disk_allow_opens(disk);
 		reason = PMEMDISK_REASON_LABEL_IO;
 		goto unlock;
 	}
@@ -620,15 +571,14 @@ long pmdisk_ctl_remove(void __user *arg)
 		reason = PMEMDISK_REASON_LABEL_IO;
 	} else {
 		pmdisk_wipe_head(region, desc.offset, desc.size);
-		pmdisk_shutdown_forget(region, desc.uuid);
+		pmdisk_shutdown_forget(region, desc.uuid.b);
 	}
 	pmdisk_region_unuse(region, desc.offset);
 	pmdisk_region_lsa_release(region, lsa);
 	kfree(lsa);
 unlock:
 	mutex_unlock(&pmdisk_regions_lock);
-	mutex_unlock(&pmdisk_admin_lock);
-	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
+	return reason;
 }
 
 /* ---- init-labels ------------------------------------------------------- */
@@ -645,16 +595,16 @@ static bool pmdisk_region_has(const struct pmdisk_region *region,
 }
 
 /*
- * Hold closed every disk of a region that uses @dimm (pmdisk_disk_hold()),
- * or none: false when one of them is open.
+ * Block opens of every disk of a region that uses @dimm
+ * (pmdisk_disk_block_opens()), or of none: false when one of them is open.
  */
-static bool pmdisk_dimm_hold_disks(const struct pmdisk_dimm *dimm)
+static bool pmdisk_dimm_block_opens(const struct pmdisk_dimm *dimm)
 {
 	struct pmdisk_disk *disk, *failed = NULL;
 
 	mutex_lock(&pmdisk_disks_lock);
 	list_for_each_entry(disk, &pmdisk_disks, list) {
-		if (pmdisk_region_has(disk->region, dimm) && !pmdisk_disk_hold(disk)) {
+		if (pmdisk_region_has(disk->region, dimm) && !pmdisk_disk_block_opens(disk)) {
 			failed = disk;
 			break;
 		}
@@ -664,7 +614,7 @@ static bool pmdisk_dimm_hold_disks(const struct pmdisk_dimm *dimm)
 			if (disk == failed)
 				break;
 			if (pmdisk_region_has(disk->region, dimm))
-				pmdisk_disk_unhold(disk);
+				pmdisk_disk_allow_opens(disk);
 		}
 	}
 	mutex_unlock(&pmdisk_disks_lock);
@@ -692,34 +642,26 @@ static u32 pmdisk_region_drop_disks(struct pmdisk_region *region)
 	}
 }
 
-long pmdisk_ctl_init_labels(void __user *arg)
+long pmdisk_ctl_init_labels(void *data)
 {
-	struct pmemdisk_init_labels req;
+	struct pmemdisk_init_labels *req = data;
 	struct pmdisk_region *region;
 	struct pmdisk_dimm *dimm, *d;
 	enum pmdisk_label_version v;
 	u32 reason = PMEMDISK_REASON_NONE, isize, nslot, tail;
-	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
-	if (rc)
-		return rc;
-	if (req.flags || req.reserved0 || req.disks_removed ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
-	if (req.version != PMEMDISK_LABEL_VERSION_1_1 &&
-	    req.version != PMEMDISK_LABEL_VERSION_1_2)
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_BAD_LABEL_VERSION, -EINVAL);
-	v = req.version == PMEMDISK_LABEL_VERSION_1_2 ? PMDISK_LABEL_V1_2 :
+	if (req->flags || req->reserved0 || req->disks_removed)
+		return PMEMDISK_REASON_RESERVED_NONZERO;
+	if (req->version != PMEMDISK_LABEL_VERSION_1_1 &&
+	    req->version != PMEMDISK_LABEL_VERSION_1_2)
+		return PMEMDISK_REASON_BAD_LABEL_VERSION;
+	v = req->version == PMEMDISK_LABEL_VERSION_1_2 ? PMDISK_LABEL_V1_2 :
 							PMDISK_LABEL_V1_1;
 
-	mutex_lock(&pmdisk_admin_lock);
 	mutex_lock(&pmdisk_regions_lock);
 	dimm = NULL;
 	list_for_each_entry(d, &pmdisk_dimms, list)
-		if (d->id == req.device)
+		if (d->id == req->device)
 			dimm = d;
 	if (!dimm)
 		reason = PMEMDISK_REASON_UNKNOWN_DEVICE;
@@ -730,14 +672,14 @@ long pmdisk_ctl_init_labels(void __user *arg)
 	else if (pmdisk_lsa_geometry(dimm->label_size, v == PMDISK_LABEL_V1_2 ? 256 : 128,
 				     &isize, &nslot))
 		reason = PMEMDISK_REASON_NO_LABEL_AREA;	/* too small for labels */
-	else if (!pmdisk_dimm_hold_disks(dimm))
+	else if (!pmdisk_dimm_block_opens(dimm))
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (reason)
 		goto unlock;
 
 	list_for_each_entry(region, &pmdisk_regions, list)
 		if (pmdisk_region_has(region, dimm))
-			req.disks_removed += pmdisk_region_drop_disks(region);
+			req->disks_removed += pmdisk_region_drop_disks(region);
 	/* room at the end for the dirty-shutdown records, when it is large */
 	tail = dimm->label_size >= PMDISK_DSTATE_MIN_LSA ? PMDISK_DSTATE_SIZE : 0;
 	pmdisk_dimm_shutdown_release(dimm);
@@ -753,14 +695,13 @@ long pmdisk_ctl_init_labels(void __user *arg)
 			pmdisk_dimm_shutdown_format(dimm);
 	}
 	pr_info("dimm%u: labels initialised (v1.%u), %u disks removed\n",
-		dimm->id, v == PMDISK_LABEL_V1_2 ? 2 : 1, req.disks_removed);
+		dimm->id, v == PMDISK_LABEL_V1_2 ? 2 : 1, req->disks_removed);
 	list_for_each_entry(region, &pmdisk_regions, list)
 		if (pmdisk_region_has(region, dimm))
 			pmdisk_region_make_disks(region);
 unlock:
 	mutex_unlock(&pmdisk_regions_lock);
-	mutex_unlock(&pmdisk_admin_lock);
-	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
+	return reason;
 }
 
 /* ---- reset-id ---------------------------------------------------------- */
@@ -772,9 +713,8 @@ unlock:
  * pass 2 frees.
  */
 static u32 pmdisk_reset_commit(struct pmdisk_region *region,
-			       struct pmdisk_disk *disk, const u8 *uuid)
+			       struct pmdisk_disk *disk, const uuid_t *uuid)
 {
-	static const u8 zero_uuid[16];
 	struct pmdisk_disk_desc desc = disk->desc;
 	struct pmdisk_nslabel *labels;
 	struct pmdisk_lsa *lsa;
@@ -790,64 +730,61 @@ static u32 pmdisk_reset_commit(struct pmdisk_region *region,
 			reason = PMEMDISK_REASON_LABEL_IO;
 			goto out;
 		}
-		memcpy(labels[i].uuid, uuid, sizeof(labels[i].uuid));
+		export_uuid(labels[i].uuid, uuid);
 		labels[i].flags &= ~cpu_to_le32(PMDISK_NSLABEL_UPDATING);
 	}
 	/*
 	 * A BTT names its namespace (parent uuid). A zero parent is accepted
 	 * under any uuid, so: zero it, change the labels, then set the new one.
 	 */
-	if (disk->btt && pmdisk_btt_disk_set_parent(disk, zero_uuid)) {
+	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid_null.b)) {
 		reason = PMEMDISK_REASON_MEDIA_IO;
 		goto out;
 	}
 	reason = pmdisk_write_labels(region, lsa, labels, &desc);
 	if (reason)
 		goto out;	/* the old labels stand, and a zero parent fits them */
-	memcpy(disk->desc.uuid, uuid, sizeof(disk->desc.uuid));
+	disk->desc.uuid = *uuid;
 	memcpy(disk->desc.slot, desc.slot, sizeof(desc.slot));
-	pmdisk_shutdown_rename(disk, desc.uuid);	/* desc has the old one */
-	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid))
+	pmdisk_shutdown_rename(disk, desc.uuid.b);	/* desc has the old one */
+	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid->b))
 		reason = PMEMDISK_REASON_MEDIA_IO;	/* a zero parent stands */
 out:
 	pmdisk_region_lsa_done(region, lsa, labels);
 	return reason;
 }
 
-long pmdisk_ctl_reset_id(void __user *arg)
+long pmdisk_ctl_reset_id(void *data)
 {
-	struct pmemdisk_reset_id req;
+	struct pmemdisk_reset_id *req = data;
+	uuid_t uuid;
 	struct pmdisk_disk *disk;
 	u32 reason = PMEMDISK_REASON_NONE;
-	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
-	if (rc)
-		return rc;
-	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+	if (req->flags)
+		return PMEMDISK_REASON_RESERVED_NONZERO;
 
-	mutex_lock(&pmdisk_admin_lock);
 	mutex_lock(&pmdisk_regions_lock);
-	if (!memchr_inv(req.uuid, 0, sizeof(req.uuid)))
-		generate_random_uuid(req.uuid);
-	reason = pmdisk_disk_changeable(req.number, &disk);
-	if (!reason && disk->dax) {
-		/* its info block names the old uuid as its parent */
-		pmdisk_disk_unhold(disk);
-		reason = PMEMDISK_REASON_DAX_DISK;
+	import_uuid(&uuid, req->uuid);
+	if (uuid_is_null(&uuid)) {
+		uuid_gen(&uuid);
+		export_uuid(req->uuid, &uuid);
 	}
+	reason = pmdisk_disk_changeable(req->number, &disk);
+	/* a DAX disk's info block names the old uuid as its parent */
+	if (!reason && disk->dax)
+		reason = PMEMDISK_REASON_DAX_DISK;
+	if (!reason && !pmdisk_disk_block_opens(disk))
+		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (!reason) {
-		if (pmdisk_uuid_in_use(req.uuid))
+		if (pmdisk_uuid_in_use(&uuid))
 			reason = PMEMDISK_REASON_DUPLICATE_UUID;
 		else
-			reason = pmdisk_reset_commit(disk->region, disk, req.uuid);
-		pmdisk_disk_unhold(disk);
+			reason = pmdisk_reset_commit(disk->region, disk, &uuid);
+		pmdisk_disk_allow_opens(disk);
 	}
 	mutex_unlock(&pmdisk_regions_lock);
-	mutex_unlock(&pmdisk_admin_lock);
-	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
+	return reason;
 }
 
 /* ---- check ------------------------------------------------------------- */
@@ -868,36 +805,30 @@ static void pmdisk_check_report(struct pmemdisk_check *req,
 	req->map_bad = r->map_bad;
 }
 
-long pmdisk_ctl_check(void __user *arg)
+long pmdisk_ctl_check(void *data)
 {
 	struct pmdisk_btt_check_report report = {};
 	struct pmdisk_disk_desc desc;
 	struct pmdisk_region *region;
 	struct pmdisk_disk *disk;
-	struct pmemdisk_check req;
+	struct pmemdisk_check *req = data;
 	u32 reason = PMEMDISK_REASON_NONE;
 	bool repair;
 	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
-	if (rc)
-		return rc;
-	if ((req.flags & ~PMEMDISK_CHECK_REPAIR) ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
-	repair = req.flags & PMEMDISK_CHECK_REPAIR;
+	if (req->flags & ~PMEMDISK_CHECK_REPAIR)
+		return PMEMDISK_REASON_RESERVED_NONZERO;
+	repair = req->flags & PMEMDISK_CHECK_REPAIR;
 
-	mutex_lock(&pmdisk_admin_lock);
 	mutex_lock(&pmdisk_regions_lock);
-	disk = pmdisk_disk_by_number(req.number);
+	disk = pmdisk_disk_by_number(req->number);
 	if (!disk)
 		reason = PMEMDISK_REASON_UNKNOWN_DISK;
 	else if (!disk->btt)
 		reason = PMEMDISK_REASON_NOT_BTT;
 	else if (repair && disk->region->readonly)
 		reason = PMEMDISK_REASON_READONLY;
-	else if (!pmdisk_disk_hold(disk))
+	else if (!pmdisk_disk_block_opens(disk))
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (!reason) {
 		/* offline meanwhile: nobody reads a half-repaired BTT */
@@ -911,14 +842,15 @@ long pmdisk_ctl_check(void __user *arg)
 		if (rc && rc != -EUCLEAN)
 			reason = rc == -EINTR ? PMEMDISK_REASON_INTERRUPTED :
 						PMEMDISK_REASON_MEDIA_IO;
-		pmdisk_check_report(&req, &report, rc);
-		if (IS_ERR(pmdisk_disk_create(region, &desc)))
+		pmdisk_check_report(req, &report, rc);
+		/* its number was released with it; nothing took it meanwhile */
+		if (pmdisk_disk_number_claim(desc.number) != desc.number ||
+		    IS_ERR(pmdisk_disk_create(region, &desc)))
 			pr_err("pmemdisk%u: did not come back after the check (see above)\n",
 			       desc.number);
 	}
 	mutex_unlock(&pmdisk_regions_lock);
-	mutex_unlock(&pmdisk_admin_lock);
-	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
+	return reason;
 }
 
 /* ---- convert ----------------------------------------------------------- */
@@ -956,7 +888,6 @@ static void pmdisk_wipe_infos(struct pmdisk_region *region,
 	pmdisk_region_flush(region);
 }
 
-/* The disk @number, if it may be reformatted; a label-less one may. */
 /* Where a BTT on @region's namespace @desc goes: 2.0 at 0 with v1.2 labels. */
 static u64 pmdisk_btt_start_for(const struct pmdisk_region *region,
 				const struct pmdisk_disk_desc *desc)
@@ -965,6 +896,10 @@ static u64 pmdisk_btt_start_for(const struct pmdisk_region *region,
 	       PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
 }
 
+/*
+ * The disk @number, if it may be reformatted (a label-less one may): a
+ * reason, and nothing changed; the caller blocks opens to reformat it.
+ */
 static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 				 struct pmdisk_disk **diskp)
 {
@@ -989,8 +924,6 @@ static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 		return PMEMDISK_REASON_TOO_SMALL_FOR_BTT;
 	if (disk->desc.has_uuid && !pmdisk_region_labelled(disk->region))
 		return PMEMDISK_REASON_LABELS_INCONSISTENT;
-	if (!pmdisk_disk_hold(disk))
-		return PMEMDISK_REASON_DISK_OPEN;
 	return PMEMDISK_REASON_NONE;
 }
 
@@ -1032,43 +965,38 @@ static u32 pmdisk_convert_commit(struct pmdisk_disk *disk,
 	return reason;
 }
 
-long pmdisk_ctl_convert(void __user *arg)
+long pmdisk_ctl_convert(void *data)
 {
 	struct pmdisk_disk_desc desc;
 	struct pmdisk_region *region;
-	struct pmemdisk_convert req;
+	struct pmemdisk_convert *req = data;
 	struct pmdisk_disk *disk;
 	u32 reason = PMEMDISK_REASON_NONE;
 	unsigned int ninfos = 0;
 	u64 *infos = NULL;
-	int rc;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
-	if (rc)
-		return rc;
-	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
-	if (req.atomicity != PMEMDISK_ATOMICITY_NONE &&
-	    req.atomicity != PMEMDISK_ATOMICITY_BTT)
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_BAD_ATOMICITY, -EINVAL);
+	if (req->flags)
+		return PMEMDISK_REASON_RESERVED_NONZERO;
+	if (req->atomicity != PMEMDISK_ATOMICITY_NONE &&
+	    req->atomicity != PMEMDISK_ATOMICITY_BTT)
+		return PMEMDISK_REASON_BAD_ATOMICITY;
 
-	mutex_lock(&pmdisk_admin_lock);
 	mutex_lock(&pmdisk_regions_lock);
-	reason = pmdisk_convert_checks(&req, &disk);
+	reason = pmdisk_convert_checks(req, &disk);
+	if (!reason && !pmdisk_disk_block_opens(disk))
+		reason = PMEMDISK_REASON_DISK_OPEN;
 	/* where the old BTT's info blocks are, for a convert to raw */
 	if (!reason && disk->btt && pmdisk_btt_disk_infos(disk, &infos, &ninfos)) {
-		pmdisk_disk_unhold(disk);
+		pmdisk_disk_allow_opens(disk);
 		reason = PMEMDISK_REASON_MEDIA_IO;	/* -ENOMEM: nothing done */
 	}
 	if (!reason) {
 		region = disk->region;
 		desc = disk->desc;
-		desc.sector_size = req.sector_size;
+		desc.sector_size = req->sector_size;
 		desc.atomicity = PMDISK_ATOMICITY_NONE;
 		desc.btt_claimed = false;
-		if (req.atomicity == PMEMDISK_ATOMICITY_BTT) {
+		if (req->atomicity == PMEMDISK_ATOMICITY_BTT) {
 			desc.atomicity = PMDISK_ATOMICITY_BTT;
 			/* as create: 2.0 at 0 (BTT2 GUID) with v1.2 labels */
 			desc.btt_start = pmdisk_btt_start_for(region, &desc);
@@ -1076,9 +1004,12 @@ long pmdisk_ctl_convert(void __user *arg)
 					   desc.btt_start == PMDISK_BTT_START_V2_0;
 		}
 		reason = pmdisk_convert_commit(disk, &desc, infos, ninfos);
-		disk = pmdisk_disk_create(region, &desc);	/* logs why if it cannot */
+		/* as check: its number was released with the old disk */
+		disk = pmdisk_disk_number_claim(desc.number) == desc.number ?
+		       pmdisk_disk_create(region, &desc) :	/* logs why if it cannot */
+		       ERR_PTR(-ENOMEM);
 		if (!IS_ERR(disk)) {
-			req.actual_size = disk->size;
+			req->actual_size = disk->size;
 			pr_info("%s: converted to %s\n", disk->gd_name,
 				disk->btt ? "BTT" : "raw");
 		} else if (!reason) {
@@ -1086,32 +1017,26 @@ long pmdisk_ctl_convert(void __user *arg)
 		}
 	}
 	mutex_unlock(&pmdisk_regions_lock);
-	mutex_unlock(&pmdisk_admin_lock);
 	kfree(infos);
-	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
+	return reason;
 }
 
 /* ---- read-labels ------------------------------------------------------- */
 
-long pmdisk_ctl_read_labels(void __user *arg)
+long pmdisk_ctl_read_labels(void *data)
 {
-	struct pmemdisk_read_labels req;
+	struct pmemdisk_read_labels *req = data;
 	struct pmdisk_dimm *dimm = NULL, *d;
 	u32 reason = PMEMDISK_REASON_NONE;
 	void *buf = NULL;
 	size_t len = 0;
-	int rc;
+	int rc = 0;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
-	if (rc)
-		return rc;
-	if (req.area_size || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
+	if (req->area_size)
+		return PMEMDISK_REASON_RESERVED_NONZERO;
 
-	mutex_lock(&pmdisk_admin_lock);
 	list_for_each_entry(d, &pmdisk_dimms, list)
-		if (d->id == req.device)
+		if (d->id == req->device)
 			dimm = d;
 	if (!dimm)
 		reason = PMEMDISK_REASON_UNKNOWN_DEVICE;
@@ -1119,20 +1044,19 @@ long pmdisk_ctl_read_labels(void __user *arg)
 		 dimm->label_size > PMDISK_LSA_MAX_SIZE)
 		reason = PMEMDISK_REASON_NO_LABEL_AREA;
 	if (!reason) {
-		req.area_size = dimm->label_size;
-		len = min_t(u64, req.buffer_size, dimm->label_size);
+		req->area_size = dimm->label_size;
+		len = min_t(u64, req->buffer_size, dimm->label_size);
 		buf = len ? kvzalloc(len, GFP_KERNEL) : NULL;
 		if (len && !buf)
 			rc = -ENOMEM;
 		else if (len && pmdisk_media_read(&dimm->lsa_media.media, 0, buf, len))
 			reason = PMEMDISK_REASON_LABEL_IO;
 	}
-	mutex_unlock(&pmdisk_admin_lock);
 	if (!rc && !reason && len &&
-	    copy_to_user(u64_to_user_ptr(req.buffer), buf, len))
+	    copy_to_user(u64_to_user_ptr(req->buffer), buf, len))
 		rc = -EFAULT;
 	kvfree(buf);
 	if (rc)
 		return rc;
-	return pmdisk_admin_reply(arg, &req, sizeof(req), reason);
+	return reason;
 }

@@ -13,6 +13,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
+#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -141,14 +142,15 @@ static void pmdisk_submit_bio(struct bio *bio)
 
 /*
  * The block layer calls a disk's open method with the gendisk's open_mutex
- * held, and pmdisk_disk_hold() sets and clears @held under the same mutex:
- * the mutex orders every open against every hold, so no barrier is needed.
+ * held, and pmdisk_disk_block_opens() and _allow_opens() set and clear
+ * @opens_blocked under the same mutex: the mutex orders every open against
+ * every change of it, so no barrier is needed.
  */
 int pmdisk_disk_may_open(struct gendisk *gd)
 {
 	struct pmdisk_disk *disk = gd->private_data;
 
-	return disk->held ? -EBUSY : 0;
+	return disk->opens_blocked ? -EBUSY : 0;
 }
 
 static const struct block_device_operations pmdisk_disk_ops = {
@@ -203,7 +205,7 @@ static DEVICE_ATTR_RO(persistence_domain);
 static ssize_t uuid_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%pUb\n", to_pmdisk_disk(dev)->desc.uuid);
+	return sysfs_emit(buf, "%pUb\n", &to_pmdisk_disk(dev)->desc.uuid);
 }
 static DEVICE_ATTR_RO(uuid);
 
@@ -422,11 +424,14 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 		pr_err("pmemdisk%u on %s: bad geometry (offset %llu, size %llu, sector %u)\n",
 		       desc->number, region->name, desc->offset, desc->size,
 		       desc->sector_size);
+		pmdisk_disk_number_release(desc->number);
 		return ERR_PTR(-EINVAL);
 	}
 	disk = kzalloc(sizeof(*disk), GFP_KERNEL);
-	if (!disk)
+	if (!disk) {
+		pmdisk_disk_number_release(desc->number);
 		return ERR_PTR(-ENOMEM);
+	}
 	disk->desc = *desc;
 	disk->region = region;
 	disk->size = desc->size;
@@ -459,7 +464,7 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 		pr_info("%s: %llu MiB %s disk (%u-byte sectors) on %s, namespace %pUb \"%s\"\n",
 			disk->gd_name, disk->size >> 20,
 			pmdisk_mode_name(pmdisk_disk_mode(disk)),
-			disk->sector_size, region->name, desc->uuid, desc->name);
+			disk->sector_size, region->name, &desc->uuid, desc->name);
 	else
 		pr_info("%s: %llu MiB %s disk (%u-byte sectors) on %s (label-less)\n",
 			disk->gd_name, disk->size >> 20,
@@ -476,6 +481,7 @@ detach:
 	pmdisk_btt_disk_detach(disk);
 free_disk:
 	kfree(disk);
+	pmdisk_disk_number_release(desc->number);
 	pr_err("pmemdisk%u on %s: cannot create it (%d)\n", desc->number,
 	       region->name, rc);
 	return ERR_PTR(rc);
@@ -485,54 +491,49 @@ bool pmdisk_disk_is_open(struct pmdisk_disk *disk)
 {
 	if (!disk->gd)
 		return pmdisk_dax_is_open(disk);
-	return atomic_read(&disk->gd->part0->bd_openers) > 0;
+	return disk_openers(disk->gd) > 0;
 }
 
 /* Opens of the whole disk and of its partitions all count on part0. */
-bool pmdisk_disk_hold(struct pmdisk_disk *disk)
+bool pmdisk_disk_block_opens(struct pmdisk_disk *disk)
 {
 	bool closed;
 
 	if (!disk->gd)
-		return pmdisk_dax_hold(disk);
+		return pmdisk_dax_block_opens(disk);
 	mutex_lock(&disk->gd->open_mutex);
-	closed = !atomic_read(&disk->gd->part0->bd_openers);
+	closed = !disk_openers(disk->gd);
 	if (closed)
-		disk->held = true;
+		disk->opens_blocked = true;
 	mutex_unlock(&disk->gd->open_mutex);
 	return closed;
 }
 
-void pmdisk_disk_unhold(struct pmdisk_disk *disk)
+void pmdisk_disk_allow_opens(struct pmdisk_disk *disk)
 {
 	if (!disk->gd) {
-		pmdisk_dax_unhold(disk);
+		pmdisk_dax_allow_opens(disk);
 		return;
 	}
 	mutex_lock(&disk->gd->open_mutex);
-	disk->held = false;
+	disk->opens_blocked = false;
 	mutex_unlock(&disk->gd->open_mutex);
 }
 
-unsigned int pmdisk_disk_free_number(void)
-{
-	struct pmdisk_disk *disk;
-	unsigned int n = 0;
-	bool used;
+static DEFINE_IDA(pmdisk_disk_numbers);
 
-	mutex_lock(&pmdisk_disks_lock);
-	do {
-		used = false;
-		list_for_each_entry(disk, &pmdisk_disks, list) {
-			if (disk->desc.number == n) {
-				used = true;
-				n++;
-				break;
-			}
-		}
-	} while (used);
-	mutex_unlock(&pmdisk_disks_lock);
-	return n;
+int pmdisk_disk_number_claim(unsigned int want)
+{
+	if (want == PMDISK_NUMBER_ANY)
+		return ida_alloc(&pmdisk_disk_numbers, GFP_KERNEL);
+	if (want > INT_MAX)
+		return -ENOSPC;
+	return ida_alloc_range(&pmdisk_disk_numbers, want, want, GFP_KERNEL);
+}
+
+void pmdisk_disk_number_release(unsigned int number)
+{
+	ida_free(&pmdisk_disk_numbers, number);
 }
 
 static void pmdisk_disk_destroy(struct pmdisk_disk *disk)
@@ -548,6 +549,7 @@ static void pmdisk_disk_destroy(struct pmdisk_disk *disk)
 		pmdisk_btt_disk_detach(disk);
 	else
 		badblocks_exit(&disk->bb);
+	pmdisk_disk_number_release(disk->desc.number);
 	kfree(disk);
 }
 

@@ -9,7 +9,9 @@
 #include <linux/badblocks.h>
 #include <linux/list.h>
 #include <linux/types.h>
+#include <linux/uuid.h>
 
+#include "core/nfit.h"
 #include "core/pfn.h"
 
 struct gendisk;
@@ -27,9 +29,9 @@ struct pmdisk_disk_desc {
 	u64 size;			/* bytes */
 	unsigned int sector_size;	/* 512 or 4096 */
 	bool has_uuid;			/* label-less disks have none */
-	u8 uuid[16];
+	uuid_t uuid;
 	char name[65];
-	u32 slot[16];			/* its label's slot on each DIMM */
+	u32 slot[PMDISK_MAX_WAYS];	/* its label's slot on each DIMM */
 	/*
 	 * BTT when the labels say so (a BTT must be found at btt_start);
 	 * NONE still probes for a BTT 1.1 at 4 KiB, as Linux does for
@@ -64,12 +66,17 @@ struct pmdisk_disk {
 	struct badblocks bb;		/* raw disks: /sys/block/pmemdisk<N>/badblocks */
 	struct pmdisk_btt_disk *btt;	/* BTT disks: the engine */
 	struct pmdisk_dax *dax;		/* fsdax and devdax disks (dax.c) */
-	bool held;			/* opens fail: pmdisk_disk_hold() */
+	bool opens_blocked;		/* pmdisk_disk_block_opens(): opens fail */
 	bool dirty_tracked;		/* marked attached on media (shutdown.c) */
 	u32 dirty_shutdowns;		/* unclean detaches seen, when tracked */
 };
 
-/* The disk on @region that @desc describes, raw or BTT. */
+/*
+ * The disk on @region that @desc describes, raw or BTT. Its number,
+ * @desc->number, comes from pmdisk_disk_number_claim(); the disk owns it
+ * from then on and releases it when it goes, or at once when it cannot be
+ * made.
+ */
 struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 				       const struct pmdisk_disk_desc *desc);
 extern struct list_head pmdisk_disks;	/* in number order */
@@ -84,13 +91,20 @@ bool pmdisk_disk_is_open(struct pmdisk_disk *disk);
 /*
  * Keep @disk closed for a change that must not race an open (remove,
  * reset-id, check, convert): true when nobody has it open, and from then
- * on every open fails with EBUSY until pmdisk_disk_unhold() or its removal.
- * False, and nothing changes, when it is open.
+ * on every open fails with EBUSY until pmdisk_disk_allow_opens() or its
+ * removal. False, and nothing changes, when it is open. A flag, not a
+ * count: one change at a time (ctl.c serialises them).
  */
-bool pmdisk_disk_hold(struct pmdisk_disk *disk);
-void pmdisk_disk_unhold(struct pmdisk_disk *disk);
-/* The lowest disk number not in use (callers are serialised). */
-unsigned int pmdisk_disk_free_number(void);
+bool pmdisk_disk_block_opens(struct pmdisk_disk *disk);
+void pmdisk_disk_allow_opens(struct pmdisk_disk *disk);
+/*
+ * Disk numbers (N of /dev/pmemdisk<N>), from an IDA: claim @want, or the
+ * lowest free one with PMDISK_NUMBER_ANY. Returns the number, -ENOSPC when
+ * @want is taken, or -ENOMEM. pmdisk_disk_create() takes it over.
+ */
+#define PMDISK_NUMBER_ANY	UINT_MAX
+int pmdisk_disk_number_claim(unsigned int want);
+void pmdisk_disk_number_release(unsigned int number);
 /* Take @disk off the list and delete its block device. */
 void pmdisk_disk_remove(struct pmdisk_disk *disk);
 

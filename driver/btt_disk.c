@@ -36,7 +36,7 @@ void pmdisk_btt_disk_id(struct pmdisk_btt_id *id, const struct pmdisk_disk_desc 
 	pmdisk_btt_id_for_start(id, desc->btt_start);
 	id->claimed = desc->btt_claimed;
 	if (desc->has_uuid)
-		memcpy(id->parent_uuid, desc->uuid, sizeof(id->parent_uuid));
+		export_uuid(id->parent_uuid, &desc->uuid);
 }
 
 struct btt_note_ctx {

@@ -41,18 +41,22 @@ static_assert((int)PMDISK_LABEL_STATE_ERROR == (int)PMEMDISK_LABELS_ERROR);
 static_assert((int)PMDISK_LABELS_SIM == (int)PMEMDISK_LABEL_METHOD_SIM);
 static_assert((int)PMDISK_SRC_SIM == (int)PMEMDISK_SOURCE_SIMULATED);
 static_assert((int)PMDISK_PERSIST_VOLATILE == (int)PMEMDISK_PERSIST_VOLATILE);
+/* a region's dimms[] holds every DIMM of its interleave set */
+static_assert(PMDISK_MAX_WAYS == PMEMDISK_MAX_WAYS);
 
-static u32 pmdisk_fill_dimms(struct pmemdisk_dimm_info *out, u32 cap)
+static u32 pmdisk_fill_dimms(void *buf, u32 cap)
 {
+	struct pmemdisk_dimm_info *out = buf;
 	struct pmdisk_dimm *d;
 	u32 n = 0;
 
 	mutex_lock(&pmdisk_regions_lock);
 	list_for_each_entry(d, &pmdisk_dimms, list) {
-		struct pmemdisk_dimm_info *e = &out[n];
+		struct pmemdisk_dimm_info *e;
 
 		if (n++ >= cap)
-			continue;
+			continue;	/* counted, not filled */
+		e = &out[n - 1];
 		e->id = d->id;
 		e->handle = d->handle;
 		e->phys_id = d->phys_id;
@@ -114,8 +118,9 @@ static void pmdisk_region_free(const struct pmdisk_region *r,
 	}
 }
 
-static u32 pmdisk_fill_regions(struct pmemdisk_region_info *out, u32 cap)
+static u32 pmdisk_fill_regions(void *buf, u32 cap)
 {
+	struct pmemdisk_region_info *out = buf;
 	struct pmdisk_region *r;
 	struct pmdisk_disk *disk;
 	unsigned int i;
@@ -123,10 +128,11 @@ static u32 pmdisk_fill_regions(struct pmemdisk_region_info *out, u32 cap)
 
 	mutex_lock(&pmdisk_regions_lock);
 	list_for_each_entry(r, &pmdisk_regions, list) {
-		struct pmemdisk_region_info *e = &out[n];
+		struct pmemdisk_region_info *e;
 
 		if (n++ >= cap)
-			continue;
+			continue;	/* counted, not filled */
+		e = &out[n - 1];
 		e->id = r->id;
 		e->source = r->source;
 		e->persistence = r->persistence;
@@ -150,17 +156,19 @@ static u32 pmdisk_fill_regions(struct pmemdisk_region_info *out, u32 cap)
 	return n;
 }
 
-static u32 pmdisk_fill_disks(struct pmemdisk_disk_info *out, u32 cap)
+static u32 pmdisk_fill_disks(void *buf, u32 cap)
 {
+	struct pmemdisk_disk_info *out = buf;
 	struct pmdisk_disk *disk;
 	u32 n = 0;
 
 	mutex_lock(&pmdisk_disks_lock);
 	list_for_each_entry(disk, &pmdisk_disks, list) {
-		struct pmemdisk_disk_info *e = &out[n];
+		struct pmemdisk_disk_info *e;
 
 		if (n++ >= cap)
-			continue;
+			continue;	/* counted, not filled */
+		e = &out[n - 1];
 		e->number = disk->desc.number;
 		e->region = disk->region->id;
 		e->offset = disk->desc.offset;
@@ -178,7 +186,7 @@ static u32 pmdisk_fill_disks(struct pmemdisk_disk_info *out, u32 cap)
 		e->has_uuid = disk->desc.has_uuid;
 		e->readonly = disk->region->readonly;
 		e->open = pmdisk_disk_is_open(disk);
-		memcpy(e->uuid, disk->desc.uuid, sizeof(e->uuid));
+		export_uuid(e->uuid, &disk->desc.uuid);
 		strscpy(e->name, disk->desc.name, sizeof(e->name));
 		e->dirty_shutdowns_known = disk->dirty_tracked;
 		e->dirty_shutdowns = disk->dirty_tracked ? disk->dirty_shutdowns : 0;
@@ -187,60 +195,53 @@ static u32 pmdisk_fill_disks(struct pmemdisk_disk_info *out, u32 cap)
 	return n;
 }
 
-long pmdisk_ctl_list(unsigned int cmd, void __user *arg)
+/*
+ * Fill the caller's array with what @fill lists, @entry_size bytes an entry;
+ * @req is the listing request (ctl.c checked its size and reserved words).
+ */
+static long pmdisk_ctl_list(struct pmemdisk_list *req, size_t entry_size,
+			    u32 (*fill)(void *out, u32 cap))
 {
-	struct pmemdisk_list req;
-	u32 total, n;
-	size_t entry_size;
 	void *buf = NULL;
-	int rc;
+	u32 total, n;
+	int rc = 0;
 
-	rc = pmdisk_ctl_copy_in(&req, sizeof(req), arg);
-	if (rc)
-		return rc;
-	switch (cmd) {
-	case PMEMDISK_IOC_LIST_DIMMS:
-		entry_size = sizeof(struct pmemdisk_dimm_info);
-		break;
-	case PMEMDISK_IOC_LIST_REGIONS:
-		entry_size = sizeof(struct pmemdisk_region_info);
-		break;
-	default:
-		entry_size = sizeof(struct pmemdisk_disk_info);
-		break;
-	}
-	if (req.reserved0 || req.reserved[0] || req.reserved[1])
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_RESERVED_NONZERO, -EINVAL);
-	if (req.entry_size != entry_size)
-		return pmdisk_ctl_refuse(arg, sizeof(req),
-					 PMEMDISK_REASON_BAD_ENTRY_SIZE, -EINVAL);
+	if (req->reserved0)
+		return PMEMDISK_REASON_RESERVED_NONZERO;
+	if (req->entry_size != entry_size)
+		return PMEMDISK_REASON_BAD_ENTRY_SIZE;
 	/* at most 4096 entries a call: bounds the allocation */
-	n = min_t(u32, req.capacity, 4096);
+	n = min_t(u32, req->capacity, 4096);
 	if (n) {
 		buf = kvcalloc(n, entry_size, GFP_KERNEL);
 		if (!buf)
 			return -ENOMEM;
 	}
-	switch (cmd) {
-	case PMEMDISK_IOC_LIST_DIMMS:
-		total = pmdisk_fill_dimms(buf, n);
-		break;
-	case PMEMDISK_IOC_LIST_REGIONS:
-		total = pmdisk_fill_regions(buf, n);
-		break;
-	default:
-		total = pmdisk_fill_disks(buf, n);
-		break;
-	}
+	total = fill(buf, n);
 	n = min(n, total);
-	rc = 0;
-	if (n && copy_to_user(u64_to_user_ptr(req.entries), buf, n * entry_size))
+	if (n && copy_to_user(u64_to_user_ptr(req->entries), buf, n * entry_size))
 		rc = -EFAULT;
 	kvfree(buf);
 	if (rc)
 		return rc;
-	req.total = total;
-	req.reason = PMEMDISK_REASON_NONE;
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	req->total = total;
+	return PMEMDISK_REASON_NONE;
+}
+
+long pmdisk_ctl_list_dimms(void *req)
+{
+	return pmdisk_ctl_list(req, sizeof(struct pmemdisk_dimm_info),
+			       pmdisk_fill_dimms);
+}
+
+long pmdisk_ctl_list_regions(void *req)
+{
+	return pmdisk_ctl_list(req, sizeof(struct pmemdisk_region_info),
+			       pmdisk_fill_regions);
+}
+
+long pmdisk_ctl_list_disks(void *req)
+{
+	return pmdisk_ctl_list(req, sizeof(struct pmemdisk_disk_info),
+			       pmdisk_fill_disks);
 }

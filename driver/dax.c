@@ -36,9 +36,9 @@ struct pmdisk_dax {
 	struct miscdevice misc;
 	bool registered;		/* misc is /dev/pmemdax<N> */
 	char name[16];
-	struct mutex open_lock;		/* orders opens against hold */
+	struct mutex open_lock;		/* orders opens against opens_blocked */
 	unsigned int opens;
-	bool held;
+	bool opens_blocked;		/* pmdisk_dax_block_opens(): opens fail */
 };
 
 bool pmdisk_dax_capable(const struct pmdisk_region *region, const char **why)
@@ -52,7 +52,6 @@ bool pmdisk_dax_capable(const struct pmdisk_region *region, const char **why)
 
 int pmdisk_dax_probe(struct pmdisk_disk *disk, struct pmdisk_pfn_layout *layout)
 {
-	static const u8 no_uuid[16];
 	struct pmdisk_region *region = disk->region;
 	struct pmdisk_pfn_sb *sb;
 	const char *why = "";
@@ -71,7 +70,7 @@ int pmdisk_dax_probe(struct pmdisk_disk *disk, struct pmdisk_pfn_layout *layout)
 		kfree(sb);
 		return -EIO;
 	}
-	rc = pmdisk_pfn_parse(sb, disk->desc.has_uuid ? disk->desc.uuid : no_uuid,
+	rc = pmdisk_pfn_parse(sb, disk->desc.has_uuid ? disk->desc.uuid.b : uuid_null.b,
 			      region->base + disk->desc.offset, disk->desc.size,
 			      layout, &why);
 	kfree(sb);
@@ -270,7 +269,7 @@ static int pmdisk_devdax_open(struct inode *inode, struct file *filp)
 	struct pmdisk_dax *dax = pmdisk_dax_of_file(filp);
 
 	mutex_lock(&dax->open_lock);
-	if (dax->held) {
+	if (dax->opens_blocked) {
 		mutex_unlock(&dax->open_lock);
 		return -EBUSY;
 	}
@@ -358,7 +357,7 @@ bool pmdisk_dax_is_open(struct pmdisk_disk *disk)
 	return open;
 }
 
-bool pmdisk_dax_hold(struct pmdisk_disk *disk)
+bool pmdisk_dax_block_opens(struct pmdisk_disk *disk)
 {
 	struct pmdisk_dax *dax = disk->dax;
 	bool closed;
@@ -366,15 +365,15 @@ bool pmdisk_dax_hold(struct pmdisk_disk *disk)
 	mutex_lock(&dax->open_lock);
 	closed = !dax->opens;
 	if (closed)
-		dax->held = true;
+		dax->opens_blocked = true;
 	mutex_unlock(&dax->open_lock);
 	return closed;
 }
 
-void pmdisk_dax_unhold(struct pmdisk_disk *disk)
+void pmdisk_dax_allow_opens(struct pmdisk_disk *disk)
 {
 	mutex_lock(&disk->dax->open_lock);
-	disk->dax->held = false;
+	disk->dax->opens_blocked = false;
 	mutex_unlock(&disk->dax->open_lock);
 }
 

@@ -220,7 +220,7 @@ static unsigned int pmdisk_region_label_descs(struct pmdisk_region *region,
 			.has_uuid = true,
 		};
 
-		memcpy(desc.uuid, ns[i].uuid, sizeof(desc.uuid));
+		import_uuid(&desc.uuid, ns[i].uuid);
 		strscpy(desc.name, ns[i].name, sizeof(desc.name));
 		memcpy(desc.slot, ns[i].slot, sizeof(desc.slot));
 		if (ns[i].claim == PMDISK_CLAIM_BTT || ns[i].claim == PMDISK_CLAIM_BTT2) {
@@ -291,7 +291,13 @@ void pmdisk_region_make_disks(struct pmdisk_region *region)
 		return;
 	n = pmdisk_region_descs(region, descs);
 	for (i = 0; i < n; i++) {
-		descs[i].number = pmdisk_disk_free_number();
+		int number = pmdisk_disk_number_claim(PMDISK_NUMBER_ANY);
+
+		if (number < 0) {
+			pr_err("%s: no number for a disk (%d): not made\n", region->name, number);
+			continue;
+		}
+		descs[i].number = number;
 		pmdisk_disk_create(region, &descs[i]);
 	}
 	kfree(descs);
@@ -304,42 +310,37 @@ struct pmdisk_found {
 	bool numbered;
 };
 
-static bool pmdisk_number_taken(const struct pmdisk_found *found, unsigned int nr,
-				unsigned int number)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		if (found[i].numbered && found[i].desc.number == number)
-			return true;
-	return false;
-}
-
 /*
  * Number the disks found at load: first every disk whose dirty-shutdown
  * record keeps the number it had (so a disk created or removed earlier in
  * region order does not renumber it), the first claim winning; then the
- * others, region by region, with the lowest numbers left.
+ * others, region by region, with the lowest numbers left. A disk left
+ * without a number (no memory) is not made.
  */
 static void pmdisk_number_disks(struct pmdisk_found *found, unsigned int nr)
 {
-	unsigned int i, number;
+	unsigned int i, kept;
+	int number;
 
 	for (i = 0; i < nr; i++) {
 		struct pmdisk_disk_desc *d = &found[i].desc;
 
 		if (d->has_uuid &&
-		    pmdisk_shutdown_number(found[i].region, d->uuid, &number) &&
-		    !pmdisk_number_taken(found, nr, number)) {
-			d->number = number;
+		    pmdisk_shutdown_number(found[i].region, d->uuid.b, &kept) &&
+		    pmdisk_disk_number_claim(kept) == kept) {
+			d->number = kept;
 			found[i].numbered = true;
 		}
 	}
-	for (i = 0, number = 0; i < nr; i++) {
+	for (i = 0; i < nr; i++) {
 		if (found[i].numbered)
 			continue;
-		while (pmdisk_number_taken(found, nr, number))
-			number++;
+		number = pmdisk_disk_number_claim(PMDISK_NUMBER_ANY);
+		if (number < 0) {
+			pr_err("%s: no number for a disk (%d): not made\n",
+			       found[i].region->name, number);
+			continue;
+		}
 		found[i].desc.number = number;
 		found[i].numbered = true;
 	}
@@ -371,7 +372,8 @@ void pmdisk_disks_from_regions(void)
 	}
 	pmdisk_number_disks(found, nr);
 	for (i = 0; i < nr; i++)
-		pmdisk_disk_create(found[i].region, &found[i].desc);
+		if (found[i].numbered)
+			pmdisk_disk_create(found[i].region, &found[i].desc);
 	mutex_unlock(&pmdisk_regions_lock);
 	kfree(found);
 	kfree(descs);

@@ -29,8 +29,33 @@ static const guid_t pmdisk_intel_dsm_guid =
 	GUID_INIT(0x4309ac30, 0x0d11, 0x11e4,
 		  0x91, 0x91, 0x08, 0x00, 0x20, 0x0c, 0x9a, 0x66);
 
-static char *labels = "auto";
-module_param(labels, charp, 0444);
+/* labels=: how label areas are reached, parsed once, when the module loads */
+enum pmdisk_labels_via { PMDISK_VIA_AUTO, PMDISK_VIA_DSM, PMDISK_VIA_LSX };
+static const char * const pmdisk_via_names[] = { "auto", "dsm", "lsx" };
+static enum pmdisk_labels_via labels_via = PMDISK_VIA_AUTO;
+
+static int labels_set(const char *val, const struct kernel_param *kp)
+{
+	int via = sysfs_match_string(pmdisk_via_names, val);
+
+	if (via < 0) {
+		pr_err("labels=%s is not auto, dsm or lsx\n", val);
+		return -EINVAL;
+	}
+	labels_via = via;
+	return 0;
+}
+
+static int labels_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", pmdisk_via_names[labels_via]);
+}
+
+static const struct kernel_param_ops labels_ops = {
+	.set = labels_set,
+	.get = labels_get,
+};
+module_param_cb(labels, &labels_ops, NULL, 0444);
 MODULE_PARM_DESC(labels,
 		 "label transport for NVDIMMs: auto (Intel DSM if complete, else _LSI/_LSR/_LSW), dsm, or lsx");
 
@@ -263,7 +288,7 @@ static void lsa_probe_acpi(struct pmdisk_dimm *dimm, struct acpi_device *root)
 	if (!adev)
 		return;
 	dimm->acpi = acpi_device_handle(adev);
-	if (strcmp(labels, "lsx") &&
+	if (labels_via != PMDISK_VIA_LSX &&
 	    acpi_check_dsm(dimm->acpi, &pmdisk_intel_dsm_guid, DSM_REVISION,
 			   BIT(DSM_GET_LABEL_SIZE) | BIT(DSM_GET_LABEL_DATA) |
 			   BIT(DSM_SET_LABEL_DATA)) &&
@@ -272,7 +297,7 @@ static void lsa_probe_acpi(struct pmdisk_dimm *dimm, struct acpi_device *root)
 		dimm->label_size = get_le32(&out[0]);
 		dimm->label_max_xfer = get_le32(&out[1]);
 		dimm->labels_writable = true;
-	} else if (strcmp(labels, "dsm") &&
+	} else if (labels_via != PMDISK_VIA_DSM &&
 		   acpi_has_method(dimm->acpi, "_LSI") &&
 		   acpi_has_method(dimm->acpi, "_LSR")) {
 		struct acpi_buffer buf = { ACPI_ALLOCATE_BUFFER, NULL };
@@ -354,9 +379,6 @@ void pmdisk_labels_probe(void)
 {
 	struct acpi_device *root = acpi_dev_get_first_match_dev("ACPI0012", NULL, -1);
 	struct pmdisk_dimm *dimm;
-
-	if (strcmp(labels, "auto") && strcmp(labels, "dsm") && strcmp(labels, "lsx"))
-		pr_warn("labels=%s is not auto, dsm or lsx: using auto\n", labels);
 
 	mutex_lock(&pmdisk_regions_lock);
 	list_for_each_entry(dimm, &pmdisk_dimms, list) {

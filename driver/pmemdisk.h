@@ -12,21 +12,24 @@
 /* ctl.c: /dev/pmemdisk-ctl */
 int pmdisk_ctl_init(void);
 void pmdisk_ctl_exit(void);
-/* Copy a request in (zeroed first); a wrong size word is refused there. */
-int pmdisk_ctl_copy_in(void *req, size_t req_size, void __user *arg);
-/* Reply to a refused request with its size and a reason; returns @err. */
-int pmdisk_ctl_refuse(void __user *arg, u32 size, u32 reason, int err);
 
+/*
+ * The handlers of its requests. Each gets the request copied in, its size
+ * and reserved words checked, and returns a PMEMDISK_REASON_* (0: done, the
+ * reply is in place), or a negative errno when there is no reply to give.
+ */
 /* ctl_list.c: the PMEMDISK_IOC_LIST_* requests */
-long pmdisk_ctl_list(unsigned int cmd, void __user *arg);
+long pmdisk_ctl_list_dimms(void *req);
+long pmdisk_ctl_list_regions(void *req);
+long pmdisk_ctl_list_disks(void *req);
 
-/* admin.c: provisioning requests */
-long pmdisk_ctl_create(void __user *arg);
-long pmdisk_ctl_remove(void __user *arg);
-long pmdisk_ctl_init_labels(void __user *arg);
-long pmdisk_ctl_reset_id(void __user *arg);
-long pmdisk_ctl_read_labels(void __user *arg);
-long pmdisk_ctl_check(void __user *arg);
-long pmdisk_ctl_convert(void __user *arg);
+/* admin.c: provisioning requests (serialised by ctl.c) */
+long pmdisk_ctl_create(void *req);
+long pmdisk_ctl_remove(void *req);
+long pmdisk_ctl_init_labels(void *req);
+long pmdisk_ctl_reset_id(void *req);
+long pmdisk_ctl_read_labels(void *req);
+long pmdisk_ctl_check(void *req);
+long pmdisk_ctl_convert(void *req);
 
 #endif /* _PMEMDISK_H */

@@ -18,11 +18,11 @@
 
 #include "lsa.h"
 #include "core/media.h"
+#include "core/nfit.h"
 #include "core/smart.h"
 
 struct pmdisk_dstate;
 
-#define PMDISK_MAX_WAYS		16
 #define PMDISK_MAX_NS_PER_REGION	64
 #define PMDISK_REGION_NAME_LEN	24
 

@@ -103,7 +103,7 @@ static bool pmdisk_region_store(struct pmdisk_region *region, const u8 *uuid)
 void pmdisk_shutdown_attach(struct pmdisk_disk *disk)
 {
 	struct pmdisk_region *region = disk->region;
-	const u8 *uuid = disk->desc.uuid;
+	const u8 *uuid = disk->desc.uuid.b;
 	bool dirty = false, was_dirty;
 	unsigned int i;
 	u32 count, max = 0;
@@ -149,8 +149,8 @@ void pmdisk_shutdown_detach(struct pmdisk_disk *disk)
 	if (!disk->dirty_tracked || !pmdisk_region_tracks(region))
 		return;
 	for (i = 0; i < region->ways; i++)
-		pmdisk_dstate_detach(region->map[i].dimm->dstate, disk->desc.uuid);
-	pmdisk_region_store(region, disk->desc.uuid);
+		pmdisk_dstate_detach(region->map[i].dimm->dstate, disk->desc.uuid.b);
+	pmdisk_region_store(region, disk->desc.uuid.b);
 	disk->dirty_tracked = false;
 }
 
@@ -175,8 +175,8 @@ void pmdisk_shutdown_rename(struct pmdisk_disk *disk, const u8 *old)
 	if (!disk->dirty_tracked || !pmdisk_region_tracks(region))
 		return;
 	for (i = 0; i < region->ways; i++)
-		pmdisk_dstate_rename(region->map[i].dimm->dstate, old, disk->desc.uuid);
-	pmdisk_region_store(region, disk->desc.uuid);
+		pmdisk_dstate_rename(region->map[i].dimm->dstate, old, disk->desc.uuid.b);
+	pmdisk_region_store(region, disk->desc.uuid.b);
 }
 
 /* Numbers a record may give back; more is damage (names stay short). */

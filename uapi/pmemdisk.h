@@ -5,11 +5,21 @@
  * All requests go to the misc device /dev/pmemdisk-ctl (mode 0600).
  *
  * Rules every structure here follows:
- *  - fixed-width __u32/__u64 fields only, no implicit padding (each struct
- *    has a static size check at the bottom of this file);
+ *  - fixed-width __u32/__u64 fields only, no implicit padding (the driver
+ *    checks each size at build time, and so does a host test);
+ *  - the ABI grows at the end of a structure. A request is told apart by
+ *    the type and number of its command (_IOC_TYPE, _IOC_NR; always
+ *    _IOWR); the size in the command (_IOC_SIZE) is the size of the
+ *    caller's structure, so a tool built with a grown structure passes
+ *    _IOWR(PMEMDISK_IOC_MAGIC, nr, its struct) and the driver reads that
+ *    many bytes: fewer than it knows (an older tool) are zero-extended, more
+ *    (a newer tool) are accepted when the bytes it does not know are zero,
+ *    else refused with E2BIG and reason PMEMDISK_REASON_BAD_SIZE. A request
+ *    shorter than its @size and @reason words is refused with EINVAL;
  *  - the first field is @size: userspace sets it to sizeof(the struct it was
- *    built with), so the ABI can grow at the end; the driver refuses a size
- *    it does not know with EINVAL and reason PMEMDISK_REASON_BAD_SIZE;
+ *    built with), the size its command carries (else EINVAL, reason
+ *    PMEMDISK_REASON_BAD_SIZE). In the reply it is the size of the struct
+ *    the driver knows, and min(that, the caller's) bytes are written back;
  *  - reserved fields must be zero on input and are zero on output;
  *  - every reply carries @reason, a PMEMDISK_REASON_* code that says why a request
  *    was refused (0 on success), so a tool can print a sentence, not just an
@@ -39,7 +49,7 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_BAD_ENTRY_SIZE = 3,	/* list: entry_size is not ours */
 	PMEMDISK_REASON_UNKNOWN_REGION = 4,	/* no region with that id */
 	PMEMDISK_REASON_UNKNOWN_DISK = 5,	/* no disk with that number */
-	PMEMDISK_REASON_UNKNOWN_DEVICE = 6,	/* no physical device with that id */
+	PMEMDISK_REASON_UNKNOWN_DEVICE = 6,	/* no device (dimm) with that id */
 	PMEMDISK_REASON_LABEL_LESS = 7,		/* region has no labels: init-labels first */
 	PMEMDISK_REASON_LABELS_INCONSISTENT = 8,/* the region's DIMMs disagree on labels */
 	PMEMDISK_REASON_NO_LABEL_AREA = 9,	/* the device has no label storage */
@@ -50,7 +60,7 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_BAD_SECTOR_SIZE = 14,	/* not 512 or 4096 */
 	PMEMDISK_REASON_BAD_NAME = 15,		/* name not NUL-terminated in 64 bytes */
 	PMEMDISK_REASON_DUPLICATE_UUID = 16,	/* a namespace with that uuid exists */
-	PMEMDISK_REASON_BTT_UNSUPPORTED = 17,	/* (unused since BTT is supported) */
+	PMEMDISK_REASON_BTT_UNSUPPORTED = 17,	/* retired: not returned since ABI 1.1 */
 	PMEMDISK_REASON_DISK_OPEN = 18,		/* the disk is open or mounted */
 	PMEMDISK_REASON_NO_LABEL_SLOT = 19,	/* a label area is full */
 	PMEMDISK_REASON_BAD_LABEL_VERSION = 20,	/* not 1.1 or 1.2 */
@@ -255,7 +265,11 @@ enum pmemdisk_map {
 	PMEMDISK_MAP_DEV = 2,		/* on the disk, before its data */
 };
 
-/* DAX disks start at a multiple of this in physical memory, and are sized in it. */
+/*
+ * DAX disks start at a multiple of this in physical memory, and are sized in
+ * it, on regions of 1, 2, 4 or 8 devices: PMEMDISK_ALIGN_PER_DIMM x
+ * lcm(devices, 8) in general.
+ */
 #define PMEMDISK_DAX_ALIGN		(16ULL << 20)
 
 /** struct pmemdisk_disk_info - one disk (PMEMDISK_IOC_LIST_DISKS) */
@@ -510,39 +524,5 @@ struct pmemdisk_progress {
 #define PMEMDISK_IOC_CHECK	_IOWR(PMEMDISK_IOC_MAGIC, 0x14, struct pmemdisk_check)
 #define PMEMDISK_IOC_CONVERT	_IOWR(PMEMDISK_IOC_MAGIC, 0x15, struct pmemdisk_convert)
 #define PMEMDISK_IOC_PROGRESS	_IOWR(PMEMDISK_IOC_MAGIC, 0x05, struct pmemdisk_progress)
-
-#ifndef __KERNEL__
-#include <assert.h>
-#define __PMDISK_UAPI_ASSERT(c, m) static_assert(c, m)
-#else
-#include <linux/build_bug.h>
-#define __PMDISK_UAPI_ASSERT(c, m) static_assert(c, m)
-#endif
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_version) == 144,
-		     "struct pmemdisk_version has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_list) == 48,
-		     "struct pmemdisk_list has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_dimm_info) == 88,
-		     "struct pmemdisk_dimm_info has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_region_info) == 264,
-		     "struct pmemdisk_region_info has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_disk_info) == 136,
-		     "struct pmemdisk_disk_info has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_create) == 168,
-		     "struct pmemdisk_create has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_remove) == 48,
-		     "struct pmemdisk_remove has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_init_labels) == 56,
-		     "struct pmemdisk_init_labels has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_reset_id) == 64,
-		     "struct pmemdisk_reset_id has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_read_labels) == 48,
-		     "struct pmemdisk_read_labels has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_check) == 104,
-		     "struct pmemdisk_check has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_convert) == 64,
-		     "struct pmemdisk_convert has a hole or changed size");
-__PMDISK_UAPI_ASSERT(sizeof(struct pmemdisk_progress) == 40,
-		     "struct pmemdisk_progress has a hole or changed size");
 
 #endif /* _UAPI_PMEMDISK_H */

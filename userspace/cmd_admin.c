@@ -174,11 +174,16 @@ bad_value:
 		       req.number, got, (unsigned long long)req.actual_size,
 		       kind, req.region, uuid,
 		       req.name[0] ? ", name \"" : "", req.name, req.name[0] ? "\"" : "");
-	if (req.actual_size != size) {
+	if (req.actual_size != size && dax) {
+		/* as the module sizes them: whole pages of every device, in physical memory */
+		format_size(want, sizeof(want), size);
+		printf("(rounded up from %s: a DAX disk's namespace is a multiple of %llu MiB x lcm(devices of the region, 8) in all, %llu MiB on 1, 2, 4 or 8 devices, and also holds its info block and page map)\n",
+		       want, (unsigned long long)(PMEMDISK_ALIGN_PER_DIMM >> 20),
+		       (unsigned long long)(PMEMDISK_DAX_ALIGN >> 20));
+	} else if (req.actual_size != size) {
 		format_size(want, sizeof(want), size);
 		printf("(rounded up from %s: disks are a multiple of %llu MiB per device of the region%s)\n",
-		       want, (unsigned long long)((dax ? PMEMDISK_DAX_ALIGN : PMEMDISK_ALIGN_PER_DIMM) >> 20),
-		       dax ? ", and a DAX disk's namespace also holds its info block and page map" :
+		       want, (unsigned long long)(PMEMDISK_ALIGN_PER_DIMM >> 20),
 		       strcmp(kind, "BTT") ? "" : ", and a BTT's namespace also holds its map and log");
 	}
 	return EXIT_OK;

@@ -1031,10 +1031,12 @@ int pmdisk_btt_discard(struct pmdisk_btt *btt, u64 lba)
 	return map_set_state(btt, lba, PMDISK_BTT_ANY_ENTRY, PMDISK_BTT_MAP_Z);
 }
 
+#ifndef __KERNEL__
 int pmdisk_btt_set_error(struct pmdisk_btt *btt, u64 lba)
 {
 	return map_set_state(btt, lba, PMDISK_BTT_ANY_ENTRY, PMDISK_BTT_MAP_E);
 }
+#endif
 
 /* ---- a new parent ------------------------------------------------------ */
 

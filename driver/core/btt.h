@@ -257,8 +257,14 @@ int pmdisk_btt_write(struct pmdisk_btt *btt, unsigned int lane, u64 lba,
 		     const void *buf);
 /* Discard: the sector reads as zeroes until written (map Z state). */
 int pmdisk_btt_discard(struct pmdisk_btt *btt, u64 lba);
-/* Mark a sector unreadable until written (map E state), for bad media. */
+#ifndef __KERNEL__
+/*
+ * Mark a sector unreadable until written (map E state): how the host tests
+ * and fuzzers put a BTT in that state. The module has no caller (it learns
+ * of bad media through badblocks, not the map), so it is not built there.
+ */
 int pmdisk_btt_set_error(struct pmdisk_btt *btt, u64 lba);
+#endif
 
 /*
  * Give the BTT @want describes a new parent uuid (a namespace's uuid

@@ -17,6 +17,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/build_bug.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/stdarg.h>
@@ -126,9 +127,9 @@ static inline void sort(void *base, size_t num, size_t size,
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-#endif /* __KERNEL__ */
+/* as <linux/sizes.h> */
+#define SZ_2M		0x00200000
 
-#define PMDISK_SZ_4K	4096ULL
-#define PMDISK_SZ_2M	(2ULL << 20)
+#endif /* __KERNEL__ */
 
 #endif /* _PMDISK_CORE_COMPAT_H */

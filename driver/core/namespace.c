@@ -83,11 +83,11 @@ static int cmp_region_offset_bytes(const void *a, const void *b)
 u64 pmdisk_iset_cookie(const struct pmdisk_iset_dimm *dimms, unsigned int ways,
 		       enum pmdisk_cookie_kind kind)
 {
-	struct cookie_rec2 r2[PMDISK_NFIT_MAX_WAYS];
-	struct cookie_rec1 r1[PMDISK_NFIT_MAX_WAYS];
+	struct cookie_rec2 r2[PMDISK_MAX_WAYS];
+	struct cookie_rec1 r1[PMDISK_MAX_WAYS];
 	unsigned int i;
 
-	if (!ways || ways > PMDISK_NFIT_MAX_WAYS)
+	if (!ways || ways > PMDISK_MAX_WAYS)
 		return 0;
 	memset(r1, 0, sizeof(r1));
 	memset(r2, 0, sizeof(r2));
@@ -256,14 +256,14 @@ int pmdisk_ns_scan(struct pmdisk_lsa **lsa, const struct pmdisk_iset_dimm *dimms
 		   unsigned int ways, struct pmdisk_ns *out, unsigned int max,
 		   pmdisk_ns_note_fn note, void *ctx)
 {
-	struct dimm_labels dl[PMDISK_NFIT_MAX_WAYS];
+	struct dimm_labels dl[PMDISK_MAX_WAYS];
 	struct scan sc = {
 		.lsa = lsa, .dimms = dimms, .ways = ways, .note = note, .ctx = ctx,
 	};
 	unsigned int i, p, k, found = 0;
 	int rc = 0;
 
-	if (!ways || ways > PMDISK_NFIT_MAX_WAYS)
+	if (!ways || ways > PMDISK_MAX_WAYS)
 		return 0;
 	/*
 	 * The caller checks versions agree; refuse a mix before reading any
@@ -448,12 +448,12 @@ out:
 int pmdisk_ns_write(struct pmdisk_lsa **lsa, unsigned int ways,
 		    const struct pmdisk_nslabel *labels, u32 *slot)
 {
-	bool replaced[PMDISK_NFIT_MAX_WAYS];
-	u32 upd[PMDISK_NFIT_MAX_WAYS];
+	bool replaced[PMDISK_MAX_WAYS];
+	u32 upd[PMDISK_MAX_WAYS];
 	unsigned int p, q;
 	int rc = 0, unfinished = 0;
 
-	if (!ways || ways > PMDISK_NFIT_MAX_WAYS)
+	if (!ways || ways > PMDISK_MAX_WAYS)
 		return -EINVAL;
 	for (p = 0; p < ways && !rc; p++)
 		rc = ns_pass1(lsa[p], &labels[p], &upd[p], &replaced[p]);
@@ -478,7 +478,7 @@ int pmdisk_ns_finish(struct pmdisk_lsa **lsa, unsigned int ways,
 	unsigned int p;
 	int rc = 0, err;
 
-	for (p = 0; p < ways && p < PMDISK_NFIT_MAX_WAYS; p++) {
+	for (p = 0; p < ways && p < PMDISK_MAX_WAYS; p++) {
 		err = ns_pass2(lsa[p], &ns->slot[p]);
 		if (err)
 			rc = err;

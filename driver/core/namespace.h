@@ -63,7 +63,7 @@ struct pmdisk_ns {
 	u64 size;			/* bytes: rawsize of each DIMM x ways */
 	enum pmdisk_claim claim;
 	bool updating;			/* a label of it says UPDATING */
-	u32 slot[PMDISK_NFIT_MAX_WAYS];	/* its label's slot on each DIMM */
+	u32 slot[PMDISK_MAX_WAYS];	/* its label's slot on each DIMM */
 };
 
 typedef void (*pmdisk_ns_note_fn)(void *ctx, const char *msg);

@@ -346,9 +346,9 @@ int pmdisk_nfit_region(const struct pmdisk_nfit *nfit, unsigned int spa_i,
 
 		if (m->spa_index != spa->index)
 			continue;
-		if (r->ways == PMDISK_NFIT_MAX_WAYS) {
+		if (r->ways == PMDISK_MAX_WAYS) {
 			nfit_note(&p, true, "SPA range %u: more than %d DIMMs", spa->index,
-				  PMDISK_NFIT_MAX_WAYS);
+				  PMDISK_MAX_WAYS);
 			return -EINVAL;
 		}
 		map = &r->map[r->ways++];

@@ -176,7 +176,12 @@ static_assert(sizeof(struct pmdisk_nfit_caps_raw) == 16, "NFIT caps layout");
 #define PMDISK_NFIT_MAX_DCR	256
 #define PMDISK_NFIT_MAX_FLUSH	256
 #define PMDISK_NFIT_MAX_HINTS	8	/* hints kept per DIMM (more are ignored) */
-#define PMDISK_NFIT_MAX_WAYS	16	/* DIMMs in one interleave set */
+/*
+ * DIMMs in one interleave set: the one limit of the driver (regions,
+ * labels, disks) and of the core; the ABI's PMEMDISK_MAX_WAYS equals it
+ * (checked in ctl_list.c).
+ */
+#define PMDISK_MAX_WAYS		16
 
 /* The SPA range type of persistent memory, as stored (also in v1.2 labels). */
 extern const u8 pmdisk_nfit_pm_guid[16];
@@ -260,7 +265,7 @@ struct pmdisk_nfit_region {
 		const struct pmdisk_nfit_memdev *memdev;
 		const struct pmdisk_nfit_dcr *dcr;
 		const struct pmdisk_nfit_flush *flush;	/* NULL: no hints */
-	} map[PMDISK_NFIT_MAX_WAYS];	/* in position order (region offset) */
+	} map[PMDISK_MAX_WAYS];	/* in position order (region offset) */
 };
 
 /*

@@ -29,12 +29,12 @@ int pmdisk_pfn_plan(enum pmdisk_pfn_kind kind, enum pmdisk_pfn_map map,
 	u64 map_align, end, dataoff, npfns;
 
 	if (!align)
-		align = PMDISK_SZ_2M;
+		align = SZ_2M;
 	/*
 	 * Only what Linux offers (nd_pfn_supported_alignments()): the block
 	 * has 32 bits for it, and a devdax block with any other is refused.
 	 */
-	if (align != PMDISK_PFN_PAGE_SIZE && align != PMDISK_SZ_2M &&
+	if (align != PMDISK_PFN_PAGE_SIZE && align != SZ_2M &&
 	    align != PMDISK_PFN_MAX_ALIGN) {
 		*why = "the alignment is not 4 KiB, 2 MiB or 1 GiB";
 		return -EINVAL;
@@ -183,7 +183,7 @@ int pmdisk_pfn_parse(const struct pmdisk_pfn_sb *sb, const u8 parent[16],
 		return -EINVAL;
 	}
 	if (kind == PMDISK_PFN_DEVDAX && align != PMDISK_PFN_PAGE_SIZE &&
-	    align != PMDISK_SZ_2M && align != PMDISK_PFN_MAX_ALIGN) {
+	    align != SZ_2M && align != PMDISK_PFN_MAX_ALIGN) {
 		*why = "a devdax alignment must be 4 KiB, 2 MiB or 1 GiB";
 		return -EINVAL;
 	}

@@ -54,7 +54,7 @@
 #define PMDISK_PFN_PAGE_STRUCT	64ULL
 #define PMDISK_PFN_PAGE_SIZE	4096ULL
 /* Linux's memremap_compat_align() on x86: a hotplug subsection. */
-#define PMDISK_PFN_MIN_ALIGN	PMDISK_SZ_2M
+#define PMDISK_PFN_MIN_ALIGN	SZ_2M
 /* The largest page Linux maps on x86 (HPAGE_PUD_SIZE). */
 #define PMDISK_PFN_MAX_ALIGN	(1ULL << 30)
 

@@ -28,7 +28,7 @@ static void check_region(const struct pmdisk_nfit *nfit, unsigned int i,
 
 	FUZZ_CHECK(r->spa == &nfit->spa[i], "region %u names another range", i);
 	FUZZ_CHECK(r->spa->is_pmem && r->spa->usable, "region %u: range not usable pmem", i);
-	FUZZ_CHECK(r->ways >= 1 && r->ways <= PMDISK_NFIT_MAX_WAYS, "%u ways", r->ways);
+	FUZZ_CHECK(r->ways >= 1 && r->ways <= PMDISK_MAX_WAYS, "%u ways", r->ways);
 	for (w = 0; w < r->ways; w++) {
 		const struct pmdisk_nfit_mapping *m = &r->map[w];
 

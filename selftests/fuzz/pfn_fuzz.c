@@ -95,11 +95,11 @@ static void check_layout(const struct pmdisk_pfn_layout *l, enum pmdisk_pfn_kind
 	FUZZ_CHECK(l->align >= PMDISK_PFN_PAGE_SIZE && !(l->align & (l->align - 1)),
 		   "align %#llx", (unsigned long long)l->align);
 	FUZZ_CHECK(kind != PMDISK_PFN_DEVDAX || l->align == PMDISK_PFN_PAGE_SIZE ||
-		   l->align == PMDISK_SZ_2M || l->align == 1ULL << 30,
+		   l->align == SZ_2M || l->align == 1ULL << 30,
 		   "devdax with pages of %#llx", (unsigned long long)l->align);
 	FUZZ_CHECK((phys + l->dataoff) % l->align == 0, "data at %#llx off align %#llx",
 		   (unsigned long long)(phys + l->dataoff), (unsigned long long)l->align);
-	FUZZ_CHECK(phys % PMDISK_SZ_2M == 0 && (phys + size - l->end_trunc) % PMDISK_SZ_2M == 0,
+	FUZZ_CHECK(phys % SZ_2M == 0 && (phys + size - l->end_trunc) % SZ_2M == 0,
 		   "namespace at %#llx, data end at %#llx", (unsigned long long)phys,
 		   (unsigned long long)(phys + size - l->end_trunc));
 	FUZZ_CHECK(l->map != PMDISK_PFN_MAP_DEV ||
@@ -126,7 +126,7 @@ static void check_rebuild(const struct pmdisk_pfn_layout *l, const u8 parent[16]
 
 static void fuzz_plan(const u8 *sel, const u8 parent[16], u64 phys, u64 size)
 {
-	static const u64 aligns[] = { PMDISK_PFN_PAGE_SIZE, PMDISK_SZ_2M, 1ULL << 30, 0 };
+	static const u64 aligns[] = { PMDISK_PFN_PAGE_SIZE, SZ_2M, 1ULL << 30, 0 };
 	enum pmdisk_pfn_kind kind = sel[0] & 1 ? PMDISK_PFN_DEVDAX : PMDISK_PFN_FSDAX;
 	enum pmdisk_pfn_map map = sel[1] & 1 ? PMDISK_PFN_MAP_DEV : PMDISK_PFN_MAP_RAM;
 	u64 align = sel[2] & 0x80 ? get_le64(sel + 20) : aligns[sel[2] % ARRAY_SIZE(aligns)];
@@ -140,7 +140,7 @@ static void fuzz_plan(const u8 *sel, const u8 parent[16], u64 phys, u64 size)
 		FUZZ_CHECK(why && why[0], "a plan refused without a reason");
 		return;
 	}
-	FUZZ_CHECK(l.align == (align ? align : PMDISK_SZ_2M), "align %#llx planned as %#llx",
+	FUZZ_CHECK(l.align == (align ? align : SZ_2M), "align %#llx planned as %#llx",
 		   (unsigned long long)align, (unsigned long long)l.align);
 	FUZZ_CHECK(l.npfns * PMDISK_PFN_PAGE_SIZE == l.data_size, "npfns %llu for %#llx",
 		   (unsigned long long)l.npfns, (unsigned long long)l.data_size);
@@ -238,11 +238,11 @@ void fuzz_seeds(struct fuzz_seeder *s)
 {
 	/* fsdax, pages in RAM, on a QEMU NVDIMM less its label area */
 	seed_block(s, "fsdax-ram", PMDISK_PFN_FSDAX, PMDISK_PFN_MAP_RAM,
-		   0x140000000ULL, (1ULL << 30) - (128ULL << 10), PMDISK_SZ_2M, 4);
+		   0x140000000ULL, (1ULL << 30) - (128ULL << 10), SZ_2M, 4);
 	/* devdax, pages on the device, 1 GiB pages, cut at the end */
 	seed_block(s, "devdax-dev", PMDISK_PFN_DEVDAX, PMDISK_PFN_MAP_DEV,
-		   0x100200000ULL, (3ULL << 30) + PMDISK_SZ_2M, 1ULL << 30, 4);
+		   0x100200000ULL, (3ULL << 30) + SZ_2M, 1ULL << 30, 4);
 	/* version 1.1: the alignment guessed from dataoff */
 	seed_block(s, "fsdax-ram-v1.1", PMDISK_PFN_FSDAX, PMDISK_PFN_MAP_RAM,
-		   0x140000000ULL, 1ULL << 30, PMDISK_SZ_2M, 1);
+		   0x140000000ULL, 1ULL << 30, SZ_2M, 1);
 }

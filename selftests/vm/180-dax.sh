@@ -65,6 +65,12 @@ check_eq "a devdax disk's sysfs size and align, as device-dax's" \
 	"\$(pmemctl list --json | jq -r '.disks[] | select(.name == "dd2m") | "\(.size) 2097152"')" \
 	"\$(cat /sys/class/misc/\$(basename \$(disk dd2m))/size) \$(cat /sys/class/misc/\$(basename \$(disk dd2m))/align)"
 check_eq "sysfs says fsdax" fsdax "\$(cat /sys/block/\$(basename \$(disk xfsd))/pmemdisk/mode)"
+out=\$(pmemctl create --region 0 --size 20M --mode fsdax --dry-run 2>&1); rc=\$?
+diag "\$out"
+# (asked again rather than echoed: the note has an apostrophe)
+check "a DAX dry run says how the module rounds: 2 MiB x lcm(devices, 8) in all, not per device" sh -c \
+	"[ \$rc = 0 ] && pmemctl create --region 0 --size 20M --mode fsdax --dry-run 2>&1 |
+	 grep -q 'multiple of 2 MiB x lcm(devices of the region, 8) in all'"
 # refusals, each with its reason
 out=\$(pmemctl create --region 0 --size 64M --mode fsdax --align 1G 2>&1); rc=\$?
 check "fsdax with --align 1G is refused as a usage error" sh -c "[ \$rc = 2 ] && echo '\$out' | grep -q 'fsdax disk maps 2M pages'"

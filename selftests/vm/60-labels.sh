@@ -45,8 +45,11 @@ check_eq "DIMM ids match ndctl's" "$ids" "$ours"
 check "unload" rmmod pmemdisk
 
 # the ACPI _LSI/_LSR/_LSW transport (QEMU offers it beside the DSM)
+check_fails "labels=bogus: the load is refused" insmod /pmd/pmemdisk.ko labels=bogus
+check "and the kernel log names the value" sh -c "dmesg | tail -n 5 | grep -q 'labels=bogus is not auto, dsm or lsx'"
 mark_dmesg
 check "load with labels=lsx" insmod /pmd/pmemdisk.ko labels=lsx
+check_eq "the parameter reads back" lsx "$(cat /sys/module/pmemdisk/parameters/labels)"
 msgs=$(dmesg_new | grep 'pmemdisk: dimm')
 diag "$msgs"
 check "dimm1 read through _LSx: v1.2, 1 of 510 slots" sh -c "echo '$msgs' | grep -q 'dimm1 .*via _LSI/_LSR/_LSW: labels v1.2' && echo '$msgs' | grep -q 'dimm1: 1 of 510 label slots in use'"

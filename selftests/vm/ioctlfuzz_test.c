@@ -14,20 +14,24 @@
  *
  * A call is: one of pmemdisk's requests, well formed or nearly (a size word
  * right or wrong, reserved fields zero or not, plausible or random field
- * values, NUL-terminated strings or not), or a random command number; its
+ * values, NUL-terminated strings or not, at times as long as an older or a
+ * newer tool would send it, the command's size saying so), or a random
+ * command number; its
  * argument a buffer, NULL, an unmapped page, a kernel address, or a buffer
  * that runs into an unmapped page. Every buffer starts as random bytes that
  * the worker keeps a copy of. After each call the worker checks what the
  * uapi header promises:
  *  - an unknown command: ENOTTY, the buffer untouched;
+ *  - a request shorter than its size and reason words: EINVAL, untouched;
  *  - unprivileged, a changing request (create, remove, init-labels,
  *    reset-id, check, convert): EPERM, the buffer untouched;
  *  - a refusal with a reason: a known errno, a reason in range, and only the
  *    size and reason words written (nothing else, so no kernel bytes), but
  *    for the answers a refused create carries (where it would go, the
  *    largest free extent);
- *  - success: reason NONE, reserved fields zero, list entries beyond the
- *    count returned untouched and their reserved fields zero.
+ *  - success: reason NONE, reserved fields zero, nothing written past the
+ *    caller's size or the driver's, list entries beyond the count returned
+ *    untouched and their reserved fields zero.
  * A violation is printed with the call that caused it; the exit status is
  * the number of workers that saw one (0: all good).
  */
@@ -125,12 +129,18 @@ static const struct request requests[] = {
 };
 #define NR_REQUESTS (sizeof(requests) / sizeof(requests[0]))
 
+/*
+ * The request a command asks for, as the driver tells them apart: by type
+ * and number, read-write, whatever size the command carries.
+ */
 static const struct request *request_of(unsigned long cmd)
 {
 	unsigned int i;
 
+	if (_IOC_TYPE(cmd) != PMEMDISK_IOC_MAGIC || _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
+		return NULL;
 	for (i = 0; i < NR_REQUESTS; i++)
-		if (requests[i].cmd == cmd)
+		if (_IOC_NR(requests[i].cmd) == _IOC_NR(cmd))
 			return &requests[i];
 	return NULL;
 }
@@ -329,12 +339,13 @@ static void violation(struct worker *w, unsigned long call, unsigned long cmd,
 		       rq ? rq->name : "unknown", cmd, what);
 }
 
-static int zero_ok(const unsigned char *p, const struct zero_range *z)
+/* Are the ranges of @z zero, as far as they lie below @limit? */
+static int zero_ok(const unsigned char *p, const struct zero_range *z, unsigned int limit)
 {
 	unsigned int i, j;
 
 	for (i = 0; i < 3; i++)
-		for (j = 0; j < z[i].len; j++)
+		for (j = 0; j < z[i].len && z[i].off + j < limit; j++)
 			if (p[z[i].off + j])
 				return 0;
 	return 1;
@@ -362,7 +373,7 @@ static void check_entries(struct worker *w, unsigned long call, unsigned long cm
 	    used > BUF_SIZE * 8)
 		return;
 	for (i = 0; i < n; i++)
-		if (!zero_ok(a->side + (size_t)i * k->size, k->zero))
+		if (!zero_ok(a->side + (size_t)i * k->size, k->zero, k->size))
 			violation(w, call, cmd, "a list entry's reserved bytes are not zero");
 	if (memcmp(a->side + used, a->side_copy + used, BUF_SIZE * 8 - used))
 		violation(w, call, cmd, "bytes past the last list entry changed");
@@ -371,9 +382,9 @@ static void check_entries(struct worker *w, unsigned long call, unsigned long cm
 static void one_call(struct worker *w, struct arena *a, unsigned long call)
 {
 	const struct request *rq;
-	unsigned long cmd;
+	unsigned long cmd, ioc;
 	unsigned char *arg;
-	unsigned int size;
+	unsigned int size, usize, known;
 	int where, rc, e;
 
 	if (pick(100) < 85) {
@@ -385,13 +396,25 @@ static void one_call(struct worker *w, struct arena *a, unsigned long call)
 				(unsigned long)(uint32_t)rnd();
 		rq = request_of(cmd);
 	}
+	/* @ioc is issued; @cmd names the request as the header spells it */
+	ioc = cmd;
+	cmd = rq ? rq->cmd : ioc;
 	size = rq ? rq->size : 64;
+	/* the same request as an older (shorter) or newer (longer) tool sends it */
+	if (rq && ioc == cmd && pick(100) < 15)
+		ioc = _IOC(_IOC_READ | _IOC_WRITE, PMEMDISK_IOC_MAGIC, _IOC_NR(cmd),
+			   pick(2) ? size - 8 * (1 + pick(size / 8)) : size + 8 * (1 + pick(4)));
+	usize = rq ? _IOC_SIZE(ioc) : 64;
+	known = usize < size ? usize : size;	/* what the driver reads and writes */
 
 	fill_random(a->buf, BUF_SIZE);
 	fill_random(a->side, BUF_SIZE * 8);
 	if (rq && pick(100) < 75) {
-		((__u32 *)a->buf)[0] = pick(10) ? size : pick(10) ? size + 8 : (__u32)rnd();
+		((__u32 *)a->buf)[0] = pick(10) ? usize : pick(10) ? usize + 8 : (__u32)rnd();
 		plausible(cmd, a->buf, a);
+		/* a newer tool's fields this driver does not know: mostly unset */
+		if (usize > size && pick(100) < 80)
+			memset(a->buf + size, 0, usize - size);
 	}
 	memcpy(a->copy, a->buf, BUF_SIZE);
 	memcpy(a->side_copy, a->side, BUF_SIZE * 8);
@@ -404,11 +427,11 @@ static void one_call(struct worker *w, struct arena *a, unsigned long call)
 	else if (where < 11)
 		arg = (unsigned char *)(uintptr_t)0xffffffff81000000ULL;
 	else if (where < 16)
-		arg = a->buf + BUF_SIZE - 1 - pick(size);	/* runs into the guard page */
+		arg = a->buf + BUF_SIZE - 1 - pick(usize + 1);	/* runs into the guard page */
 	else
 		arg = a->buf;
 
-	rc = ioctl(w->fd, cmd, arg);
+	rc = ioctl(w->fd, ioc, arg);
 	e = errno;
 	w->calls++;
 	if (rc == 0) {
@@ -426,41 +449,48 @@ static void one_call(struct worker *w, struct arena *a, unsigned long call)
 
 	if (!rq) {
 		if (rc != -1 || e != ENOTTY)
-			violation(w, call, cmd, "an unknown command was not refused with ENOTTY");
+			violation(w, call, ioc, "an unknown command was not refused with ENOTTY");
 		else if (arg == a->buf && memcmp(a->buf, a->copy, BUF_SIZE))
-			violation(w, call, cmd, "an unknown command wrote to its argument");
+			violation(w, call, ioc, "an unknown command wrote to its argument");
 		return;
 	}
 	if (w->unprivileged && rq->changes) {
 		if (rc != -1 || e != EPERM)
-			violation(w, call, cmd, "an unprivileged changing request did not get EPERM");
+			violation(w, call, ioc, "an unprivileged changing request did not get EPERM");
 		else if (arg == a->buf && memcmp(a->buf, a->copy, BUF_SIZE))
-			violation(w, call, cmd, "a request refused with EPERM wrote to its argument");
+			violation(w, call, ioc, "a request refused with EPERM wrote to its argument");
 		return;
 	}
 	if (arg != a->buf)
 		return;		/* faulting arguments: nothing to compare */
+	if (usize < 8) {
+		if (rc != -1 || e != EINVAL)
+			violation(w, call, ioc, "a request with no room for its reason was not EINVAL");
+		else if (memcmp(a->buf, a->copy, BUF_SIZE))
+			violation(w, call, ioc, "a request with no room for its reason was written to");
+		return;
+	}
 	if (rc == -1) {
 		if (!known_errno(e) || e == EPERM || e == ENOTTY)
-			violation(w, call, cmd, strerror(e));
+			violation(w, call, ioc, strerror(e));
 		else if (e != EFAULT &&
 			 (!unchanged_but_answers(rq, a, 8) ||
 			  ((__u32 *)a->buf)[1] == 0 ||
 			  ((__u32 *)a->buf)[1] >= PMEMDISK_REASON_MAX))
-			violation(w, call, cmd,
+			violation(w, call, ioc,
 				  "a refusal wrote more than its size and reason, or no valid reason");
 		if (rq->cmd == PMEMDISK_IOC_LIST_DISKS || rq->cmd == PMEMDISK_IOC_LIST_DIMMS ||
 		    rq->cmd == PMEMDISK_IOC_LIST_REGIONS || rq->cmd == PMEMDISK_IOC_READ_LABELS)
 			if (e != EFAULT && memcmp(a->side, a->side_copy, BUF_SIZE * 8))
-				violation(w, call, cmd, "a refused request wrote to its buffer");
+				violation(w, call, ioc, "a refused request wrote to its buffer");
 		return;
 	}
 	if (((__u32 *)a->buf)[1] != PMEMDISK_REASON_NONE)
-		violation(w, call, cmd, "success with a reason set");
-	if (!zero_ok(a->buf, rq->zero))
-		violation(w, call, cmd, "reserved bytes of a reply are not zero");
-	if (memcmp(a->buf + size, a->copy + size, BUF_SIZE - size))
-		violation(w, call, cmd, "bytes past the request changed");
+		violation(w, call, ioc, "success with a reason set");
+	if (!zero_ok(a->buf, rq->zero, known))
+		violation(w, call, ioc, "reserved bytes of a reply are not zero");
+	if (memcmp(a->buf + known, a->copy + known, BUF_SIZE - known))
+		violation(w, call, ioc, "bytes past the request (or past what the driver knows) changed");
 	if (entry_kind_of(cmd))
 		check_entries(w, call, cmd, (struct pmemdisk_list *)a->buf, a);
 }

@@ -86,42 +86,122 @@ static bool pmdisk_region_labelled(const struct pmdisk_region *region)
 	       region->label_state == PMDISK_LABEL_STATE_V1_2;
 }
 
-static void pmdisk_region_lsa_done(struct pmdisk_region *region,
-				   struct pmdisk_lsa *lsa, struct pmdisk_nslabel *labels)
-{
-	pmdisk_region_lsa_release(region, lsa);
-	kfree(lsa);
-	kfree(labels);
-}
+/*
+ * A change of one region's labels: its DIMMs' label areas loaded, one label
+ * per DIMM to write, and the core's view of them (core/provision.h), which
+ * keeps region->used equal to what a load of the media would find.
+ */
+struct pmdisk_label_txn {
+	struct pmdisk_region *region;
+	struct pmdisk_lsa lsa[PMDISK_MAX_WAYS];
+	struct pmdisk_lsa *lsap[PMDISK_MAX_WAYS];
+	struct pmdisk_iset_dimm iset[PMDISK_MAX_WAYS];
+	struct pmdisk_nslabel labels[PMDISK_MAX_WAYS];
+	struct pmdisk_prov_labels prov;
+};
 
 /*
- * For an update that adds one label per DIMM: allocate and load the label
- * areas of all of @region's DIMMs and check each has a free slot, before
- * anything is written; *@labels gets room for one label per DIMM. Returns
- * a PMEMDISK_REASON_*; on success release both with pmdisk_region_lsa_done().
+ * Load the label areas of all of @region's DIMMs into a new transaction;
+ * with @add, check each has a free slot for a new label, before anything
+ * is written. Returns a PMEMDISK_REASON_*; on success end it with
+ * pmdisk_label_txn_end().
  */
-static u32 pmdisk_region_lsa_prepare(struct pmdisk_region *region,
-				     struct pmdisk_lsa **lsa_out,
-				     struct pmdisk_nslabel **labels)
+static u32 pmdisk_label_txn_begin(struct pmdisk_region *region, bool add,
+				  struct pmdisk_label_txn **txn)
 {
-	struct pmdisk_lsa *lsa;
+	struct pmdisk_label_txn *t;
 	unsigned int i;
 
-	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
-	*labels = kcalloc(region->ways, sizeof(**labels), GFP_KERNEL);
-	if (!lsa || !*labels || pmdisk_region_lsa_load(region, lsa)) {
-		kfree(lsa);
-		kfree(*labels);
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return PMEMDISK_REASON_NO_MEMORY;
+	if (pmdisk_region_lsa_load(region, t->lsa)) {
+		kfree(t);
 		return PMEMDISK_REASON_LABEL_IO;
 	}
-	for (i = 0; i < region->ways; i++) {
-		if (pmdisk_lsa_used(&lsa[i]) == lsa[i].nslot) {
-			pmdisk_region_lsa_done(region, lsa, *labels);
+	t->region = region;
+	for (i = 0; i < region->ways; i++)
+		t->lsap[i] = &t->lsa[i];
+	pmdisk_region_iset(region, t->iset);
+	t->prov = (struct pmdisk_prov_labels) {
+		.lsa = t->lsap, .dimms = t->iset, .ways = region->ways,
+		.used = &region->used,
+	};
+	for (i = 0; add && i < region->ways; i++) {
+		if (pmdisk_lsa_used(&t->lsa[i]) == t->lsa[i].nslot) {
+			pmdisk_region_lsa_release(region, t->lsa);
+			kfree(t);
 			return PMEMDISK_REASON_NO_LABEL_SLOT;
 		}
 	}
-	*lsa_out = lsa;
+	*txn = t;
 	return PMEMDISK_REASON_NONE;
+}
+
+static void pmdisk_label_txn_end(struct pmdisk_label_txn *t)
+{
+	struct pmdisk_region *region = t->region;
+	unsigned int i;
+
+	for (i = 0; i < region->ways && !t->prov.reread_error; i++)
+		region->map[i].dimm->label_used = pmdisk_lsa_used(&t->lsa[i]);
+	pmdisk_region_lsa_release(region, t->lsa);
+	kfree(t);
+}
+
+/*
+ * A label update of @t failed with @rc: the core has read the labels back,
+ * so region->used is what they now say. If they could not be read back,
+ * the region is unusable until a reload, as a load would find it.
+ */
+static u32 pmdisk_label_txn_failed(struct pmdisk_label_txn *t, const char *what, int rc)
+{
+	struct pmdisk_region *region = t->region;
+
+	if (t->prov.reread_error) {
+		region->label_state = PMDISK_LABEL_STATE_ERROR;
+		pr_err("%s: %s: writing the labels failed (%d) and they cannot be read back (%d): no more changes until they can be\n",
+		       region->name, what, rc, t->prov.reread_error);
+	} else {
+		pr_err("%s: %s: writing the labels failed (%d); the region is as its labels now say\n",
+		       region->name, what, rc);
+	}
+	return PMEMDISK_REASON_LABEL_IO;
+}
+
+/* The reason a pmdisk_disk_create() that failed with @err gives. */
+static u32 pmdisk_disk_create_reason(int err)
+{
+	switch (err) {
+	case -ENOMEM:
+		return PMEMDISK_REASON_NO_MEMORY;
+	case -EINTR:
+		return PMEMDISK_REASON_INTERRUPTED;
+	case -EIO:
+		return PMEMDISK_REASON_MEDIA_IO;
+	default:
+		return PMEMDISK_REASON_DISK_SETUP;
+	}
+}
+
+/*
+ * After a failed change, the disk at @offset of @region comes back as a
+ * load would make it from the media (with @number if free), if the media
+ * holds one there. Returns the disk or NULL.
+ */
+static struct pmdisk_disk *pmdisk_disk_back(struct pmdisk_region *region, u64 offset,
+					    unsigned int number)
+{
+	struct pmdisk_disk *disk = pmdisk_region_disk_back(region, offset, number);
+
+	if (!IS_ERR(disk)) {
+		pr_info("%s: back as its labels say, after the failure above\n", disk->gd_name);
+		return disk;
+	}
+	if (PTR_ERR(disk) != -ENOENT)
+		pr_err("%s: the namespace at offset %llu is on the media, but its disk did not come back (%ld): reload pmemdisk to retry\n",
+		       region->name, offset, PTR_ERR(disk));
+	return NULL;
 }
 
 /* Zero the start of a range so no old info block (BTT, fsdax) survives. */
@@ -129,38 +209,6 @@ static void pmdisk_wipe_head(struct pmdisk_region *region, u64 offset, u64 size)
 {
 	pmdisk_region_zero(region, offset, min_t(u64, size, PMDISK_WIPE_BYTES));
 	pmdisk_region_flush(region);
-}
-
-/*
- * Where a disk of @size fits in @region: the first free gap with room for
- * it at a start where offset + @phase is a multiple of @align (@phase 0:
- * aligned in the region; the region's base: aligned in physical memory).
- * Also reports the largest such size that fits.
- */
-static bool pmdisk_place(const struct pmdisk_region *region, u64 size, u64 align,
-			 u64 phase, u64 *offset, u64 *max_extent)
-{
-	bool found = false;
-	u64 at = 0;
-	unsigned int i;
-
-	*max_extent = 0;
-	for (i = 0; i <= region->nr_used; i++) {
-		u64 end = i < region->nr_used ? region->used[i].offset : region->size;
-		u64 start = roundup(at + phase, align) - phase;
-
-		end = end + phase < align ? 0 : rounddown(end + phase, align) - phase;
-		if (end > start) {
-			*max_extent = max(*max_extent, end - start);
-			if (!found && end - start >= size) {
-				*offset = start;
-				found = true;
-			}
-		}
-		if (i < region->nr_used)
-			at = max(at, region->used[i].offset + region->used[i].size);
-	}
-	return found;
 }
 
 static bool pmdisk_uuid_in_use(const uuid_t *uuid)
@@ -173,18 +221,6 @@ static bool pmdisk_uuid_in_use(const uuid_t *uuid)
 		used |= disk->desc.has_uuid && uuid_equal(&disk->desc.uuid, uuid);
 	mutex_unlock(&pmdisk_disks_lock);
 	return used;
-}
-
-/* The claim class a v1.2 label of @desc's namespace carries. */
-static enum pmdisk_claim pmdisk_desc_claim(const struct pmdisk_disk_desc *desc)
-{
-	if (desc->atomicity == PMDISK_ATOMICITY_BTT)
-		return desc->btt_start == PMDISK_BTT_START_V2_0 ?
-		       PMDISK_CLAIM_BTT2 : PMDISK_CLAIM_NONE;
-	if (desc->dax_claimed)
-		return desc->dax_kind == PMDISK_PFN_DEVDAX ?
-		       PMDISK_CLAIM_DAX : PMDISK_CLAIM_PFN;
-	return PMDISK_CLAIM_NONE;
 }
 
 static void pmdisk_fill_label(struct pmdisk_nslabel *l,
@@ -202,68 +238,44 @@ static void pmdisk_fill_label(struct pmdisk_nslabel *l,
 	l->rawsize = cpu_to_le64(desc->size / region->ways);
 	/* v1.2: a persistent-memory namespace, raw or a BTT 2.0 */
 	memcpy(l->type_guid, pmdisk_nfit_pm_guid, sizeof(l->type_guid));
-	pmdisk_claim_guid(pmdisk_desc_claim(desc), l->abstraction_guid);
+	pmdisk_claim_guid(pmdisk_prov_claim(desc->atomicity, desc->btt_start,
+					     desc->dax_claimed, desc->dax_kind),
+			  l->abstraction_guid);
 }
 
-/* Delete the labels in @slot[] from the first @n DIMMs of @region. */
-static int pmdisk_delete_labels(struct pmdisk_region *region, struct pmdisk_lsa *lsa,
-				const u32 *slot, unsigned int n)
+/* The labels that say what @desc's namespace is, one per DIMM, into @t. */
+static void pmdisk_desc_labels(struct pmdisk_label_txn *t,
+			       const struct pmdisk_disk_desc *desc)
 {
-	unsigned int i;
-	int rc = 0, err;
-
-	for (i = 0; i < n; i++) {
-		err = pmdisk_lsa_update(&lsa[i], NULL, 0, &slot[i], 1);
-		if (err)
-			rc = err;
-		else
-			region->map[i].dimm->label_used--;
-	}
-	return rc;
-}
-
-/* The labels that say what @desc's namespace is, one per DIMM of @region. */
-static void pmdisk_desc_labels(struct pmdisk_region *region, const struct pmdisk_lsa *lsa,
-			       const struct pmdisk_disk_desc *desc,
-			       struct pmdisk_nslabel *labels)
-{
-	struct pmdisk_iset_dimm iset[PMDISK_MAX_WAYS];
 	enum pmdisk_cookie_kind kind;
 	u64 cookie;
 	unsigned int i;
 
-	pmdisk_region_iset(region, iset);
-	kind = lsa[0].label_size == 256 ? PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1;
-	cookie = pmdisk_iset_cookie(iset, region->ways, kind);
-	for (i = 0; i < region->ways; i++)
-		pmdisk_fill_label(&labels[i], region, i, desc, cookie);
+	kind = t->lsa[0].label_size == 256 ? PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1;
+	cookie = pmdisk_iset_cookie(t->iset, t->region->ways, kind);
+	for (i = 0; i < t->region->ways; i++)
+		pmdisk_fill_label(&t->labels[i], t->region, i, desc, cookie);
 }
 
 /*
- * Write @labels to @region's DIMMs by the two-phase UPDATING protocol
- * (pmdisk_ns_write(): a power cut leaves the old state or the new one);
- * on success @desc->slot[] names the new labels.
+ * Write @t's labels for @desc's namespace by the two-phase UPDATING
+ * protocol (pmdisk_ns_write(): a power cut leaves the old state or the new
+ * one); on success @desc->slot[] names the new labels. On a failure the
+ * region is as the labels read back say (pmdisk_label_txn_failed()).
  */
-static u32 pmdisk_write_labels(struct pmdisk_region *region, struct pmdisk_lsa *lsa,
-			       const struct pmdisk_nslabel *labels,
-			       struct pmdisk_disk_desc *desc)
+static u32 pmdisk_write_labels(struct pmdisk_label_txn *t, struct pmdisk_disk_desc *desc,
+			       const char *what)
 {
-	struct pmdisk_lsa *lsap[PMDISK_MAX_WAYS];
 	u32 slot[PMDISK_MAX_WAYS];
-	unsigned int i;
 	int rc;
 
-	for (i = 0; i < region->ways; i++)
-		lsap[i] = &lsa[i];
-	rc = pmdisk_ns_write(lsap, region->ways, labels, slot);
-	for (i = 0; i < region->ways; i++)
-		region->map[i].dimm->label_used = pmdisk_lsa_used(&lsa[i]);
+	rc = pmdisk_prov_write(&t->prov, t->labels, slot, desc->offset, desc->size);
 	if (rc < 0)
-		return PMEMDISK_REASON_LABEL_IO;
+		return pmdisk_label_txn_failed(t, what, rc);
 	if (rc == PMDISK_NS_UNFINISHED)
 		pr_warn("%s: namespace %pUb: its new labels stand, but not all lost their UPDATING flag; the next load finishes that\n",
-			region->name, labels[0].uuid);
-	memcpy(desc->slot, slot, sizeof(slot[0]) * region->ways);
+			t->region->name, t->labels[0].uuid);
+	memcpy(desc->slot, slot, sizeof(slot[0]) * t->region->ways);
 	return PMEMDISK_REASON_NONE;
 }
 
@@ -313,232 +325,247 @@ static u32 pmdisk_format_btt(struct pmdisk_region *region,
 				    desc->sector_size);
 	if (rc == -EINTR)
 		return PMEMDISK_REASON_INTERRUPTED;
+	if (rc == -ENOMEM)
+		return PMEMDISK_REASON_NO_MEMORY;
 	return rc ? PMEMDISK_REASON_MEDIA_IO : PMEMDISK_REASON_NONE;
 }
 
-/*
- * The namespace size for a disk of @usable bytes: as is for a raw disk;
- * for a BTT, the smallest multiple of @align whose BTT holds @usable bytes
- * (a BTT keeps a map entry per sector, 256 spare blocks and 24 KiB of
- * metadata per arena). *@actual gets the disk's real size. 0: too large.
- */
-static u64 pmdisk_ns_size_for(const struct pmdisk_disk_desc *desc, u64 usable,
-			      u64 align, u64 limit, u64 *actual)
+/* Lay out what @desc's namespace holds before its labels name it. */
+static u32 pmdisk_create_format(struct pmdisk_region *region,
+				const struct pmdisk_disk_desc *desc,
+				const struct pmdisk_prov_plan *plan)
 {
-	u64 size = round_up(usable, align);
-
-	*actual = size;
-	if (desc->atomicity != PMDISK_ATOMICITY_BTT)
-		return size;
-	for (; size <= limit; size += align) {
-		u64 nlba = size > desc->btt_start ?
-			   pmdisk_btt_nlba(desc->btt_start, size - desc->btt_start,
-					   desc->sector_size) : 0;
-
-		*actual = nlba * desc->sector_size;
-		if (*actual >= usable)
-			return size;
-	}
-	return 0;
+	pmdisk_wipe_head(region, desc->offset, desc->size);
+	if (desc->atomicity == PMDISK_ATOMICITY_BTT)
+		return pmdisk_format_btt(region, desc);
+	if (plan->dax && pmdisk_dax_format(region, desc->offset, &plan->layout, desc->uuid.b))
+		return PMEMDISK_REASON_MEDIA_IO;
+	return PMEMDISK_REASON_NONE;
 }
 
 /*
- * Size and place a DAX disk of @usable bytes in @region: the smallest
- * namespace, a multiple of @align, whose data (after the info block and
- * the page map, with nothing cut off its end) holds @usable bytes where it
- * would lie. Fills @layout (with a new info-block uuid), desc->size and
- * ->offset, and *@actual. Returns a reason.
+ * A new namespace's labels stand but its disk could not be made (@err):
+ * delete them again, so that nothing was created.
  */
-static u32 pmdisk_dax_size_place(struct pmdisk_region *region,
-				 struct pmdisk_disk_desc *desc,
-				 const struct pmemdisk_create *req, u64 align,
-				 struct pmdisk_pfn_layout *layout, u64 *actual,
-				 u64 *max_extent)
+static u32 pmdisk_create_undo(struct pmdisk_label_txn *t,
+			      const struct pmdisk_disk_desc *desc, int err)
 {
-	enum pmdisk_pfn_map map = req->map == PMEMDISK_MAP_MEM ?
-				  PMDISK_PFN_MAP_RAM : PMDISK_PFN_MAP_DEV;
-	/* aligned in physical memory, wherever the region starts */
-	u64 phase = region->base % align;
-	uuid_t uuid;
-	u64 size;
+	int rc = pmdisk_prov_delete(&t->prov, desc->slot, desc->offset);
 
-	uuid_gen(&uuid);
-	if (req->disk_size > region->size)
-		return PMEMDISK_REASON_NO_SPACE;
-	for (size = round_up(req->disk_size, align); size <= region->size;
-	     size += align) {
-		const char *why;
-
-		if (!pmdisk_place(region, size, align, phase, &desc->offset, max_extent))
-			return PMEMDISK_REASON_NO_SPACE;
-		if (pmdisk_pfn_plan(desc->dax_kind, map, region->base + desc->offset,
-				    size, req->align, uuid.b, layout, &why))
-			continue;	/* too small for its metadata yet */
-		if (!layout->end_trunc && layout->data_size >= req->disk_size) {
-			desc->size = size;
-			*actual = layout->data_size;
-			return PMEMDISK_REASON_NONE;
-		}
-	}
-	pmdisk_place(region, U64_MAX, align, phase, &desc->offset, max_extent);
-	return PMEMDISK_REASON_NO_SPACE;
+	if (rc)
+		pmdisk_label_txn_failed(t, "taking back a new namespace", rc);
+	if (pmdisk_extents_has(&t->region->used, desc->offset))
+		pr_err("%s: namespace %pUb stays on the media without a disk: reload pmemdisk or remove it\n",
+		       t->region->name, &desc->uuid);
+	return pmdisk_disk_create_reason(err);
 }
 
 /*
  * Write the labels and make the disk; the caller validated and placed it,
  * and claimed @desc->number, which the disk takes over (or which is
- * released here when there is no disk).
+ * released here when there is no disk). The new labels are the commit
+ * point: a failure before them changes nothing; when writing them fails,
+ * the disk exists exactly when the labels read back say it does.
  */
 static u32 pmdisk_create_commit(struct pmdisk_region *region,
 				struct pmdisk_disk_desc *desc,
-				const struct pmdisk_pfn_layout *layout)
+				const struct pmdisk_prov_plan *plan)
 {
-	struct pmdisk_nslabel *labels;
-	struct pmdisk_lsa *lsa;
+	struct pmdisk_label_txn *t;
 	struct pmdisk_disk *disk;
 	u32 reason;
 
-	reason = pmdisk_region_lsa_prepare(region, &lsa, &labels);
-	if (reason) {
-		pmdisk_disk_number_release(desc->number);
-		return reason;
-	}
-
-	pmdisk_wipe_head(region, desc->offset, desc->size);
-	if (desc->atomicity == PMDISK_ATOMICITY_BTT) {
-		/* invisible until the labels below say the namespace exists */
-		reason = pmdisk_format_btt(region, desc);
-		if (reason)
-			goto out;
-	} else if (layout && pmdisk_dax_format(region, desc->offset, layout, desc->uuid.b)) {
-		reason = PMEMDISK_REASON_MEDIA_IO;
-		goto out;
-	}
-	pmdisk_desc_labels(region, lsa, desc, labels);
-	reason = pmdisk_write_labels(region, lsa, labels, desc);
+	reason = pmdisk_label_txn_begin(region, true, &t);
 	if (reason)
-		goto out;
-	pmdisk_region_use(region, desc->offset, desc->size);
+		goto release;
+	reason = pmdisk_create_format(region, desc, plan);
+	if (reason)
+		goto end;
+	pmdisk_desc_labels(t, desc);
+	reason = pmdisk_write_labels(t, desc, "create");
+	if (reason)
+		goto end;
 	pmdisk_shutdown_forget(region, desc->uuid.b);	/* a new disk starts at 0 */
 	disk = pmdisk_disk_create(region, desc);	/* the number goes with it */
-	if (IS_ERR(disk)) {
-		pmdisk_region_unuse(region, desc->offset);
-		pmdisk_delete_labels(region, lsa, desc->slot, region->ways);
-		reason = PMEMDISK_REASON_LABEL_IO;
-	}
-	pmdisk_region_lsa_done(region, lsa, labels);
+	if (IS_ERR(disk))
+		reason = pmdisk_create_undo(t, desc, PTR_ERR(disk));
+	pmdisk_label_txn_end(t);
 	return reason;
-out:
+end:
+	pmdisk_label_txn_end(t);
+release:
 	pmdisk_disk_number_release(desc->number);
-	pmdisk_region_lsa_done(region, lsa, labels);
+	/* labels whose write failed may have landed all the same */
+	if (reason == PMEMDISK_REASON_LABEL_IO &&
+	    pmdisk_extents_has(&region->used, desc->offset) &&
+	    pmdisk_disk_back(region, desc->offset, desc->number))
+		reason = PMEMDISK_REASON_NONE;
 	return reason;
+}
+
+/* The region of a create request, if disks can be created on it. */
+static u32 pmdisk_create_region(u32 id, struct pmdisk_region **regionp)
+{
+	struct pmdisk_region *region = pmdisk_region_by_id(id);
+
+	*regionp = region;
+	if (!region)
+		return PMEMDISK_REASON_UNKNOWN_REGION;
+	if (region->label_state == PMDISK_LABEL_STATE_ERROR)
+		return PMEMDISK_REASON_LABELS_INCONSISTENT;
+	if (!pmdisk_region_labelled(region))
+		return PMEMDISK_REASON_LABEL_LESS;
+	if (region->readonly)
+		return PMEMDISK_REASON_READONLY;
+	if (region->used.n == PMDISK_MAX_NS_PER_REGION)
+		return PMEMDISK_REASON_TOO_MANY_DISKS;
+	return PMEMDISK_REASON_NONE;
+}
+
+/* Size, place and classify the disk @req asks for (core/provision.c). */
+static u32 pmdisk_create_plan(struct pmdisk_region *region, struct pmemdisk_create *req,
+			      struct pmdisk_disk_desc *desc, struct pmdisk_prov_plan *plan)
+{
+	static const enum pmdisk_prov_mode modes[] = {
+		[PMEMDISK_MODE_RAW] = PMDISK_PROV_RAW,
+		[PMEMDISK_MODE_BTT] = PMDISK_PROV_BTT,
+		[PMEMDISK_MODE_FSDAX] = PMDISK_PROV_FSDAX,
+		[PMEMDISK_MODE_DEVDAX] = PMDISK_PROV_DEVDAX,
+	};
+	struct pmdisk_prov_region r = {
+		.base = region->base, .size = region->size, .ways = region->ways,
+		.labels = region->label_state == PMDISK_LABEL_STATE_V1_2 ?
+			  PMDISK_LABEL_V1_2 : PMDISK_LABEL_V1_1,
+		.used = &region->used,
+	};
+	struct pmdisk_prov_req q = {
+		.mode = req->flags & PMEMDISK_CREATE_BTT ? PMDISK_PROV_BTT : modes[req->mode],
+		.disk_size = req->disk_size,
+		.sector_size = req->sector_size,
+		.dax_align = req->align,
+		.map = req->map == PMEMDISK_MAP_MEM ? PMDISK_PFN_MAP_RAM : PMDISK_PFN_MAP_DEV,
+	};
+	const char *why;
+	uuid_t pfn_uuid;
+	int rc;
+
+	if ((q.mode == PMDISK_PROV_FSDAX || q.mode == PMDISK_PROV_DEVDAX) &&
+	    !pmdisk_dax_capable(region, &why))
+		return PMEMDISK_REASON_DAX_UNSUPPORTED;
+	uuid_gen(&pfn_uuid);
+	export_uuid(q.pfn_uuid, &pfn_uuid);
+	rc = pmdisk_prov_plan(&r, &q, plan);
+	req->max_extent = plan->max_extent;
+	if (rc)
+		return PMEMDISK_REASON_NO_SPACE;
+	req->actual_size = plan->actual;
+	req->offset = plan->offset;
+	desc->offset = plan->offset;
+	desc->size = plan->size;
+	desc->sector_size = req->sector_size;
+	desc->atomicity = plan->atomicity;
+	desc->btt_start = plan->btt_start;
+	desc->btt_claimed = plan->btt_claimed;
+	desc->dax_kind = plan->dax_kind;
+	desc->dax_claimed = plan->dax_claimed;
+	return PMEMDISK_REASON_NONE;
+}
+
+/* The uuid of the new disk: asked for and unused, or a new one. */
+static u32 pmdisk_create_uuid(struct pmemdisk_create *req, struct pmdisk_disk_desc *desc)
+{
+	import_uuid(&desc->uuid, req->uuid);
+	if (uuid_is_null(&desc->uuid)) {
+		uuid_gen(&desc->uuid);
+		export_uuid(req->uuid, &desc->uuid);
+		return PMEMDISK_REASON_NONE;
+	}
+	return pmdisk_uuid_in_use(&desc->uuid) ? PMEMDISK_REASON_DUPLICATE_UUID :
+						 PMEMDISK_REASON_NONE;
 }
 
 long pmdisk_ctl_create(void *data)
 {
 	struct pmdisk_disk_desc desc = { .has_uuid = true };
 	struct pmemdisk_create *req = data;
-	struct pmdisk_pfn_layout layout;
-	bool dax = false;
+	struct pmdisk_prov_plan *plan;
 	struct pmdisk_region *region;
+	int number;
 	u32 reason;
-	u64 align = 0;
 
+	BUILD_BUG_ON(PMEMDISK_ALIGN_PER_DIMM != PMDISK_ALIGN_PER_DIMM);
 	reason = pmdisk_create_checks(req);
 	if (reason)
 		return reason;
+	plan = kzalloc(sizeof(*plan), GFP_KERNEL);
+	if (!plan)
+		return PMEMDISK_REASON_NO_MEMORY;
 
 	mutex_lock(&pmdisk_regions_lock);
-	region = pmdisk_region_by_id(req->region);
-	if (!region)
-		reason = PMEMDISK_REASON_UNKNOWN_REGION;
-	else if (region->label_state == PMDISK_LABEL_STATE_ERROR)
-		reason = PMEMDISK_REASON_LABELS_INCONSISTENT;
-	else if (!pmdisk_region_labelled(region))
-		reason = PMEMDISK_REASON_LABEL_LESS;
-	else if (region->readonly)
-		reason = PMEMDISK_REASON_READONLY;
-	else if (region->nr_used == PMDISK_MAX_NS_PER_REGION)
-		reason = PMEMDISK_REASON_TOO_MANY_DISKS;
-	if (!reason) {
-		desc.sector_size = req->sector_size;
-		dax = req->mode == PMEMDISK_MODE_FSDAX || req->mode == PMEMDISK_MODE_DEVDAX;
-		align = PMEMDISK_ALIGN_PER_DIMM * region->ways;
-		if ((req->flags & PMEMDISK_CREATE_BTT) || req->mode == PMEMDISK_MODE_BTT) {
-			desc.atomicity = PMDISK_ATOMICITY_BTT;
-			/* BTT 2.0 at 0 with v1.2 labels, 1.1 at 4 KiB with v1.1 */
-			desc.btt_start = region->label_state == PMDISK_LABEL_STATE_V1_2 ?
-					 PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
-			/* v1.2 labels carry the BTT2 GUID (pmdisk_fill_label) */
-			desc.btt_claimed = desc.btt_start == PMDISK_BTT_START_V2_0;
-		} else if (dax) {
-			desc.dax_kind = req->mode == PMEMDISK_MODE_DEVDAX ?
-					PMDISK_PFN_DEVDAX : PMDISK_PFN_FSDAX;
-			/* v1.2 labels carry the PFN or DAX GUID; v1.1: a probe finds it */
-			desc.dax_claimed = region->label_state == PMDISK_LABEL_STATE_V1_2;
-			/*
-			 * 16 MiB units in physical memory, which are whole
-			 * units of each DIMM's share when the region starts on
-			 * a 2 MiB boundary
-			 */
-			align = PMEMDISK_ALIGN_PER_DIMM * lcm(region->ways, 8);
-		}
+	reason = pmdisk_create_region(req->region, &region);
+	if (!reason)
+		reason = pmdisk_create_plan(region, req, &desc, plan);
+	if (!reason)
+		reason = pmdisk_create_uuid(req, &desc);
+	if (reason || (req->flags & PMEMDISK_CREATE_DRY_RUN))
+		goto unlock;
+	strscpy(desc.name, req->name, sizeof(desc.name));
+	number = pmdisk_disk_number_claim(PMDISK_NUMBER_ANY);
+	if (number < 0) {
+		reason = PMEMDISK_REASON_NO_MEMORY;
+		goto unlock;
 	}
-	if (!reason && dax) {
-		const char *why;
-
-		if (!pmdisk_dax_capable(region, &why))
-			reason = PMEMDISK_REASON_DAX_UNSUPPORTED;
-		else
-			reason = pmdisk_dax_size_place(region, &desc, req, align,
-						       &layout, &req->actual_size,
-						       &req->max_extent);
-	} else if (!reason) {
-		desc.size = req->disk_size > region->size ? 0 :
-			    pmdisk_ns_size_for(&desc, req->disk_size, align,
-					       region->size, &req->actual_size);
-		if (!pmdisk_place(region, desc.size ? desc.size : U64_MAX, align, 0,
-				  &desc.offset, &req->max_extent))
-			reason = PMEMDISK_REASON_NO_SPACE;
-	}
-	if (!reason) {
-		import_uuid(&desc.uuid, req->uuid);
-		if (uuid_is_null(&desc.uuid)) {
-			uuid_gen(&desc.uuid);
-			export_uuid(req->uuid, &desc.uuid);
-		} else if (pmdisk_uuid_in_use(&desc.uuid)) {
-			reason = PMEMDISK_REASON_DUPLICATE_UUID;
-		}
-	}
-	if (!reason) {
-		strscpy(desc.name, req->name, sizeof(desc.name));
-		req->offset = desc.offset;
-		if (!(req->flags & PMEMDISK_CREATE_DRY_RUN)) {
-			int number = pmdisk_disk_number_claim(PMDISK_NUMBER_ANY);
-
-			if (number < 0) {	/* -ENOMEM: nothing done, no reply */
-				mutex_unlock(&pmdisk_regions_lock);
-				return number;
-			}
-			desc.number = number;
-			reason = pmdisk_create_commit(region, &desc, dax ? &layout : NULL);
-			req->number = desc.number;
-		}
-	}
+	desc.number = number;
+	reason = pmdisk_create_commit(region, &desc, plan);
+	req->number = desc.number;
+unlock:
 	mutex_unlock(&pmdisk_regions_lock);
+	kfree(plan);
 	return reason;
 }
 
 /* ---- remove ------------------------------------------------------------ */
 
+/*
+ * The block device goes first: nobody can open it while it is wiped.
+ * Deleting the labels is the commit point, so the wipe comes after it,
+ * and only once it is done: until then a power cut (or a label write that
+ * failed) must leave the disk whole, its info block and first sectors
+ * included. When the deletion fails, the disk comes back if the labels
+ * read back still hold its namespace.
+ */
+static u32 pmdisk_remove_commit(struct pmdisk_disk *disk)
+{
+	struct pmdisk_region *region = disk->region;
+	struct pmdisk_disk_desc desc = disk->desc;
+	struct pmdisk_label_txn *t;
+	u32 reason;
+	int rc;
+
+	reason = pmdisk_label_txn_begin(region, false, &t);
+	if (reason) {
+		pmdisk_disk_allow_opens(disk);
+		return reason;
+	}
+	pmdisk_disk_remove(disk);
+	rc = pmdisk_prov_delete(&t->prov, desc.slot, desc.offset);
+	if (rc) {
+		reason = pmdisk_label_txn_failed(t, "remove", rc);
+	} else {
+		pmdisk_wipe_head(region, desc.offset, desc.size);
+		pmdisk_shutdown_forget(region, desc.uuid.b);
+	}
+	pmdisk_label_txn_end(t);
+	if (rc && pmdisk_extents_has(&region->used, desc.offset))
+		pmdisk_disk_back(region, desc.offset, desc.number);
+	return reason;
+}
+
 long pmdisk_ctl_remove(void *data)
 {
-	struct pmdisk_region *region;
 	struct pmemdisk_remove *req = data;
 	struct pmdisk_disk *disk;
-	struct pmdisk_disk_desc desc;
-	struct pmdisk_lsa *lsa;
-	u32 reason = PMEMDISK_REASON_NONE;
+	u32 reason;
 
 	if (req->flags)
 		return PMEMDISK_REASON_RESERVED_NONZERO;
@@ -547,36 +574,8 @@ long pmdisk_ctl_remove(void *data)
 	reason = pmdisk_disk_changeable(req->number, &disk);
 	if (!reason && !pmdisk_disk_block_opens(disk))
 		reason = PMEMDISK_REASON_DISK_OPEN;
-	if (reason)
-		goto unlock;
-
-	region = disk->region;
-	lsa = kcalloc(region->ways, sizeof(*lsa), GFP_KERNEL);
-	if (!lsa || pmdisk_region_lsa_load(region, lsa)) {
-		kfree(lsa);
-		pmdisk_disk_allow_opens(disk);
-		reason = PMEMDISK_REASON_LABEL_IO;
-		goto unlock;
-	}
-	/*
-	 * The block device goes first: nobody can open it while it is wiped.
-	 * Deleting the labels is the commit point, so the wipe comes after
-	 * it, and only once it is done: until then a power cut (or a label
-	 * write that failed) must leave the disk whole, its info block and
-	 * first sectors included.
-	 */
-	desc = disk->desc;
-	pmdisk_disk_remove(disk);
-	if (pmdisk_delete_labels(region, lsa, desc.slot, region->ways)) {
-		reason = PMEMDISK_REASON_LABEL_IO;
-	} else {
-		pmdisk_wipe_head(region, desc.offset, desc.size);
-		pmdisk_shutdown_forget(region, desc.uuid.b);
-	}
-	pmdisk_region_unuse(region, desc.offset);
-	pmdisk_region_lsa_release(region, lsa);
-	kfree(lsa);
-unlock:
+	if (!reason)
+		reason = pmdisk_remove_commit(disk);
 	mutex_unlock(&pmdisk_regions_lock);
 	return reason;
 }
@@ -642,13 +641,65 @@ static u32 pmdisk_region_drop_disks(struct pmdisk_region *region)
 	}
 }
 
+/* The device @req names, if its labels may be initialised now. */
+static u32 pmdisk_init_labels_checks(const struct pmemdisk_init_labels *req,
+				     enum pmdisk_label_version v, struct pmdisk_dimm **dimmp)
+{
+	struct pmdisk_dimm *dimm = NULL, *d;
+	u32 isize, nslot;
+
+	list_for_each_entry(d, &pmdisk_dimms, list)
+		if (d->id == req->device)
+			dimm = d;
+	*dimmp = dimm;
+	if (!dimm)
+		return PMEMDISK_REASON_UNKNOWN_DEVICE;
+	if (dimm->label_method == PMDISK_LABELS_NONE)
+		return PMEMDISK_REASON_NO_LABEL_AREA;
+	if (!dimm->labels_writable)
+		return PMEMDISK_REASON_LABELS_READONLY;
+	if (pmdisk_lsa_geometry(dimm->label_size, v == PMDISK_LABEL_V1_2 ? 256 : 128,
+				&isize, &nslot))
+		return PMEMDISK_REASON_NO_LABEL_AREA;	/* too small for labels */
+	return PMEMDISK_REASON_NONE;
+}
+
+/*
+ * Write fresh indexes to @dimm's label area, with room at the end for the
+ * dirty-shutdown records when it is large. When that fails, the DIMM is
+ * as its area now reads, as a load would find it.
+ */
+static u32 pmdisk_dimm_init_labels(struct pmdisk_dimm *dimm, enum pmdisk_label_version v)
+{
+	u32 tail = dimm->label_size >= PMDISK_DSTATE_MIN_LSA ? PMDISK_DSTATE_SIZE : 0;
+	u32 lsize = v == PMDISK_LABEL_V1_2 ? 256 : 128, isize;
+	int rc;
+
+	pmdisk_dimm_shutdown_release(dimm);
+	rc = pmdisk_lsa_init(&dimm->lsa_media.media, v, tail);
+	if (rc) {
+		pr_err("dimm%u: initialising the labels failed (%d): they are as the area now reads\n",
+		       dimm->id, rc);
+		pmdisk_dimm_labels_reload(dimm);
+		return rc == -ENOMEM ? PMEMDISK_REASON_NO_MEMORY : PMEMDISK_REASON_LABEL_IO;
+	}
+	dimm->label_state = v == PMDISK_LABEL_V1_2 ? PMDISK_LABEL_STATE_V1_2 :
+						     PMDISK_LABEL_STATE_V1_1;
+	pmdisk_lsa_geometry(dimm->label_size, lsize, &isize, &dimm->label_nslot);
+	dimm->label_nslot -= DIV_ROUND_UP(tail, lsize);
+	dimm->label_used = 0;
+	if (tail)
+		pmdisk_dimm_shutdown_format(dimm);
+	return PMEMDISK_REASON_NONE;
+}
+
 long pmdisk_ctl_init_labels(void *data)
 {
 	struct pmemdisk_init_labels *req = data;
 	struct pmdisk_region *region;
-	struct pmdisk_dimm *dimm, *d;
+	struct pmdisk_dimm *dimm;
 	enum pmdisk_label_version v;
-	u32 reason = PMEMDISK_REASON_NONE, isize, nslot, tail;
+	u32 reason;
 
 	if (req->flags || req->reserved0 || req->disks_removed)
 		return PMEMDISK_REASON_RESERVED_NONZERO;
@@ -659,43 +710,18 @@ long pmdisk_ctl_init_labels(void *data)
 							PMDISK_LABEL_V1_1;
 
 	mutex_lock(&pmdisk_regions_lock);
-	dimm = NULL;
-	list_for_each_entry(d, &pmdisk_dimms, list)
-		if (d->id == req->device)
-			dimm = d;
-	if (!dimm)
-		reason = PMEMDISK_REASON_UNKNOWN_DEVICE;
-	else if (dimm->label_method == PMDISK_LABELS_NONE)
-		reason = PMEMDISK_REASON_NO_LABEL_AREA;
-	else if (!dimm->labels_writable)
-		reason = PMEMDISK_REASON_LABELS_READONLY;
-	else if (pmdisk_lsa_geometry(dimm->label_size, v == PMDISK_LABEL_V1_2 ? 256 : 128,
-				     &isize, &nslot))
-		reason = PMEMDISK_REASON_NO_LABEL_AREA;	/* too small for labels */
-	else if (!pmdisk_dimm_block_opens(dimm))
+	reason = pmdisk_init_labels_checks(req, v, &dimm);
+	if (!reason && !pmdisk_dimm_block_opens(dimm))
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (reason)
 		goto unlock;
-
 	list_for_each_entry(region, &pmdisk_regions, list)
 		if (pmdisk_region_has(region, dimm))
 			req->disks_removed += pmdisk_region_drop_disks(region);
-	/* room at the end for the dirty-shutdown records, when it is large */
-	tail = dimm->label_size >= PMDISK_DSTATE_MIN_LSA ? PMDISK_DSTATE_SIZE : 0;
-	pmdisk_dimm_shutdown_release(dimm);
-	if (pmdisk_lsa_init(&dimm->lsa_media.media, v, tail)) {
-		dimm->label_state = PMDISK_LABEL_STATE_ERROR;
-		reason = PMEMDISK_REASON_LABEL_IO;
-	} else {
-		dimm->label_state = v == PMDISK_LABEL_V1_2 ? PMDISK_LABEL_STATE_V1_2 :
-							     PMDISK_LABEL_STATE_V1_1;
-		dimm->label_nslot = nslot - DIV_ROUND_UP(tail, v == PMDISK_LABEL_V1_2 ? 256 : 128);
-		dimm->label_used = 0;
-		if (tail)
-			pmdisk_dimm_shutdown_format(dimm);
-	}
-	pr_info("dimm%u: labels initialised (v1.%u), %u disks removed\n",
-		dimm->id, v == PMDISK_LABEL_V1_2 ? 2 : 1, req->disks_removed);
+	reason = pmdisk_dimm_init_labels(dimm, v);
+	if (!reason)
+		pr_info("dimm%u: labels initialised (v1.%u), %u disks removed\n",
+			dimm->id, v == PMDISK_LABEL_V1_2 ? 2 : 1, req->disks_removed);
 	list_for_each_entry(region, &pmdisk_regions, list)
 		if (pmdisk_region_has(region, dimm))
 			pmdisk_region_make_disks(region);
@@ -710,28 +736,29 @@ unlock:
  * The labels get the new uuid by the two-phase protocol (pmdisk_write_labels):
  * until the last DIMM holds its new label, the old set is the complete
  * one; from then on the new set is, and it wins over the old labels, which
- * pass 2 frees.
+ * pass 2 frees. Opens of @disk were blocked; they are allowed again here.
+ * When writing the labels fails, the disk is made again from what they
+ * read back say, old uuid or new.
  */
-static u32 pmdisk_reset_commit(struct pmdisk_region *region,
-			       struct pmdisk_disk *disk, const uuid_t *uuid)
+static u32 pmdisk_reset_commit(struct pmdisk_disk *disk, const uuid_t *uuid)
 {
+	struct pmdisk_region *region = disk->region;
 	struct pmdisk_disk_desc desc = disk->desc;
-	struct pmdisk_nslabel *labels;
-	struct pmdisk_lsa *lsa;
+	struct pmdisk_label_txn *t;
 	unsigned int i;
 	u32 reason;
 
-	reason = pmdisk_region_lsa_prepare(region, &lsa, &labels);
+	reason = pmdisk_label_txn_begin(region, true, &t);
 	if (reason)
-		return reason;
+		goto allow;
 	/* the labels as they are, fields pmemdisk does not set included */
 	for (i = 0; i < region->ways; i++) {
-		if (pmdisk_lsa_read_label(&lsa[i], desc.slot[i], &labels[i])) {
+		if (pmdisk_lsa_read_label(&t->lsa[i], desc.slot[i], &t->labels[i])) {
 			reason = PMEMDISK_REASON_LABEL_IO;
-			goto out;
+			goto end;
 		}
-		export_uuid(labels[i].uuid, uuid);
-		labels[i].flags &= ~cpu_to_le32(PMDISK_NSLABEL_UPDATING);
+		export_uuid(t->labels[i].uuid, uuid);
+		t->labels[i].flags &= ~cpu_to_le32(PMDISK_NSLABEL_UPDATING);
 	}
 	/*
 	 * A BTT names its namespace (parent uuid). A zero parent is accepted
@@ -739,18 +766,25 @@ static u32 pmdisk_reset_commit(struct pmdisk_region *region,
 	 */
 	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid_null.b)) {
 		reason = PMEMDISK_REASON_MEDIA_IO;
-		goto out;
+		goto end;
 	}
-	reason = pmdisk_write_labels(region, lsa, labels, &desc);
-	if (reason)
-		goto out;	/* the old labels stand, and a zero parent fits them */
+	reason = pmdisk_write_labels(t, &desc, "reset-id");
+	pmdisk_label_txn_end(t);
+	if (reason) {	/* a zero parent fits whichever labels stand */
+		pmdisk_disk_remove(disk);
+		pmdisk_disk_back(region, desc.offset, desc.number);
+		return reason;
+	}
 	disk->desc.uuid = *uuid;
 	memcpy(disk->desc.slot, desc.slot, sizeof(desc.slot));
 	pmdisk_shutdown_rename(disk, desc.uuid.b);	/* desc has the old one */
 	if (disk->btt && pmdisk_btt_disk_set_parent(disk, uuid->b))
 		reason = PMEMDISK_REASON_MEDIA_IO;	/* a zero parent stands */
-out:
-	pmdisk_region_lsa_done(region, lsa, labels);
+	goto allow;
+end:
+	pmdisk_label_txn_end(t);
+allow:
+	pmdisk_disk_allow_opens(disk);
 	return reason;
 }
 
@@ -774,15 +808,12 @@ long pmdisk_ctl_reset_id(void *data)
 	/* a DAX disk's info block names the old uuid as its parent */
 	if (!reason && disk->dax)
 		reason = PMEMDISK_REASON_DAX_DISK;
+	if (!reason && pmdisk_uuid_in_use(&uuid))
+		reason = PMEMDISK_REASON_DUPLICATE_UUID;
 	if (!reason && !pmdisk_disk_block_opens(disk))
 		reason = PMEMDISK_REASON_DISK_OPEN;
-	if (!reason) {
-		if (pmdisk_uuid_in_use(&uuid))
-			reason = PMEMDISK_REASON_DUPLICATE_UUID;
-		else
-			reason = pmdisk_reset_commit(disk->region, disk, &uuid);
-		pmdisk_disk_allow_opens(disk);
-	}
+	if (!reason)
+		reason = pmdisk_reset_commit(disk, &uuid);
 	mutex_unlock(&pmdisk_regions_lock);
 	return reason;
 }
@@ -863,16 +894,15 @@ long pmdisk_ctl_check(void *data)
  */
 static u32 pmdisk_relabel(struct pmdisk_region *region, struct pmdisk_disk_desc *desc)
 {
-	struct pmdisk_nslabel *labels;
-	struct pmdisk_lsa *lsa;
+	struct pmdisk_label_txn *t;
 	u32 reason;
 
-	reason = pmdisk_region_lsa_prepare(region, &lsa, &labels);
+	reason = pmdisk_label_txn_begin(region, true, &t);
 	if (reason)
 		return reason;
-	pmdisk_desc_labels(region, lsa, desc, labels);
-	reason = pmdisk_write_labels(region, lsa, labels, desc);
-	pmdisk_region_lsa_done(region, lsa, labels);
+	pmdisk_desc_labels(t, desc);
+	reason = pmdisk_write_labels(t, desc, "convert");
+	pmdisk_label_txn_end(t);
 	return reason;
 }
 
@@ -888,12 +918,12 @@ static void pmdisk_wipe_infos(struct pmdisk_region *region,
 	pmdisk_region_flush(region);
 }
 
-/* Where a BTT on @region's namespace @desc goes: 2.0 at 0 with v1.2 labels. */
-static u64 pmdisk_btt_start_for(const struct pmdisk_region *region,
-				const struct pmdisk_disk_desc *desc)
+/* Where a BTT on @region's namespace @desc goes (core/provision.c). */
+static u64 pmdisk_desc_btt_start(const struct pmdisk_region *region,
+				 const struct pmdisk_disk_desc *desc)
 {
-	return desc->has_uuid && region->label_state == PMDISK_LABEL_STATE_V1_2 ?
-	       PMDISK_BTT_START_V2_0 : PMDISK_BTT_START_V1_1;
+	return pmdisk_btt_start_for(desc->has_uuid &&
+				    region->label_state == PMDISK_LABEL_STATE_V1_2);
 }
 
 /*
@@ -911,7 +941,7 @@ static u32 pmdisk_convert_checks(const struct pmemdisk_convert *req,
 		return PMEMDISK_REASON_UNKNOWN_DISK;
 	if (disk->dax)
 		return PMEMDISK_REASON_DAX_DISK;
-	start = pmdisk_btt_start_for(disk->region, &disk->desc);
+	start = pmdisk_desc_btt_start(disk->region, &disk->desc);
 	if (disk->region->readonly)
 		return PMEMDISK_REASON_READONLY;
 	if (req->sector_size != 512 && req->sector_size != 4096)
@@ -956,12 +986,60 @@ static u32 pmdisk_convert_commit(struct pmdisk_disk *disk,
 		}
 		if (desc->has_uuid) {
 			relabel = pmdisk_relabel(region, desc);
-			reason = reason ? reason : relabel;
+			reason = relabel ? relabel : reason;
 		}
 	}
-	/* no old info block may make a raw disk look like a BTT again */
-	if (desc->atomicity == PMDISK_ATOMICITY_NONE)
+	/*
+	 * No old info block may make a raw disk look like a BTT again; but
+	 * while labels that failed to change may still claim the BTT, it
+	 * stays whole.
+	 */
+	if (desc->atomicity == PMDISK_ATOMICITY_NONE && reason != PMEMDISK_REASON_LABEL_IO)
 		pmdisk_wipe_infos(region, desc, infos, ninfos);
+	return reason;
+}
+
+/* What @disk is to become for @req. */
+static void pmdisk_convert_desc(const struct pmdisk_disk *disk,
+				const struct pmemdisk_convert *req,
+				struct pmdisk_disk_desc *desc)
+{
+	*desc = disk->desc;
+	desc->sector_size = req->sector_size;
+	desc->atomicity = PMDISK_ATOMICITY_NONE;
+	desc->btt_claimed = false;
+	if (req->atomicity == PMEMDISK_ATOMICITY_BTT) {
+		desc->atomicity = PMDISK_ATOMICITY_BTT;
+		/* as create: 2.0 at 0 (BTT2 GUID) with v1.2 labels */
+		desc->btt_start = pmdisk_desc_btt_start(disk->region, desc);
+		desc->btt_claimed = desc->has_uuid &&
+				    desc->btt_start == PMDISK_BTT_START_V2_0;
+	}
+}
+
+/*
+ * The converted disk comes up as @desc says; when its labels could not be
+ * written, as they read back say (old kind or new).
+ */
+static u32 pmdisk_convert_disk_up(struct pmdisk_region *region,
+				  const struct pmdisk_disk_desc *desc, u32 reason,
+				  struct pmemdisk_convert *req)
+{
+	struct pmdisk_disk *disk;
+	int number;
+
+	if (reason == PMEMDISK_REASON_LABEL_IO) {
+		pmdisk_disk_back(region, desc->offset, desc->number);
+		return reason;
+	}
+	/* as check: its number was released with the old disk */
+	number = pmdisk_disk_number_claim(desc->number);
+	disk = number == desc->number ? pmdisk_disk_create(region, desc) :
+	       ERR_PTR(number < 0 ? number : -EBUSY);
+	if (IS_ERR(disk))
+		return reason ? reason : pmdisk_disk_create_reason(PTR_ERR(disk));
+	req->actual_size = disk->size;
+	pr_info("%s: converted to %s\n", disk->gd_name, disk->btt ? "BTT" : "raw");
 	return reason;
 }
 
@@ -974,6 +1052,7 @@ long pmdisk_ctl_convert(void *data)
 	u32 reason = PMEMDISK_REASON_NONE;
 	unsigned int ninfos = 0;
 	u64 *infos = NULL;
+	int rc;
 
 	if (req->flags)
 		return PMEMDISK_REASON_RESERVED_NONZERO;
@@ -986,35 +1065,19 @@ long pmdisk_ctl_convert(void *data)
 	if (!reason && !pmdisk_disk_block_opens(disk))
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	/* where the old BTT's info blocks are, for a convert to raw */
-	if (!reason && disk->btt && pmdisk_btt_disk_infos(disk, &infos, &ninfos)) {
-		pmdisk_disk_allow_opens(disk);
-		reason = PMEMDISK_REASON_MEDIA_IO;	/* -ENOMEM: nothing done */
+	if (!reason && disk->btt) {
+		rc = pmdisk_btt_disk_infos(disk, &infos, &ninfos);
+		if (rc) {	/* nothing done */
+			pmdisk_disk_allow_opens(disk);
+			reason = rc == -ENOMEM ? PMEMDISK_REASON_NO_MEMORY :
+						 PMEMDISK_REASON_MEDIA_IO;
+		}
 	}
 	if (!reason) {
 		region = disk->region;
-		desc = disk->desc;
-		desc.sector_size = req->sector_size;
-		desc.atomicity = PMDISK_ATOMICITY_NONE;
-		desc.btt_claimed = false;
-		if (req->atomicity == PMEMDISK_ATOMICITY_BTT) {
-			desc.atomicity = PMDISK_ATOMICITY_BTT;
-			/* as create: 2.0 at 0 (BTT2 GUID) with v1.2 labels */
-			desc.btt_start = pmdisk_btt_start_for(region, &desc);
-			desc.btt_claimed = desc.has_uuid &&
-					   desc.btt_start == PMDISK_BTT_START_V2_0;
-		}
+		pmdisk_convert_desc(disk, req, &desc);
 		reason = pmdisk_convert_commit(disk, &desc, infos, ninfos);
-		/* as check: its number was released with the old disk */
-		disk = pmdisk_disk_number_claim(desc.number) == desc.number ?
-		       pmdisk_disk_create(region, &desc) :	/* logs why if it cannot */
-		       ERR_PTR(-ENOMEM);
-		if (!IS_ERR(disk)) {
-			req->actual_size = disk->size;
-			pr_info("%s: converted to %s\n", disk->gd_name,
-				disk->btt ? "BTT" : "raw");
-		} else if (!reason) {
-			reason = PMEMDISK_REASON_MEDIA_IO;
-		}
+		reason = pmdisk_convert_disk_up(region, &desc, reason, req);
 	}
 	mutex_unlock(&pmdisk_regions_lock);
 	kfree(infos);

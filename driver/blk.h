@@ -13,14 +13,10 @@
 
 #include "core/nfit.h"
 #include "core/pfn.h"
+#include "core/provision.h"
 
 struct gendisk;
 struct pmdisk_region;
-
-enum pmdisk_atomicity {
-	PMDISK_ATOMICITY_NONE,		/* raw: a torn write may mix old and new */
-	PMDISK_ATOMICITY_BTT,		/* every sector write is atomic */
-};
 
 /* What a disk is: where it lies and, for a namespace, who it is. */
 struct pmdisk_disk_desc {

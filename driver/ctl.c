@@ -183,6 +183,10 @@ static int pmdisk_reason_errno(u32 reason)
 	case PMEMDISK_REASON_DAX_UNSUPPORTED:
 	case PMEMDISK_REASON_DAX_DISK:
 		return -EOPNOTSUPP;
+	case PMEMDISK_REASON_NO_MEMORY:
+		return -ENOMEM;
+	case PMEMDISK_REASON_DISK_SETUP:
+		return -EIO;
 	default:
 		return -EINVAL;
 	}

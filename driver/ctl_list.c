@@ -94,27 +94,21 @@ static u32 pmdisk_fill_dimms(void *buf, u32 cap)
 	return n;
 }
 
-/* Free space of a region: the gaps between its namespaces (sorted). */
+/* Free space of a region: the gaps between its namespaces. */
 static void pmdisk_region_free(const struct pmdisk_region *r,
 			       struct pmemdisk_region_info *e)
 {
-	u64 at = 0;
-	unsigned int i;
+	struct pmdisk_gap_iter it = {};
+	struct pmdisk_extent gap;
 
-	for (i = 0; i <= r->nr_used; i++) {
-		u64 end = i < r->nr_used ? r->used[i].offset : r->size;
-
-		if (end > at) {
-			e->available_size += end - at;
-			e->max_available_extent = max(e->max_available_extent, end - at);
-			if (e->nr_free_extents < PMEMDISK_MAX_EXTENTS) {
-				e->free_extents[e->nr_free_extents].offset = at;
-				e->free_extents[e->nr_free_extents].size = end - at;
-			}
-			e->nr_free_extents++;
+	while (pmdisk_next_gap(&r->used, r->size, &it, &gap)) {
+		e->available_size += gap.size;
+		e->max_available_extent = max(e->max_available_extent, gap.size);
+		if (e->nr_free_extents < PMEMDISK_MAX_EXTENTS) {
+			e->free_extents[e->nr_free_extents].offset = gap.offset;
+			e->free_extents[e->nr_free_extents].size = gap.size;
 		}
-		if (i < r->nr_used)
-			at = max(at, r->used[i].offset + r->used[i].size);
+		e->nr_free_extents++;
 	}
 }
 

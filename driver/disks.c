@@ -179,6 +179,8 @@ static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns
 				    PMDISK_MAX_NS_PER_REGION, pmdisk_ns_note, region);
 		for (i = 0; i < rc; i++)
 			pmdisk_finish_update(region, lsap, &ns[i]);
+		for (i = 0; i < region->ways; i++)
+			region->map[i].dimm->label_used = pmdisk_lsa_used(lsap[i]);
 		pmdisk_region_lsa_release(region, lsa);
 	}
 	kfree(lsa);
@@ -207,11 +209,7 @@ static unsigned int pmdisk_region_label_descs(struct pmdisk_region *region,
 		region->label_state = PMDISK_LABEL_STATE_ERROR;
 	}
 	/* every namespace uses its space, whether pmemdisk serves it or not */
-	for (i = 0; i < n; i++) {
-		region->used[i].offset = ns[i].offset;
-		region->used[i].size = ns[i].size;
-	}
-	region->nr_used = max(n, 0);
+	pmdisk_extents_from_ns(&region->used, ns, max(n, 0));
 	for (i = 0; i < n; i++) {
 		struct pmdisk_disk_desc desc = {
 			.offset = ns[i].offset,
@@ -257,7 +255,7 @@ static unsigned int pmdisk_region_descs(struct pmdisk_region *region,
 					struct pmdisk_disk_desc *descs)
 {
 	lockdep_assert_held(&pmdisk_regions_lock);
-	region->nr_used = 0;
+	region->used.n = 0;
 	switch (pmdisk_region_labels(region)) {
 	case LABEL_LESS:
 		descs[0] = (struct pmdisk_disk_desc) {
@@ -266,9 +264,7 @@ static unsigned int pmdisk_region_descs(struct pmdisk_region *region,
 		};
 		region->label_state = region->ways ?
 			region->map[0].dimm->label_state : PMDISK_LABEL_STATE_NONE;
-		region->nr_used = 1;
-		region->used[0].offset = 0;
-		region->used[0].size = region->size;
+		pmdisk_extents_add(&region->used, 0, region->size);
 		return 1;
 	case LABELLED:
 		region->label_state = region->map[0].dimm->label_state;
@@ -379,30 +375,32 @@ void pmdisk_disks_from_regions(void)
 	kfree(descs);
 }
 
-int pmdisk_region_use(struct pmdisk_region *region, u64 offset, u64 size)
+struct pmdisk_disk *pmdisk_region_disk_back(struct pmdisk_region *region, u64 offset,
+					    unsigned int number)
 {
-	unsigned int i;
+	struct pmdisk_disk *disk = ERR_PTR(-ENOENT);
+	struct pmdisk_disk_desc *descs;
+	unsigned int i, n;
+	int claimed;
 
-	if (region->nr_used == PMDISK_MAX_NS_PER_REGION)
-		return -ENOSPC;
-	for (i = region->nr_used; i > 0 && region->used[i - 1].offset > offset; i--)
-		region->used[i] = region->used[i - 1];
-	region->used[i].offset = offset;
-	region->used[i].size = size;
-	region->nr_used++;
-	return 0;
-}
-
-void pmdisk_region_unuse(struct pmdisk_region *region, u64 offset)
-{
-	unsigned int i;
-
-	for (i = 0; i < region->nr_used; i++) {
-		if (region->used[i].offset == offset) {
-			memmove(&region->used[i], &region->used[i + 1],
-				(region->nr_used - i - 1) * sizeof(region->used[0]));
-			region->nr_used--;
-			return;
+	descs = kcalloc(PMDISK_MAX_NS_PER_REGION, sizeof(*descs), GFP_KERNEL);
+	if (!descs)
+		return ERR_PTR(-ENOMEM);
+	n = pmdisk_region_descs(region, descs);
+	for (i = 0; i < n; i++) {
+		if (descs[i].offset != offset)
+			continue;
+		claimed = pmdisk_disk_number_claim(number);
+		if (claimed != number)
+			claimed = pmdisk_disk_number_claim(PMDISK_NUMBER_ANY);
+		if (claimed < 0) {
+			disk = ERR_PTR(claimed);
+			break;
 		}
+		descs[i].number = claimed;
+		disk = pmdisk_disk_create(region, &descs[i]);
+		break;
 	}
+	kfree(descs);
+	return disk;
 }

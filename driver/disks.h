@@ -5,6 +5,7 @@
 #ifndef _PMDISK_DISKS_H
 #define _PMDISK_DISKS_H
 
+struct pmdisk_disk;
 struct pmdisk_region;
 struct pmdisk_iset_dimm;
 
@@ -27,8 +28,15 @@ int pmdisk_region_lsa_load(struct pmdisk_region *region, struct pmdisk_lsa *lsa)
 void pmdisk_region_lsa_release(struct pmdisk_region *region,
 			       struct pmdisk_lsa *lsa);
 
-/* Record / forget a namespace extent of @region (kept sorted). */
-int pmdisk_region_use(struct pmdisk_region *region, u64 offset, u64 size);
-void pmdisk_region_unuse(struct pmdisk_region *region, u64 offset);
+/*
+ * After a change of @region's labels failed: describe the region again from
+ * its media, as a load does (extents, label state and counts included), and
+ * make the disk of the namespace found at @offset, numbered @number when
+ * that number is free. Returns the disk; ERR_PTR(-ENOENT) when the media
+ * holds no disk there; or the error that stopped it (logged). The caller
+ * holds pmdisk_regions_lock and has no disk at @offset.
+ */
+struct pmdisk_disk *pmdisk_region_disk_back(struct pmdisk_region *region, u64 offset,
+					    unsigned int number);
 
 #endif /* _PMDISK_DISKS_H */

@@ -342,7 +342,7 @@ int pmdisk_dimm_lsa_load(struct pmdisk_dimm *dimm, struct pmdisk_lsa *lsa)
 	return pmdisk_lsa_load(lsa, &dimm->lsa_media.media);
 }
 
-static void lsa_load_state(struct pmdisk_dimm *dimm)
+void pmdisk_dimm_labels_reload(struct pmdisk_dimm *dimm)
 {
 	struct pmdisk_lsa lsa;
 	int rc;
@@ -402,7 +402,7 @@ void pmdisk_labels_probe(void)
 			dimm->label_state = PMDISK_LABEL_STATE_ERROR;
 			continue;
 		}
-		lsa_load_state(dimm);
+		pmdisk_dimm_labels_reload(dimm);
 	}
 	mutex_unlock(&pmdisk_regions_lock);
 	acpi_dev_put(root);

@@ -47,5 +47,10 @@ int pmdisk_dsm_call(acpi_handle h, u64 func, void *in, u32 in_len,
 
 /* Load @dimm's label area; release it with pmdisk_lsa_release(). */
 int pmdisk_dimm_lsa_load(struct pmdisk_dimm *dimm, struct pmdisk_lsa *lsa);
+/*
+ * Read @dimm's label area and set its label state, slot counts and
+ * dirty-shutdown records from it, as a load does (logged).
+ */
+void pmdisk_dimm_labels_reload(struct pmdisk_dimm *dimm);
 
 #endif /* _PMDISK_LSA_H */

@@ -19,11 +19,11 @@
 #include "lsa.h"
 #include "core/media.h"
 #include "core/nfit.h"
+#include "core/provision.h"
 #include "core/smart.h"
 
 struct pmdisk_dstate;
 
-#define PMDISK_MAX_NS_PER_REGION	64
 #define PMDISK_REGION_NAME_LEN	24
 
 enum pmdisk_region_source {
@@ -95,13 +95,12 @@ struct pmdisk_region {
 	unsigned int ways;
 	struct pmdisk_mapping map[PMDISK_MAX_WAYS];	/* in interleave position order */
 
-	/* set when its disks are made (disks.c) */
+	/*
+	 * Set when its disks are made (disks.c) and kept by every change
+	 * (admin.c): always what a load of its labels would find.
+	 */
 	enum pmdisk_label_state label_state;	/* of the region as a whole */
-	unsigned int nr_used;			/* namespace extents, by offset */
-	struct pmdisk_extent {
-		u64 offset;
-		u64 size;
-	} used[PMDISK_MAX_NS_PER_REGION];
+	struct pmdisk_extents used;		/* namespaces, by offset */
 };
 
 extern struct list_head pmdisk_regions;

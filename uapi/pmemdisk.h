@@ -38,8 +38,9 @@
  * meaning; the minor grows when requests or trailing fields are added.
  */
 #define PMEMDISK_ABI_MAJOR	1
-#define PMEMDISK_ABI_MINOR	2	/* 1: BTT (create --btt, CHECK, CONVERT, PROGRESS) */
+#define PMEMDISK_ABI_MINOR	3	/* 1: BTT (create --btt, CHECK, CONVERT, PROGRESS) */
 					/* 2: DAX modes (create mode/map/align) */
+					/* 3: reasons NO_MEMORY, DISK_SETUP */
 
 /* Reason codes: why a request was refused. Keep pmemctl's table in step. */
 enum pmemdisk_reason {
@@ -74,6 +75,8 @@ enum pmemdisk_reason {
 	PMEMDISK_REASON_BAD_MODE = 28,		/* mode, map or align unknown or contradictory */
 	PMEMDISK_REASON_DAX_UNSUPPORTED = 29,	/* region cannot be DAX (not physical pmem) */
 	PMEMDISK_REASON_DAX_DISK = 30,		/* not possible on a DAX disk (remove and create) */
+	PMEMDISK_REASON_NO_MEMORY = 31,		/* the kernel had no memory for it */
+	PMEMDISK_REASON_DISK_SETUP = 32,	/* the disk's device could not be made (kernel log) */
 	PMEMDISK_REASON_MAX
 };
 

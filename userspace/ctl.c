@@ -65,6 +65,9 @@ static const char *const reason_text[PMEMDISK_REASON_MAX] = {
 		"the region cannot hold DAX disks: it is simulated (RAM), not physical pmem",
 	[PMEMDISK_REASON_DAX_DISK] =
 		"not possible on an fsdax or devdax disk: remove it and create it anew",
+	[PMEMDISK_REASON_NO_MEMORY] = "the kernel had no memory for it",
+	[PMEMDISK_REASON_DISK_SETUP] =
+		"the disk's block or character device could not be made (the kernel log says why)",
 };
 
 const char *ctl_reason_text(uint32_t reason)

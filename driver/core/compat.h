@@ -111,6 +111,10 @@ struct pmdisk_lock {
 #define ALIGN(x, a) (((x) + (a) - 1) / (a) * (a))
 #define ALIGN_DOWN(x, a) ((x) / (a) * (a))
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+/* as <linux/math.h>: any @y, not only powers of two */
+#define roundup(x, y) ((((x) + (y) - 1) / (y)) * (y))
+#define rounddown(x, y) ((x) - ((x) % (y)))
+#define U64_MAX UINT64_MAX
 
 /* The kernel's sort(), on libc's qsort (no swap function needed here). */
 static inline void sort(void *base, size_t num, size_t size,

@@ -17,11 +17,6 @@ static bool is_pow2(u64 x)
 	return x && !(x & (x - 1));
 }
 
-static u64 round_up_to(u64 x, u64 a)
-{
-	return (x + a - 1) / a * a;
-}
-
 int pmdisk_pfn_plan(enum pmdisk_pfn_kind kind, enum pmdisk_pfn_map map,
 		    u64 phys, u64 size, u64 align, const u8 uuid[16],
 		    struct pmdisk_pfn_layout *out, const char **why)
@@ -58,10 +53,10 @@ int pmdisk_pfn_plan(enum pmdisk_pfn_kind kind, enum pmdisk_pfn_map map,
 	if (map == PMDISK_PFN_MAP_DEV) {
 		/* room for a struct page for every page after the reserve */
 		npfns = (size - PMDISK_PFN_RESERVE) / PMDISK_PFN_PAGE_SIZE;
-		dataoff = round_up_to(phys + PMDISK_PFN_RESERVE +
+		dataoff = roundup(phys + PMDISK_PFN_RESERVE +
 				      npfns * PMDISK_PFN_PAGE_STRUCT, map_align) - phys;
 	} else {
-		dataoff = round_up_to(phys + PMDISK_PFN_RESERVE, map_align) - phys;
+		dataoff = roundup(phys + PMDISK_PFN_RESERVE, map_align) - phys;
 	}
 	if (phys + dataoff >= end) {
 		*why = "the namespace is too small for its alignment and page map";

@@ -321,44 +321,13 @@ TEST_F(set, mixed_label_versions_find_nothing_and_leak_nothing)
 	EXPECT_EQ(before, __sanitizer_get_current_allocated_bytes());
 }
 
-/*
- * Two DIMMs' label areas side by side on one simulated medium, so a power
- * cut can be placed at every store of an update that spans both.
- */
-struct window {
-	struct pmdisk_media media;
-	struct pmdisk_media *under;
-	u64 base;
-};
-
-static int win_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
-{
-	struct window *w = (struct window *)m;
-
-	return pmdisk_media_read(w->under, w->base + off, buf, len);
-}
-
-static int win_write(struct pmdisk_media *m, u64 off, const void *buf, size_t len)
-{
-	struct window *w = (struct window *)m;
-
-	return pmdisk_media_write(w->under, w->base + off, buf, len);
-}
-
-static void win_persist(struct pmdisk_media *m)
-{
-	pmdisk_media_persist(((struct window *)m)->under);
-}
-
-static const struct pmdisk_media_ops win_ops = { win_read, win_write, win_persist };
-
 #define MAX_WAYS 4
 
 enum pair_op { OP_CREATE, OP_RESET, OP_RELABEL, OP_REMOVE };
 static const char *const op_names[] = { "create", "reset-id", "relabel", "remove" };
 
 struct pair {
-	struct window win[MAX_WAYS];
+	struct sim_window win[MAX_WAYS];
 	struct pmdisk_iset_dimm dimms[MAX_WAYS];
 	unsigned int ways;
 	enum pmdisk_label_version version;
@@ -375,10 +344,7 @@ static void pair_setup(struct pair *p, struct sim_media *sim, unsigned int ways,
 	p->version = v;
 	p->ways = ways;
 	for (i = 0; i < ways; i++) {
-		p->win[i].media.ops = &win_ops;
-		p->win[i].media.size = LSA_SIZE;
-		p->win[i].under = &sim->media;
-		p->win[i].base = (u64)i * LSA_SIZE;
+		sim_window_init(&p->win[i], &sim->media, (u64)i * LSA_SIZE, LSA_SIZE);
 		p->dimms[i].region_offset = (u64)i * 64 * MiB;
 		p->dimms[i].size = 64 * MiB;
 		p->dimms[i].serial = 100 + i;

@@ -59,6 +59,15 @@ static int sim_write(struct pmdisk_media *m, u64 off, const void *buf, size_t le
 		sim->power_lost = true;
 		return 0;
 	}
+	if (sim->fail_at && n == sim->fail_at) {
+		u64 words = sim_store_words(off, len);
+
+		sim->fail_store_words = words;
+		if (sim->fail_words >= 0 && (u64)sim->fail_words < words)
+			words = sim->fail_words;
+		sim_apply_prefix(sim, off, buf, len, words);
+		return -EIO;
+	}
 	memcpy(sim->bytes + off, buf, len);
 	return 0;
 }
@@ -86,6 +95,7 @@ int sim_media_init(struct sim_media *sim, u64 size)
 	sim->media.ops = &sim_ops;
 	sim->media.size = size;
 	sim->tear_words = -1;
+	sim->fail_words = -1;
 	return 0;
 }
 
@@ -101,6 +111,12 @@ void sim_media_arm_cut(struct sim_media *sim, u64 store, long words)
 	sim->tear_words = words;
 }
 
+void sim_media_arm_error(struct sim_media *sim, u64 store, long words)
+{
+	sim->fail_at = store;
+	sim->fail_words = words;
+}
+
 void sim_media_reboot(struct sim_media *sim)
 {
 	sim->stores = 0;
@@ -108,6 +124,9 @@ void sim_media_reboot(struct sim_media *sim)
 	sim->cut_at = 0;
 	sim->tear_words = -1;
 	sim->power_lost = false;
+	sim->fail_at = 0;
+	sim->fail_words = -1;
+	sim->fail_store_words = 0;
 }
 
 int sim_enumerate_cuts(struct sim_media *sim, const u8 *initial,
@@ -150,4 +169,73 @@ out:
 	if (visited)
 		*visited = count;
 	return rc;
+}
+
+int sim_enumerate_errors(struct sim_media *sim, const u8 *initial,
+			 sim_op_fn op, sim_check_fn check, void *ctx,
+			 u64 *visited)
+{
+	u64 n, count = 0;
+	int rc = 0;
+
+	for (n = 1; ; n++) {
+		long landed[3] = { 0, 0, -1 };
+		unsigned int i;
+
+		for (i = 0; i < 3; i++) {
+			memcpy(sim->bytes, initial, sim->media.size);
+			sim_media_reboot(sim);
+			sim_media_arm_error(sim, n, landed[i]);
+			op(sim, ctx);
+			if (!sim->fail_store_words)
+				goto completed;	/* store n never came */
+			/* the half-landed case, once the store's size is known */
+			landed[1] = (long)(sim->fail_store_words / 2);
+			if (i == 1 && !landed[1])
+				continue;
+			count++;
+			rc = check(sim, ctx, n, landed[i]);
+			if (rc)
+				goto out;
+		}
+	}
+completed:
+	sim_media_reboot(sim);
+	count++;
+	rc = check(sim, ctx, 0, -1);
+out:
+	sim_media_reboot(sim);
+	if (visited)
+		*visited = count;
+	return rc;
+}
+
+static int win_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
+{
+	struct sim_window *w = (struct sim_window *)m;
+
+	return pmdisk_media_read(w->under, w->base + off, buf, len);
+}
+
+static int win_write(struct pmdisk_media *m, u64 off, const void *buf, size_t len)
+{
+	struct sim_window *w = (struct sim_window *)m;
+
+	return pmdisk_media_write(w->under, w->base + off, buf, len);
+}
+
+static void win_persist(struct pmdisk_media *m)
+{
+	pmdisk_media_persist(((struct sim_window *)m)->under);
+}
+
+static const struct pmdisk_media_ops win_ops = { win_read, win_write, win_persist };
+
+void sim_window_init(struct sim_window *w, struct pmdisk_media *under, u64 base,
+		     u64 size)
+{
+	w->media.ops = &win_ops;
+	w->media.size = size;
+	w->under = under;
+	w->base = base;
 }

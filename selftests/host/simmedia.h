@@ -11,6 +11,13 @@
  *
  * sim_enumerate_cuts() drives an operation through every (N, K) pair so a
  * test can check an invariant after a power cut at every possible point.
+ *
+ * It can also fail a store with an I/O error while the power stays on:
+ * arm it with an error point N and store N returns -EIO after landing its
+ * first K words (none, part or all of it: a device that reports an error
+ * may have written anyway); the stores before and after it land whole.
+ * sim_enumerate_errors() drives an operation through an error at every
+ * store, with nothing, half and all of it landed.
  */
 #ifndef _PMDISK_SIMMEDIA_H
 #define _PMDISK_SIMMEDIA_H
@@ -26,6 +33,9 @@ struct sim_media {
 	long tear_words;		/* words of store cut_at that land; -1: all */
 	bool power_lost;		/* the cut has happened */
 	u64 cut_store_words;		/* words the cut store spanned */
+	u64 fail_at;			/* 0: no error; else the store that fails */
+	long fail_words;		/* words of store fail_at that land; -1: all */
+	u64 fail_store_words;		/* words the failed store spanned */
 };
 
 int sim_media_init(struct sim_media *sim, u64 size);
@@ -33,6 +43,8 @@ void sim_media_free(struct sim_media *sim);
 
 /* Lose power at store @store (1-based) keeping @words of it (-1: whole). */
 void sim_media_arm_cut(struct sim_media *sim, u64 store, long words);
+/* Fail store @store (1-based) with -EIO, landing @words of it (-1: all). */
+void sim_media_arm_error(struct sim_media *sim, u64 store, long words);
 /* Power back on: counters reset, nothing armed; the image is kept. */
 void sim_media_reboot(struct sim_media *sim);
 
@@ -53,5 +65,32 @@ typedef int (*sim_check_fn)(struct sim_media *sim, void *ctx, u64 store,
 int sim_enumerate_cuts(struct sim_media *sim, const u8 *initial,
 		       sim_op_fn op, sim_check_fn check, void *ctx,
 		       u64 *visited);
+
+/*
+ * A window of @size bytes at @base of another medium, as a medium of its
+ * own: the label areas of several DIMMs side by side on one simulated
+ * medium, so one cut or error point counts the stores to all of them.
+ */
+struct sim_window {
+	struct pmdisk_media media;
+	struct pmdisk_media *under;
+	u64 base;
+};
+
+void sim_window_init(struct sim_window *w, struct pmdisk_media *under, u64 base,
+		     u64 size);
+
+/*
+ * Run @op on @sim once for an I/O error at every store: for store n = 1,
+ * 2, ... with none, half and all of its words landed, restore the media to
+ * @initial, arm the error, run @op and call @check(store = n, words =
+ * landed words) on the media as @op left it (no reboot: the caller's state
+ * is what is checked against it). When @op completes without reaching
+ * store n, @check is called once with store 0 and words -1 and the walk
+ * ends. A non-zero value from @check stops the walk and is returned.
+ */
+int sim_enumerate_errors(struct sim_media *sim, const u8 *initial,
+			 sim_op_fn op, sim_check_fn check, void *ctx,
+			 u64 *visited);
 
 #endif /* _PMDISK_SIMMEDIA_H */

@@ -127,6 +127,14 @@ guest_join() {
 	return "$rc"
 }
 
+# guest_why N STATUS: the status of boot N with what run-vm said of it and
+# the guest console's last lines (a panic's trace is there).
+guest_why() {
+	echo "$2: $(cat "$work/guest$1.err")
+console tail:
+$(tail -n 40 "$work/guest$1.console" 2>/dev/null)"
+}
+
 # guest_report N DESC STATUS [EXPECT]: boot N's results in the suite's.
 guest_report() {
 	local n=$1 desc=$2 rc=$3 expect=${4:-} failed_before=$suite_failed
@@ -150,12 +158,9 @@ guest_report() {
 	done <"$out"
 	if [ -n "$expect" ]; then
 		[ "$rc" = "$expect" ] && h_ok "boot $n exit status is $expect" ||
-			h_not_ok "boot $n exit status is $expect" "it was $rc"
+			h_not_ok "boot $n exit status is $expect" "it was $(guest_why "$n" "$rc")"
 	elif [ "$rc" -ne 0 ] && [ "$suite_failed" = 0 ]; then
-		h_not_ok "boot $n ($desc) finished cleanly" \
-			"status $rc: $(cat "$work/guest$n.err")
-console tail:
-$(tail -n 40 "$work/guest$n.console" 2>/dev/null)"
+		h_not_ok "boot $n ($desc) finished cleanly" "status $(guest_why "$n" "$rc")"
 	fi
 	if [ -n "${PMD_CONSOLE_DIR:-}" ]; then
 		mkdir -p "$PMD_CONSOLE_DIR"

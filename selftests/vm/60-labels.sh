@@ -7,7 +7,9 @@
 # counting ndctl's namespace label. The DIMM ids pmemdisk derives from the
 # NFIT match ndctl's. The ACPI _LSI/_LSR transport reads the same labels;
 # a label write the firmware does not keep (QEMU's _LSW) is caught by the
-# read-back. (Compatibility test: it loads the in-kernel nfit.)
+# read-back, and after such failures of remove, create, reset-id and
+# convert the module believes what a fresh load of the labels finds.
+# (Compatibility test: it loads the in-kernel nfit.)
 . "$(dirname "$0")/lib.sh"
 
 dimms=(--dimm "$(dimm_path d0):128M:128K" --dimm "$(dimm_path d1):128M:128K")
@@ -64,6 +66,45 @@ check_eq "a write the firmware dropped is caught: exit 1" "1 yes" \
 check "the kernel log says the write did not stick" sh -c "dmesg | grep -q 'dimm0: label area write at .* did not stick'"
 check "unload" rmmod pmemdisk
 check "labels=dsm loads and reads dimm1's labels" sh -c "insmod /pmd/pmemdisk.ko labels=dsm && dmesg | tail -n 20 | grep -q 'dimm1 .*via Intel DSM: labels v1.2'"
+
+# Label writes that fail (through QEMU's _LSW, all of them) leave the
+# module believing what the labels say, which is what a fresh load finds:
+# a disk whose labels stay is not freed, a disk stays what its labels say.
+pdev() { pmemctl list --json | jq -r ".disks[] | select(.name == \"$1\") | .$2"; }
+state() {
+	pmemctl list --json | jq -c '[.disks[] | {number, name, uuid, mode, size, offset}]'
+	pmemctl regions --json | jq -c '[.regions[] | {region, available_size, free_extents}]'
+}
+sums() { echo $(dev_sum /dev/$(pdev fa disk) 0 256) $(dev_sum /dev/$(pdev fb disk) 0 256); }
+failed_io() { # failed_io DESC CMD...: exit 1 with the label I/O reason
+	local out rc
+	out=$("$@" 2>&1); rc=$?
+	[ $rc = 1 ] && echo "$out" | grep -q 'reading or writing the labels failed' ||
+		{ echo "exit $rc: $out"; return 1; }
+}
+check "dimm0's labels initialised through the DSM" pmemctl init-labels dimm0 --yes
+check "a raw disk on it" pmemctl create --region 0 --size 16M --name fa
+check "a BTT disk on it" pmemctl create --region 0 --size 16M --name fb --btt
+for d in fa fb; do
+	pattern $d $((1 << 20)) | dd of=/dev/$(pdev $d disk) bs=1M oflag=direct 2>/dev/null
+done
+data=$(sums)
+check "unload" rmmod pmemdisk
+check "load with labels=lsx, where every label write fails" insmod /pmd/pmemdisk.ko labels=lsx
+before=$(state)
+diag "$before"
+check "remove: refused, the label write failed" failed_io pmemctl remove fb --yes
+check_eq "remove: the disk is back, number and space kept" "$before" "$(state)"
+check "create: refused, the label write failed" failed_io pmemctl create --region 0 --size 16M --name fc
+check_eq "create: nothing changed" "$before" "$(state)"
+check "reset-id: refused, the label write failed" failed_io pmemctl reset-id fa
+check_eq "reset-id: the uuid is the one the labels keep" "$before" "$(state)"
+check "convert to raw: refused, the label write failed" failed_io pmemctl convert fb --raw --yes
+check_eq "convert: the disk is still the BTT its labels claim" "$before" "$(state)"
+check_eq "both disks' data intact" "$data" "$(sums)"
+check "unload" rmmod pmemdisk
+check "load with labels=dsm" insmod /pmd/pmemdisk.ko labels=dsm
+check_eq "a fresh load finds what the module believed" "$before" "$(state)"
 rmmod pmemdisk
 check_dmesg_clean
 finish

@@ -573,3 +573,17 @@ void pmdisk_disks_destroy(void)
 	}
 	mutex_unlock(&pmdisk_disks_lock);
 }
+
+struct pmdisk_disk *pmdisk_disk_find(unsigned int number)
+{
+	struct pmdisk_disk *disk, *found = NULL;
+
+	/* only changes under pmdisk_regions_lock remove a disk */
+	lockdep_assert_held(&pmdisk_regions_lock);
+	mutex_lock(&pmdisk_disks_lock);
+	list_for_each_entry(disk, &pmdisk_disks, list)
+		if (disk->desc.number == number)
+			found = disk;
+	mutex_unlock(&pmdisk_disks_lock);
+	return found;
+}

@@ -6,9 +6,9 @@
  * Each request is validated whole before anything changes; a refusal
  * returns a PMEMDISK_REASON_* (ctl.c turns it into the reply and an errno)
  * and leaves media, labels and disks as they were. ctl.c copies each request
- * in, checks its size and reserved words, and serialises these requests
- * (its pmdisk_ctl_lock is taken before pmdisk_regions_lock, and that before
- * pmdisk_disks_lock).
+ * in, checks its size and reserved words, and runs it under pmdisk_ctl_lock;
+ * what listing reads is stored under pmdisk_regions_lock as well (see
+ * pmemdisk.h), never across I/O.
  *
  * A namespace on an interleave set has one label per DIMM, each committed
  * by that DIMM's index update. A create interrupted between DIMMs leaves an
@@ -41,7 +41,7 @@ static struct pmdisk_region *pmdisk_region_by_id(u32 id)
 {
 	struct pmdisk_region *region;
 
-	lockdep_assert_held(&pmdisk_regions_lock);
+	lockdep_assert_held(&pmdisk_ctl_lock);
 	list_for_each_entry(region, &pmdisk_regions, list)
 		if (region->id == id)
 			return region;
@@ -84,6 +84,7 @@ struct pmdisk_label_txn {
 	struct pmdisk_lsa *lsap[PMDISK_MAX_WAYS];
 	struct pmdisk_iset_dimm iset[PMDISK_MAX_WAYS];
 	struct pmdisk_nslabel labels[PMDISK_MAX_WAYS];
+	struct pmdisk_extents used;	/* region->used as it changes */
 	struct pmdisk_prov_labels prov;
 };
 
@@ -110,9 +111,10 @@ static u32 pmdisk_label_txn_begin(struct pmdisk_region *region, bool add,
 	for (i = 0; i < region->ways; i++)
 		t->lsap[i] = &t->lsa[i];
 	pmdisk_region_iset(region, t->iset);
+	t->used = region->used;
 	t->prov = (struct pmdisk_prov_labels) {
 		.lsa = t->lsap, .dimms = t->iset, .ways = region->ways,
-		.used = &region->used,
+		.used = &t->used,
 	};
 	for (i = 0; add && i < region->ways; i++) {
 		if (pmdisk_lsa_used(&t->lsa[i]) == t->lsa[i].nslot) {
@@ -125,28 +127,36 @@ static u32 pmdisk_label_txn_begin(struct pmdisk_region *region, bool add,
 	return PMEMDISK_REASON_NONE;
 }
 
+/*
+ * Publish what the labels now hold (for listing, under pmdisk_regions_lock)
+ * and release them. Labels that could not be read back after a failed
+ * update leave the region unusable until a reload, as a load would.
+ */
 static void pmdisk_label_txn_end(struct pmdisk_label_txn *t)
 {
 	struct pmdisk_region *region = t->region;
 	unsigned int i;
 
+	mutex_lock(&pmdisk_regions_lock);
+	region->used = t->used;
+	if (t->prov.reread_error)
+		region->label_state = PMDISK_LABEL_STATE_ERROR;
 	for (i = 0; i < region->ways && !t->prov.reread_error; i++)
 		region->map[i].dimm->label_used = pmdisk_lsa_used(&t->lsa[i]);
+	mutex_unlock(&pmdisk_regions_lock);
 	pmdisk_region_lsa_release(region, t->lsa);
 	kfree(t);
 }
 
 /*
  * A label update of @t failed with @rc: the core has read the labels back,
- * so region->used is what they now say. If they could not be read back,
- * the region is unusable until a reload, as a load would find it.
+ * so @t->used is what they now say (pmdisk_label_txn_end() publishes it).
  */
 static u32 pmdisk_label_txn_failed(struct pmdisk_label_txn *t, const char *what, int rc)
 {
 	struct pmdisk_region *region = t->region;
 
 	if (t->prov.reread_error) {
-		region->label_state = PMDISK_LABEL_STATE_ERROR;
 		pr_err("%s: %s: writing the labels failed (%d) and they cannot be read back (%d): no more changes until they can be\n",
 		       region->name, what, rc, t->prov.reread_error);
 	} else {
@@ -341,7 +351,7 @@ static u32 pmdisk_create_undo(struct pmdisk_label_txn *t,
 
 	if (rc)
 		pmdisk_label_txn_failed(t, "taking back a new namespace", rc);
-	if (pmdisk_extents_has(&t->region->used, desc->offset))
+	if (pmdisk_extents_has(&t->used, desc->offset))
 		pr_err("%s: namespace %pUb stays on the media without a disk: reload pmemdisk or remove it\n",
 		       t->region->name, &desc->uuid);
 	return pmdisk_disk_create_reason(err);
@@ -488,7 +498,7 @@ long pmdisk_ctl_create(void *data)
 	if (!plan)
 		return PMEMDISK_REASON_NO_MEMORY;
 
-	mutex_lock(&pmdisk_regions_lock);
+	lockdep_assert_held(&pmdisk_ctl_lock);
 	reason = pmdisk_create_region(req->region, &region);
 	if (!reason)
 		reason = pmdisk_create_plan(region, req, &desc, plan);
@@ -506,7 +516,6 @@ long pmdisk_ctl_create(void *data)
 	reason = pmdisk_create_commit(region, &desc, plan);
 	req->number = desc.number;
 unlock:
-	mutex_unlock(&pmdisk_regions_lock);
 	kfree(plan);
 	return reason;
 }
@@ -557,13 +566,12 @@ long pmdisk_ctl_remove(void *data)
 	if (req->flags)
 		return PMEMDISK_REASON_RESERVED_NONZERO;
 
-	mutex_lock(&pmdisk_regions_lock);
+	lockdep_assert_held(&pmdisk_ctl_lock);
 	reason = pmdisk_disk_changeable(req->number, &disk);
 	if (!reason && !pmdisk_disk_block_opens(disk))
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (!reason)
 		reason = pmdisk_remove_commit(disk);
-	mutex_unlock(&pmdisk_regions_lock);
 	return reason;
 }
 
@@ -635,7 +643,7 @@ long pmdisk_ctl_reset_id(void *data)
 	if (req->flags)
 		return PMEMDISK_REASON_RESERVED_NONZERO;
 
-	mutex_lock(&pmdisk_regions_lock);
+	lockdep_assert_held(&pmdisk_ctl_lock);
 	import_uuid(&uuid, req->uuid);
 	if (uuid_is_null(&uuid)) {
 		uuid_gen(&uuid);
@@ -651,7 +659,6 @@ long pmdisk_ctl_reset_id(void *data)
 		reason = PMEMDISK_REASON_DISK_OPEN;
 	if (!reason)
 		reason = pmdisk_reset_commit(disk, &uuid);
-	mutex_unlock(&pmdisk_regions_lock);
 	return reason;
 }
 
@@ -831,7 +838,7 @@ long pmdisk_ctl_convert(void *data)
 	    req->atomicity != PMEMDISK_ATOMICITY_BTT)
 		return PMEMDISK_REASON_BAD_ATOMICITY;
 
-	mutex_lock(&pmdisk_regions_lock);
+	lockdep_assert_held(&pmdisk_ctl_lock);
 	reason = pmdisk_convert_checks(req, &disk);
 	if (!reason && !pmdisk_disk_block_opens(disk))
 		reason = PMEMDISK_REASON_DISK_OPEN;
@@ -850,7 +857,6 @@ long pmdisk_ctl_convert(void *data)
 		reason = pmdisk_convert_commit(disk, &desc, infos, ninfos);
 		reason = pmdisk_convert_disk_up(region, &desc, reason, req);
 	}
-	mutex_unlock(&pmdisk_regions_lock);
 	kfree(infos);
 	return reason;
 }

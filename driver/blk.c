@@ -19,11 +19,12 @@
 #include <linux/uaccess.h>
 
 #include "blk.h"
-#include "dax.h"
-#include "shutdown.h"
 #include "btt_disk.h"
+#include "dax.h"
 #include "kcompat.h"
+#include "pmemdisk.h"
 #include "region.h"
+#include "shutdown.h"
 #include "../uapi/pmemdisk.h"
 
 LIST_HEAD(pmdisk_disks);
@@ -578,8 +579,8 @@ struct pmdisk_disk *pmdisk_disk_find(unsigned int number)
 {
 	struct pmdisk_disk *disk, *found = NULL;
 
-	/* only changes under pmdisk_regions_lock remove a disk */
-	lockdep_assert_held(&pmdisk_regions_lock);
+	/* only changes, under pmdisk_ctl_lock, remove a disk */
+	lockdep_assert_held(&pmdisk_ctl_lock);
 	mutex_lock(&pmdisk_disks_lock);
 	list_for_each_entry(disk, &pmdisk_disks, list)
 		if (disk->desc.number == number)

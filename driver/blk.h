@@ -103,8 +103,8 @@ int pmdisk_disk_number_claim(unsigned int want);
 void pmdisk_disk_number_release(unsigned int number);
 /*
  * The disk numbered @number, or NULL. The pointer stays valid while the
- * caller holds pmdisk_regions_lock (asserted), under which alone disks
- * are removed.
+ * caller holds pmdisk_ctl_lock (asserted), under which alone disks are
+ * removed.
  */
 struct pmdisk_disk *pmdisk_disk_find(unsigned int number);
 /* Take @disk off the list and delete its block device. */

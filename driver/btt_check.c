@@ -44,7 +44,7 @@ long pmdisk_ctl_check(void *data)
 		return PMEMDISK_REASON_RESERVED_NONZERO;
 	repair = req->flags & PMEMDISK_CHECK_REPAIR;
 
-	mutex_lock(&pmdisk_regions_lock);
+	lockdep_assert_held(&pmdisk_ctl_lock);
 	disk = pmdisk_disk_find(req->number);
 	if (!disk)
 		reason = PMEMDISK_REASON_UNKNOWN_DISK;
@@ -73,6 +73,5 @@ long pmdisk_ctl_check(void *data)
 			pr_err("pmemdisk%u: did not come back after the check (see above)\n",
 			       desc.number);
 	}
-	mutex_unlock(&pmdisk_regions_lock);
 	return reason;
 }

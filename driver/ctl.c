@@ -83,8 +83,8 @@ struct pmdisk_ctl_cmd {
 	.fn = (handler),						\
 }
 
-/* Provisioning requests run one at a time; taken before pmdisk_regions_lock. */
-static DEFINE_MUTEX(pmdisk_ctl_lock);
+/* Changes run one at a time (see pmemdisk.h). */
+DEFINE_MUTEX(pmdisk_ctl_lock);
 
 static long pmdisk_ctl_version(void *data)
 {

@@ -110,7 +110,7 @@ static u32 pmdisk_init_labels_checks(const struct pmemdisk_init_labels *req,
 static u32 pmdisk_dimm_init_labels(struct pmdisk_dimm *dimm, enum pmdisk_label_version v)
 {
 	u32 tail = dimm->label_size >= PMDISK_DSTATE_MIN_LSA ? PMDISK_DSTATE_SIZE : 0;
-	u32 lsize = v == PMDISK_LABEL_V1_2 ? 256 : 128, isize;
+	u32 lsize = v == PMDISK_LABEL_V1_2 ? 256 : 128, isize, nslot;
 	int rc;
 
 	pmdisk_dimm_shutdown_release(dimm);
@@ -121,11 +121,13 @@ static u32 pmdisk_dimm_init_labels(struct pmdisk_dimm *dimm, enum pmdisk_label_v
 		pmdisk_dimm_labels_reload(dimm);
 		return rc == -ENOMEM ? PMEMDISK_REASON_NO_MEMORY : PMEMDISK_REASON_LABEL_IO;
 	}
+	pmdisk_lsa_geometry(dimm->label_size, lsize, &isize, &nslot);
+	mutex_lock(&pmdisk_regions_lock);
 	dimm->label_state = v == PMDISK_LABEL_V1_2 ? PMDISK_LABEL_STATE_V1_2 :
 						     PMDISK_LABEL_STATE_V1_1;
-	pmdisk_lsa_geometry(dimm->label_size, lsize, &isize, &dimm->label_nslot);
-	dimm->label_nslot -= DIV_ROUND_UP(tail, lsize);
+	dimm->label_nslot = nslot - DIV_ROUND_UP(tail, lsize);
 	dimm->label_used = 0;
+	mutex_unlock(&pmdisk_regions_lock);
 	if (tail)
 		pmdisk_dimm_shutdown_format(dimm);
 	return PMEMDISK_REASON_NONE;
@@ -147,7 +149,7 @@ long pmdisk_ctl_init_labels(void *data)
 	v = req->version == PMEMDISK_LABEL_VERSION_1_2 ? PMDISK_LABEL_V1_2 :
 							PMDISK_LABEL_V1_1;
 
-	mutex_lock(&pmdisk_regions_lock);
+	lockdep_assert_held(&pmdisk_ctl_lock);
 	reason = pmdisk_init_labels_checks(req, v, &dimm);
 	if (!reason && !pmdisk_dimm_block_opens(dimm))
 		reason = PMEMDISK_REASON_DISK_OPEN;
@@ -164,7 +166,6 @@ long pmdisk_ctl_init_labels(void *data)
 		if (pmdisk_region_has(region, dimm))
 			pmdisk_region_make_disks(region);
 unlock:
-	mutex_unlock(&pmdisk_regions_lock);
 	return reason;
 }
 

@@ -20,6 +20,7 @@
 #include "core/btt.h"
 #include "core/namespace.h"
 #include "disks.h"
+#include "pmemdisk.h"
 #include "region.h"
 #include "shutdown.h"
 
@@ -137,7 +138,6 @@ static bool pmdisk_region_labels_writable(const struct pmdisk_region *region)
 static void pmdisk_finish_update(struct pmdisk_region *region,
 				 struct pmdisk_lsa **lsap, struct pmdisk_ns *ns)
 {
-	unsigned int i;
 	int rc;
 
 	if (!ns->updating)
@@ -148,8 +148,6 @@ static void pmdisk_finish_update(struct pmdisk_region *region,
 		return;
 	}
 	rc = pmdisk_ns_finish(lsap, region->ways, ns);
-	for (i = 0; i < region->ways; i++)
-		region->map[i].dimm->label_used = pmdisk_lsa_used(lsap[i]);
 	if (rc)
 		pr_warn("%s: namespace %pUb: cannot finish an interrupted label update (%d)\n",
 			region->name, ns->uuid, rc);
@@ -179,8 +177,10 @@ static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns
 				    PMDISK_MAX_NS_PER_REGION, pmdisk_ns_note, region);
 		for (i = 0; i < rc; i++)
 			pmdisk_finish_update(region, lsap, &ns[i]);
+		mutex_lock(&pmdisk_regions_lock);
 		for (i = 0; i < region->ways; i++)
 			region->map[i].dimm->label_used = pmdisk_lsa_used(lsap[i]);
+		mutex_unlock(&pmdisk_regions_lock);
 		pmdisk_region_lsa_release(region, lsa);
 	}
 	kfree(lsa);
@@ -194,7 +194,9 @@ static int pmdisk_region_scan(struct pmdisk_region *region, struct pmdisk_ns *ns
  * given); returns how many.
  */
 static unsigned int pmdisk_region_label_descs(struct pmdisk_region *region,
-					      struct pmdisk_disk_desc *descs)
+					      struct pmdisk_disk_desc *descs,
+					      struct pmdisk_extents *used,
+					      enum pmdisk_label_state *state)
 {
 	unsigned int nr = 0;
 	struct pmdisk_ns *ns;
@@ -206,10 +208,10 @@ static unsigned int pmdisk_region_label_descs(struct pmdisk_region *region,
 	n = pmdisk_region_scan(region, ns);
 	if (n < 0) {
 		pr_err("%s: cannot read the labels (%d): no disks\n", region->name, n);
-		region->label_state = PMDISK_LABEL_STATE_ERROR;
+		*state = PMDISK_LABEL_STATE_ERROR;
 	}
 	/* every namespace uses its space, whether pmemdisk serves it or not */
-	pmdisk_extents_from_ns(&region->used, ns, max(n, 0));
+	pmdisk_extents_from_ns(used, ns, max(n, 0));
 	for (i = 0; i < n; i++) {
 		struct pmdisk_disk_desc desc = {
 			.offset = ns[i].offset,
@@ -249,32 +251,45 @@ static unsigned int pmdisk_region_label_descs(struct pmdisk_region *region,
 
 /*
  * Describe @region's disks in @descs[PMDISK_MAX_NS_PER_REGION] (numbers not
- * yet given) and record the space they use; returns how many.
+ * yet given) and record the space they use and the region's label state
+ * (for listing: under pmdisk_regions_lock, after the I/O); returns how many.
  */
 static unsigned int pmdisk_region_descs(struct pmdisk_region *region,
 					struct pmdisk_disk_desc *descs)
 {
-	lockdep_assert_held(&pmdisk_regions_lock);
-	region->used.n = 0;
+	enum pmdisk_label_state state = PMDISK_LABEL_STATE_ERROR;
+	struct pmdisk_extents *used;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&pmdisk_ctl_lock);
+	used = kzalloc(sizeof(*used), GFP_KERNEL);
+	if (!used)
+		return 0;
 	switch (pmdisk_region_labels(region)) {
 	case LABEL_LESS:
 		descs[0] = (struct pmdisk_disk_desc) {
 			.size = region->size,
 			.sector_size = 512,
 		};
-		region->label_state = region->ways ?
-			region->map[0].dimm->label_state : PMDISK_LABEL_STATE_NONE;
-		pmdisk_extents_add(&region->used, 0, region->size);
-		return 1;
+		state = region->ways ? region->map[0].dimm->label_state :
+				       PMDISK_LABEL_STATE_NONE;
+		pmdisk_extents_add(used, 0, region->size);
+		n = 1;
+		break;
 	case LABELLED:
-		region->label_state = region->map[0].dimm->label_state;
-		return pmdisk_region_label_descs(region, descs);
+		state = region->map[0].dimm->label_state;
+		n = pmdisk_region_label_descs(region, descs, used, &state);
+		break;
 	default:
-		region->label_state = PMDISK_LABEL_STATE_ERROR;
 		pr_warn("%s: its DIMMs' label areas disagree or cannot be read: no disks (initialise the labels to use it)\n",
 			region->name);
-		return 0;
 	}
+	mutex_lock(&pmdisk_regions_lock);
+	region->label_state = state;
+	region->used = *used;
+	mutex_unlock(&pmdisk_regions_lock);
+	kfree(used);
+	return n;
 }
 
 void pmdisk_region_make_disks(struct pmdisk_region *region)
@@ -352,7 +367,8 @@ void pmdisk_disks_from_regions(void)
 	descs = kcalloc(PMDISK_MAX_NS_PER_REGION, sizeof(*descs), GFP_KERNEL);
 	if (!descs)
 		return;
-	mutex_lock(&pmdisk_regions_lock);
+	/* no request can run yet; its lock is what the helpers assert */
+	mutex_lock(&pmdisk_ctl_lock);
 	list_for_each_entry(region, &pmdisk_regions, list) {
 		n = pmdisk_region_descs(region, descs);
 		if (!n)
@@ -370,7 +386,7 @@ void pmdisk_disks_from_regions(void)
 	for (i = 0; i < nr; i++)
 		if (found[i].numbered)
 			pmdisk_disk_create(found[i].region, &found[i].desc);
-	mutex_unlock(&pmdisk_regions_lock);
+	mutex_unlock(&pmdisk_ctl_lock);
 	kfree(found);
 	kfree(descs);
 }

@@ -21,6 +21,7 @@
 
 #include "core/label.h"
 #include "lsa.h"
+#include "pmemdisk.h"
 #include "region.h"
 #include "shutdown.h"
 
@@ -344,25 +345,32 @@ int pmdisk_dimm_lsa_load(struct pmdisk_dimm *dimm, struct pmdisk_lsa *lsa)
 
 void pmdisk_dimm_labels_reload(struct pmdisk_dimm *dimm)
 {
+	enum pmdisk_label_state state = PMDISK_LABEL_STATE_ABSENT;
 	struct pmdisk_lsa lsa;
 	int rc;
 
 	rc = pmdisk_dimm_lsa_load(dimm, &lsa);
 	if (rc && rc != -ENODEV) {
+		mutex_lock(&pmdisk_regions_lock);
 		dimm->label_state = PMDISK_LABEL_STATE_ERROR;
+		mutex_unlock(&pmdisk_regions_lock);
 		pr_warn("dimm%u: cannot read the label area (%d)\n", dimm->id, rc);
 		return;
 	}
-	if (rc == -ENODEV) {
-		dimm->label_state = PMDISK_LABEL_STATE_ABSENT;
-	} else {
-		dimm->label_state = lsa.label_size == 256 ? PMDISK_LABEL_STATE_V1_2 :
-							    PMDISK_LABEL_STATE_V1_1;
+	if (!rc) {
+		state = lsa.label_size == 256 ? PMDISK_LABEL_STATE_V1_2 :
+						PMDISK_LABEL_STATE_V1_1;
+		pmdisk_dimm_shutdown_probe(dimm, &lsa);
+	}
+	mutex_lock(&pmdisk_regions_lock);
+	dimm->label_state = state;
+	if (!rc) {
 		dimm->label_nslot = lsa.nslot;
 		dimm->label_used = pmdisk_lsa_used(&lsa);
-		pmdisk_dimm_shutdown_probe(dimm, &lsa);
-		pmdisk_lsa_release(&lsa);
 	}
+	mutex_unlock(&pmdisk_regions_lock);
+	if (!rc)
+		pmdisk_lsa_release(&lsa);
 	pr_info("dimm%u (%s): %u KiB label area via %s%s: %s\n", dimm->id,
 		dimm->nfit_id, dimm->label_size >> 10, pmdisk_label_method_names[dimm->label_method],
 		dimm->labels_writable ? "" : " (read-only)",
@@ -380,7 +388,8 @@ void pmdisk_labels_probe(void)
 	struct acpi_device *root = acpi_dev_get_first_match_dev("ACPI0012", NULL, -1);
 	struct pmdisk_dimm *dimm;
 
-	mutex_lock(&pmdisk_regions_lock);
+	/* at load: no request can run yet, and nothing lists the DIMMs */
+	mutex_lock(&pmdisk_ctl_lock);
 	list_for_each_entry(dimm, &pmdisk_dimms, list) {
 		if (dimm->simulated) {
 			dimm->label_method = PMDISK_LABELS_SIM;
@@ -404,6 +413,6 @@ void pmdisk_labels_probe(void)
 		}
 		pmdisk_dimm_labels_reload(dimm);
 	}
-	mutex_unlock(&pmdisk_regions_lock);
+	mutex_unlock(&pmdisk_ctl_lock);
 	acpi_dev_put(root);
 }

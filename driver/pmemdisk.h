@@ -5,9 +5,28 @@
 #ifndef _PMEMDISK_H
 #define _PMEMDISK_H
 
+#include <linux/mutex.h>
 #include <linux/types.h>
 
 #include "version.h"
+
+/*
+ * Locks, in the order they nest:
+ *  - pmdisk_ctl_lock (ctl.c): every change (create, remove, reset-id,
+ *    convert, check, init-labels; read-labels too) runs under it, one at a
+ *    time, however long it takes: BTT format and check, firmware label I/O.
+ *    Module load makes the first disks under it.
+ *  - pmdisk_regions_lock (region.c): what listing reads of regions and
+ *    DIMMs (namespace extents, label state and slot counts). A change
+ *    holds it only while it stores those, never across I/O; listing holds
+ *    it alone, so it never waits behind a change's long work.
+ *  - pmdisk_disks_lock (blk.c): the disk list.
+ *  - the dirty-shutdown records' lock (shutdown.c): the reboot notifier
+ *    takes it, and the disk list, but nothing above.
+ * So a state that listing reads is written with pmdisk_ctl_lock and
+ * pmdisk_regions_lock held, and read with either.
+ */
+extern struct mutex pmdisk_ctl_lock;
 
 /* ctl.c: /dev/pmemdisk-ctl */
 int pmdisk_ctl_init(void);

@@ -24,26 +24,43 @@
 #include "region.h"
 #include "shutdown.h"
 
+/*
+ * Guards every DIMM's records (dimm->dstate) and their stores to media:
+ * the reboot notifier runs beside requests, which hold pmdisk_ctl_lock, so
+ * it takes this alone (after pmdisk_disks_lock when both are held).
+ */
+static DEFINE_MUTEX(pmdisk_dstate_lock);
+
 /* Set by the reboot notifier: no disk is marked attached after it. */
 static bool pmdisk_shutting_down;
+
+static void pmdisk_dstate_free(struct pmdisk_dimm *dimm)
+{
+	lockdep_assert_held(&pmdisk_dstate_lock);
+	kfree(dimm->dstate);
+	dimm->dstate = NULL;
+}
 
 void pmdisk_dimm_shutdown_probe(struct pmdisk_dimm *dimm, struct pmdisk_lsa *lsa)
 {
 	u64 off;
 	int rc;
 
-	pmdisk_dimm_shutdown_release(dimm);
+	mutex_lock(&pmdisk_dstate_lock);
+	pmdisk_dstate_free(dimm);
 	if (pmdisk_dstate_locate(lsa, &off))
-		return;		/* slots reach the end: another tool's index */
+		goto out;	/* slots reach the end: another tool's index */
 	dimm->dstate = kzalloc(sizeof(*dimm->dstate), GFP_KERNEL);
 	if (!dimm->dstate)
-		return;
+		goto out;
 	rc = pmdisk_dstate_load(dimm->dstate, &dimm->lsa_media.media, off);
 	if (rc) {
 		pr_warn("dimm%u: cannot read the dirty-shutdown records (%d): counts unknown\n",
 			dimm->id, rc);
-		pmdisk_dimm_shutdown_release(dimm);
+		pmdisk_dstate_free(dimm);
 	}
+out:
+	mutex_unlock(&pmdisk_dstate_lock);
 }
 
 void pmdisk_dimm_shutdown_format(struct pmdisk_dimm *dimm)
@@ -51,22 +68,26 @@ void pmdisk_dimm_shutdown_format(struct pmdisk_dimm *dimm)
 	struct pmdisk_media *media = &dimm->lsa_media.media;
 	int rc;
 
-	pmdisk_dimm_shutdown_release(dimm);
+	mutex_lock(&pmdisk_dstate_lock);
+	pmdisk_dstate_free(dimm);
 	dimm->dstate = kzalloc(sizeof(*dimm->dstate), GFP_KERNEL);
 	if (!dimm->dstate)
-		return;
+		goto out;
 	rc = pmdisk_dstate_format(dimm->dstate, media, media->size - PMDISK_DSTATE_SIZE);
 	if (rc) {
 		pr_warn("dimm%u: cannot write the dirty-shutdown records (%d): counts unknown\n",
 			dimm->id, rc);
-		pmdisk_dimm_shutdown_release(dimm);
+		pmdisk_dstate_free(dimm);
 	}
+out:
+	mutex_unlock(&pmdisk_dstate_lock);
 }
 
 void pmdisk_dimm_shutdown_release(struct pmdisk_dimm *dimm)
 {
-	kfree(dimm->dstate);
-	dimm->dstate = NULL;
+	mutex_lock(&pmdisk_dstate_lock);
+	pmdisk_dstate_free(dimm);
+	mutex_unlock(&pmdisk_dstate_lock);
 }
 
 /* Every DIMM of the region keeps records and can write them. */
@@ -74,6 +95,7 @@ static bool pmdisk_region_tracks(const struct pmdisk_region *region)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&pmdisk_dstate_lock);
 	if (!region->ways)
 		return false;
 	for (i = 0; i < region->ways; i++)
@@ -100,7 +122,7 @@ static bool pmdisk_region_store(struct pmdisk_region *region, const u8 *uuid)
 	return ok;
 }
 
-void pmdisk_shutdown_attach(struct pmdisk_disk *disk)
+static void pmdisk_dstate_attach_disk(struct pmdisk_disk *disk)
 {
 	struct pmdisk_region *region = disk->region;
 	const u8 *uuid = disk->desc.uuid.b;
@@ -141,17 +163,26 @@ void pmdisk_shutdown_attach(struct pmdisk_disk *disk)
 			"; its sectors are whole (BTT)" : ", and sectors torn");
 }
 
+void pmdisk_shutdown_attach(struct pmdisk_disk *disk)
+{
+	mutex_lock(&pmdisk_dstate_lock);
+	pmdisk_dstate_attach_disk(disk);
+	mutex_unlock(&pmdisk_dstate_lock);
+}
+
 void pmdisk_shutdown_detach(struct pmdisk_disk *disk)
 {
 	struct pmdisk_region *region = disk->region;
 	unsigned int i;
 
-	if (!disk->dirty_tracked || !pmdisk_region_tracks(region))
-		return;
-	for (i = 0; i < region->ways; i++)
-		pmdisk_dstate_detach(region->map[i].dimm->dstate, disk->desc.uuid.b);
-	pmdisk_region_store(region, disk->desc.uuid.b);
-	disk->dirty_tracked = false;
+	mutex_lock(&pmdisk_dstate_lock);
+	if (disk->dirty_tracked && pmdisk_region_tracks(region)) {
+		for (i = 0; i < region->ways; i++)
+			pmdisk_dstate_detach(region->map[i].dimm->dstate, disk->desc.uuid.b);
+		pmdisk_region_store(region, disk->desc.uuid.b);
+		disk->dirty_tracked = false;
+	}
+	mutex_unlock(&pmdisk_dstate_lock);
 }
 
 void pmdisk_shutdown_forget(struct pmdisk_region *region, const u8 *uuid)
@@ -159,12 +190,14 @@ void pmdisk_shutdown_forget(struct pmdisk_region *region, const u8 *uuid)
 	bool changed = false;
 	unsigned int i;
 
-	if (!pmdisk_region_tracks(region))
-		return;
-	for (i = 0; i < region->ways; i++)
-		changed |= pmdisk_dstate_forget(region->map[i].dimm->dstate, uuid);
-	if (changed)
-		pmdisk_region_store(region, uuid);
+	mutex_lock(&pmdisk_dstate_lock);
+	if (pmdisk_region_tracks(region)) {
+		for (i = 0; i < region->ways; i++)
+			changed |= pmdisk_dstate_forget(region->map[i].dimm->dstate, uuid);
+		if (changed)
+			pmdisk_region_store(region, uuid);
+	}
+	mutex_unlock(&pmdisk_dstate_lock);
 }
 
 void pmdisk_shutdown_rename(struct pmdisk_disk *disk, const u8 *old)
@@ -172,11 +205,14 @@ void pmdisk_shutdown_rename(struct pmdisk_disk *disk, const u8 *old)
 	struct pmdisk_region *region = disk->region;
 	unsigned int i;
 
-	if (!disk->dirty_tracked || !pmdisk_region_tracks(region))
-		return;
-	for (i = 0; i < region->ways; i++)
-		pmdisk_dstate_rename(region->map[i].dimm->dstate, old, disk->desc.uuid.b);
-	pmdisk_region_store(region, disk->desc.uuid.b);
+	mutex_lock(&pmdisk_dstate_lock);
+	if (disk->dirty_tracked && pmdisk_region_tracks(region)) {
+		for (i = 0; i < region->ways; i++)
+			pmdisk_dstate_rename(region->map[i].dimm->dstate, old,
+					     disk->desc.uuid.b);
+		pmdisk_region_store(region, disk->desc.uuid.b);
+	}
+	mutex_unlock(&pmdisk_dstate_lock);
 }
 
 /* Numbers a record may give back; more is damage (names stay short). */
@@ -185,18 +221,21 @@ void pmdisk_shutdown_rename(struct pmdisk_disk *disk, const u8 *old)
 bool pmdisk_shutdown_number(struct pmdisk_region *region, const u8 *uuid,
 			    unsigned int *number)
 {
+	bool found = false;
 	unsigned int i;
 	u32 n;
 
-	for (i = 0; i < region->ways; i++) {
+	mutex_lock(&pmdisk_dstate_lock);
+	for (i = 0; i < region->ways && !found; i++) {
 		struct pmdisk_dstate *ds = region->map[i].dimm->dstate;
 
 		if (ds && pmdisk_dstate_number(ds, uuid, &n) && n < PMDISK_MAX_KEPT_NUMBER) {
 			*number = n;
-			return true;
+			found = true;
 		}
 	}
-	return false;
+	mutex_unlock(&pmdisk_dstate_lock);
+	return found;
 }
 
 /*
@@ -209,13 +248,14 @@ static int pmdisk_shutdown_notify(struct notifier_block *nb, unsigned long actio
 {
 	struct pmdisk_disk *disk;
 
-	mutex_lock(&pmdisk_regions_lock);
+	/* not behind a request's long work: only record stores are waited for */
+	mutex_lock(&pmdisk_dstate_lock);
 	pmdisk_shutting_down = true;
+	mutex_unlock(&pmdisk_dstate_lock);
 	mutex_lock(&pmdisk_disks_lock);
 	list_for_each_entry(disk, &pmdisk_disks, list)
 		pmdisk_shutdown_detach(disk);
 	mutex_unlock(&pmdisk_disks_lock);
-	mutex_unlock(&pmdisk_regions_lock);
 	return NOTIFY_DONE;
 }
 

@@ -4,17 +4,20 @@
  * disk runs in one thread, another polls the progress and sees it advance
  * within bounds; afterwards no operation is reported; a malformed request is
  * refused; pmemctl check, its stderr a terminal, draws the percentage and
- * clears it at the end. Needs the number of a closed BTT disk of a gigabyte or so in
+ * clears it at the end. And listing does not wait behind the check:
+ * pmemctl list, regions and devices answer while it runs. Needs the number of a closed BTT disk of a gigabyte or so in
  * PMD_BTT_DISK (a check of it takes long enough to be watched).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -80,6 +83,82 @@ TEST(a_running_check_reports_progress_that_only_grows_within_its_total)
 	EXPECT_LT(0, seen);
 	ASSERT_EQ(0, progress(c.fd, &p));
 	EXPECT_EQ(0, p.total);		/* over: nothing reported */
+	close(c.fd);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Whether the check is still running: not returned, progress reported. */
+static bool check_running(struct checker *c)
+{
+	struct pmemdisk_progress p;
+
+	return !__atomic_load_n(&c->done, __ATOMIC_ACQUIRE) &&
+	       progress(c->fd, &p) == 0 && p.total && p.done < p.total;
+}
+
+/* One listing request with room for 64 entries: 0 or -errno. */
+static int list(int fd, unsigned long cmd, size_t entry_size)
+{
+	static char buf[64 * 4096];
+	struct pmemdisk_list l;
+
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	l.capacity = sizeof(buf) / entry_size;
+	l.entry_size = entry_size;
+	l.entries = (unsigned long)buf;
+	return ioctl(fd, cmd, &l) ? -errno : 0;
+}
+
+/*
+ * Listing requests made while a check runs must come back while it still
+ * runs. Before listing had its own lock, each waited for the check's end,
+ * so none came back during it.
+ */
+TEST(listing_answers_while_a_check_runs)
+{
+	const char *disk = getenv("PMD_BTT_DISK");
+	struct pmemdisk_progress p;
+	struct checker c = { 0 };
+	unsigned int during = 0, after = 0;
+	double t0, t, worst = 0;
+	pthread_t thread;
+
+	ASSERT_NE(NULL, disk);
+	c.fd = open("/dev/pmemdisk-ctl", O_RDWR);
+	ASSERT_LE(0, c.fd);
+	c.req.size = sizeof(c.req);
+	c.req.number = atoi(disk);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, run_check, &c));
+	do {	/* until the check is under way */
+		ASSERT_EQ(0, progress(c.fd, &p));
+	} while (!p.total && !__atomic_load_n(&c.done, __ATOMIC_ACQUIRE));
+	while (check_running(&c)) {
+		t0 = now_ms();
+		ASSERT_EQ(0, list(c.fd, PMEMDISK_IOC_LIST_DISKS, sizeof(struct pmemdisk_disk_info)));
+		ASSERT_EQ(0, list(c.fd, PMEMDISK_IOC_LIST_REGIONS,
+				  sizeof(struct pmemdisk_region_info)));
+		ASSERT_EQ(0, list(c.fd, PMEMDISK_IOC_LIST_DIMMS, sizeof(struct pmemdisk_dimm_info)));
+		t = now_ms() - t0;
+		worst = t > worst ? t : worst;
+		if (check_running(&c))
+			during++;
+		else
+			after++;
+	}
+	pthread_join(thread, NULL);
+	ASSERT_EQ(0, c.rc);
+	EXPECT_EQ(1, c.req.consistent);
+	TH_LOG("%u rounds of the three listings came back during the check, %u after it; the slowest round took %.1f ms",
+	       during, after, worst);
+	EXPECT_LT(0, during);
 	close(c.fd);
 }
 

@@ -6,7 +6,7 @@
 # release of driver/version.h, are found by man where make install puts
 # them, and say what the code has: pmemdisk.4 every module parameter, sysfs
 # attribute and ioctl, the control device's mode and the udev links;
-# pmemctl.8 every command.
+# pmemctl.8 every command, with the synopsis pmemctl's option tables give.
 . "$(dirname "$0")/lib.sh"
 
 version=$(pmd_version)
@@ -63,12 +63,20 @@ done
 
 # ---- pmemctl.8 against pmemctl
 page=$(text userspace/pmemctl.8)
-commands=$(sed -n 's/^\t{ "\([a-z-]*\)",.*/\1/p' "$top/userspace/pmemctl.c")
-[ -n "$commands" ] || not_ok "found pmemctl's commands in userspace/pmemctl.c"
-cmds=$(sed -n '/^COMMANDS/,/^JSON OUTPUT/p' <<<"$page")
+make --no-print-directory -C "$top" pmemctl >/dev/null 2>&1 || not_ok "pmemctl builds"
+usage=$("$top/userspace/pmemctl" help)
+commands=$(sed -n 's/^  \([a-z-]*\).*/\1/p' <<<"$usage")
+[ -n "$commands" ] || not_ok "found pmemctl's commands in 'pmemctl help'"
+cmds=$(sed -n '/^COMMANDS/,/^JSON OUTPUT/p' <<<"$page" | sed 's/^[[:space:]]*//')
 for c in $commands; do
-	grep -qE "^[[:space:]]*$c( |$)" <<<"$cmds" &&
+	grep -qE "^$c( |$)" <<<"$cmds" &&
 		ok "pmemctl.8 documents command $c" || not_ok "pmemctl.8 documents command $c"
+	# the synopsis pmemctl generates from the command's option table
+	line=$(grep -E "^  $c( |$)" <<<"$usage" | sed 's/^  //')
+	[ "$line" = "$c" ] && continue
+	grep -qxF -- "$line" <<<"$cmds" &&
+		ok "pmemctl.8 gives $c the synopsis of its option table" ||
+		not_ok "pmemctl.8 gives $c the synopsis of its option table" "pmemctl help: $line"
 done
 grep -q 'pmemdisk(4)' <<<"$page" && ok "pmemctl.8 refers to pmemdisk(4)" ||
 	not_ok "pmemctl.8 refers to pmemdisk(4)"

@@ -64,7 +64,7 @@ CHECKPATCH := $(KSRC_EXTRACT)/scripts/checkpatch.pl
 CORE_SRCS := $(wildcard driver/core/*.c)
 CORE_HDRS := $(wildcard driver/core/*.h)
 PMEMCTL_SRCS := $(wildcard userspace/*.c)
-PMEMCTL_HDRS := $(wildcard userspace/*.h) uapi/pmemdisk.h
+PMEMCTL_HDRS := $(wildcard userspace/*.h uapi/*.h)
 HOST_TEST_SRCS := $(wildcard selftests/host/*_test.c)
 HOST_TESTS := $(patsubst selftests/host/%.c,$(BUILD)/host/%,$(HOST_TEST_SRCS))
 HOST_LIB_SRCS := $(filter-out $(HOST_TEST_SRCS),$(wildcard selftests/host/*.c))
@@ -181,7 +181,7 @@ $(LINUX_TARBALL):
 selftests: $(HOST_TESTS) $(GUEST_TESTS) $(BUILD)/host/plb-crashtest
 
 $(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_LIB_SRCS) $(CORE_SRCS) \
-		$(CORE_HDRS) $(wildcard selftests/host/*.h) uapi/pmemdisk.h $(KSRC_EXTRACT)/.stamp
+		$(CORE_HDRS) $(wildcard selftests/host/*.h uapi/*.h) $(KSRC_EXTRACT)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined -I$(KSFT) -o $@ \
 		$< $(HOST_LIB_SRCS) $(CORE_SRCS)

@@ -48,7 +48,7 @@ static const char *created_kind(const struct pmemdisk_create *req)
 {
 	if ((req->flags & PMEMDISK_CREATE_BTT) || req->mode == PMEMDISK_MODE_BTT)
 		return "BTT";
-	return mode_name(req->mode);
+	return pmemdisk_mode_name(req->mode);
 }
 
 static int parse_mode(const char *val, __u8 *mode)
@@ -56,7 +56,7 @@ static int parse_mode(const char *val, __u8 *mode)
 	unsigned int m;
 
 	for (m = PMEMDISK_MODE_RAW; m <= PMEMDISK_MODE_DEVDAX; m++)
-		if (!strcmp(val, mode_name(m))) {
+		if (!strcmp(val, pmemdisk_mode_name(m))) {
 			*mode = m;
 			return 0;
 		}
@@ -147,7 +147,7 @@ static int parse_create(int argc, char **argv, struct create_args *a)
 		return rc;
 	if ((req->flags & PMEMDISK_CREATE_BTT) && req->mode && req->mode != PMEMDISK_MODE_BTT)
 		return cmd_usage_error(&create_spec, "--btt is --mode btt; it cannot go with --mode %s",
-				       mode_name(req->mode));
+				       pmemdisk_mode_name(req->mode));
 	if (!is_dax(req) && (req->map || req->align))
 		return cmd_usage_error(&create_spec,
 				       "--map and --align are for --mode fsdax or devdax");

@@ -148,6 +148,14 @@ static void label_area_free(struct label_area *la)
 	free(la->mm.bytes);
 }
 
+/* The area's state as the module reports a device's (no label area: not here). */
+static unsigned int label_area_state(const struct label_area *la)
+{
+	if (!la->indexed)
+		return PMEMDISK_LABELS_ABSENT;
+	return la->lsa.label_size == 256 ? PMEMDISK_LABELS_V1_2 : PMEMDISK_LABELS_V1_1;
+}
+
 static void json_label(struct json_object *a, const struct label_view *v)
 {
 	struct json_object *j = json_add_object(a, NULL);
@@ -180,8 +188,7 @@ static void read_labels_json(struct label_area *la)
 	snprintf(name, sizeof(name), "dimm%u", la->id);
 	json_add_string(doc, "device", name);
 	json_add_u64(doc, "area_size", la->size);
-	json_add_string(doc, "label_state", !la->indexed ? "label-less" :
-			lsa->label_size == 256 ? "v1.2" : "v1.1");
+	json_add_string(doc, "label_state", pmemdisk_label_state_name(label_area_state(la)));
 	if (la->indexed) {
 		json_add_u64(doc, "label_size", lsa->label_size);
 		json_add_u64(doc, "index_size", lsa->index_size);
@@ -238,8 +245,8 @@ static void read_labels_table(struct label_area *la)
 	unsigned int i;
 
 	if (!la->indexed) {
-		printf("dimm%u: %u-byte label area with no valid index: label-less\n",
-		       la->id, la->size);
+		printf("dimm%u: %u-byte label area with no valid index: %s\n",
+		       la->id, la->size, pmemdisk_label_state_name(PMEMDISK_LABELS_ABSENT));
 		return;
 	}
 	printf("dimm%u: %u-byte label area, labels v1.%u (%u bytes), index %u current (seq %u), %u slots\n",

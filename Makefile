@@ -13,8 +13,9 @@
 #                        SUITES='30-*' for some; make debug-kernel: the kernel)
 #   make bench           benchmarks (not tests)
 #   make install         on a real host: module for the running kernel,
-#                        pmemctl, man pages, udev rule, completion (install.mk;
-#                        also uninstall, install-dkms, deb)
+#                        pmemctl, man pages, udev rule, completion, libplb
+#                        with plb.h and plb.pc (install.mk; also uninstall,
+#                        install-dkms, install-plb, deb)
 #   make fuzz            fuzz the portable parsers (FUZZ_SECONDS per target)
 #
 # Kernel builds happen in build/kmod/<release>/ (a copy of the sources), so
@@ -65,7 +66,7 @@ CHECKPATCH := $(KSRC_EXTRACT)/scripts/checkpatch.pl
 CORE_SRCS := $(wildcard driver/core/*.c)
 CORE_HDRS := $(wildcard driver/core/*.h)
 PMEMCTL_SRCS := $(wildcard userspace/*.c)
-PMEMCTL_HDRS := $(wildcard userspace/*.h) uapi/pmemdisk.h
+PMEMCTL_HDRS := $(wildcard userspace/*.h uapi/*.h)
 HOST_TEST_SRCS := $(wildcard selftests/host/*_test.c)
 HOST_TESTS := $(patsubst selftests/host/%.c,$(BUILD)/host/%,$(HOST_TEST_SRCS))
 HOST_LIB_SRCS := $(filter-out $(HOST_TEST_SRCS),$(wildcard selftests/host/*.c))
@@ -75,19 +76,22 @@ FUZZ_SRCS := $(wildcard selftests/fuzz/*_fuzz.c)
 FUZZ_NAMES := $(patsubst selftests/fuzz/%_fuzz.c,%,$(FUZZ_SRCS))
 FUZZ_LIB_SRCS := selftests/fuzz/fuzzmedia.c
 FUZZ_HDRS := $(wildcard selftests/fuzz/*.h)
-PLB_DIR := userspace/plb
+PLB_DIR := plb
 PLB_LIB_SRCS := $(PLB_DIR)/plb.c $(PLB_DIR)/crc32c.c
 PLB_HDRS := $(wildcard $(PLB_DIR)/*.h)
 PLB_TOOLS := $(PLB_DIR)/plb-crashtest $(PLB_DIR)/plb-bench
+# libplb.so.0 (its ABI: plb/libplb.map) is libplb.so.<release of pmemdisk>
+PLB_SOVERSION := 0
+PLB_SO := libplb.so.$(shell sed -n 's/^\#define PMEMDISK_VERSION "\(.*\)"/\1/p' driver/version.h)
 
-.PHONY: all module pmemctl plb selftests deps demo check check-run check-long check-long-run bench clean \
+.PHONY: all module pmemctl plb plb-lib selftests deps demo check check-run check-long check-long-run bench clean \
 	checkpatch initramfs modules-all help fuzzers fuzz debug-kernel check-debug \
 	demo-run bench-run fuzz-run need-kver need-kvers
 
 all: module pmemctl plb selftests
 
 help:
-	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- deps
 # Everything the project needs, from Debian's archive. A quick no-op when all
@@ -147,12 +151,16 @@ userspace/pmemctl: $(PMEMCTL_SRCS) $(PMEMCTL_HDRS) $(CORE_SRCS) $(CORE_HDRS)
 		$(PMEMCTL_SRCS) $(CORE_SRCS) $(PMEMCTL_PKG_LIBS)
 
 # ----------------------------------------------------------------- plb
-# The persisted log buffer: build/plb/libplb.a and its tools, plain C11 with
-# libc and pthread only. The tools are static: the guest initramfs takes
-# them without libraries.
+# The persisted log buffer, plain C11 with libc and pthread only: the shared
+# library applications link (build/plb/libplb.so.*, installed with plb.h,
+# plb.pc and plb(3) by install-plb; see install.mk), a static one, and its
+# tools. The tools are static: the guest initramfs takes them without
+# libraries. plb-lib is the shared library alone (what make deb builds).
 PLB_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -pthread
 
-plb: $(BUILD)/plb/libplb.a $(PLB_TOOLS)
+plb: plb-lib $(BUILD)/plb/libplb.a $(PLB_TOOLS)
+
+plb-lib: $(BUILD)/plb/$(PLB_SO)
 
 $(BUILD)/plb/%.o: $(PLB_DIR)/%.c $(PLB_HDRS)
 	@mkdir -p $(dir $@)
@@ -163,6 +171,20 @@ $(BUILD)/plb/libplb.a: $(BUILD)/plb/plb.o $(BUILD)/plb/crc32c.o
 
 $(PLB_TOOLS): $(PLB_DIR)/%: $(BUILD)/plb/%.o $(BUILD)/plb/tool.o $(BUILD)/plb/libplb.a
 	$(CC) $(PLB_CFLAGS) -static -o $@ $^
+
+# The shared library exports the plb_* functions of plb.h and nothing else
+# (libplb.map), takes the packager's CFLAGS and LDFLAGS (hardening), and
+# may leave no symbol unresolved (-z defs).
+$(BUILD)/plb/pic/%.o: $(PLB_DIR)/%.c $(PLB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PLB_CFLAGS) $(CPPFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
+
+$(BUILD)/plb/$(PLB_SO): $(BUILD)/plb/pic/plb.o $(BUILD)/plb/pic/crc32c.o $(PLB_DIR)/libplb.map
+	$(CC) $(PLB_CFLAGS) $(CFLAGS) $(LDFLAGS) -shared -Wl,-z,defs \
+		-Wl,-soname,libplb.so.$(PLB_SOVERSION) -Wl,--version-script,$(PLB_DIR)/libplb.map \
+		-o $@ $(filter %.o,$^)
+	ln -sf $(PLB_SO) $(BUILD)/plb/libplb.so.$(PLB_SOVERSION)
+	ln -sf libplb.so.$(PLB_SOVERSION) $(BUILD)/plb/libplb.so
 
 # ----------------------------------------------------------- selftests
 $(KSRC_EXTRACT)/.stamp: $(LINUX_TARBALL)
@@ -182,7 +204,7 @@ $(LINUX_TARBALL):
 selftests: $(HOST_TESTS) $(GUEST_TESTS) $(BUILD)/host/plb-crashtest
 
 $(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_LIB_SRCS) $(CORE_SRCS) \
-		$(CORE_HDRS) $(wildcard selftests/host/*.h) uapi/pmemdisk.h $(KSRC_EXTRACT)/.stamp
+		$(CORE_HDRS) $(wildcard selftests/host/*.h uapi/*.h) $(KSRC_EXTRACT)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined -I$(KSFT) -o $@ \
 		$< $(HOST_LIB_SRCS) $(CORE_SRCS)

@@ -6,19 +6,24 @@
 #                          depmod, plus everything of install-tools and
 #                          install-modconf; KVER defaults to the running kernel
 #   make install-tools     pmemctl, pmemctl.8, bash completion, udev rule
+#   make install-plb       libplb for applications: install-plb-lib (the
+#                          shared library libplb.so.0) and install-plb-dev
+#                          (plb.h, libplb.so, plb.pc for pkg-config, plb(3))
 #   make install-dkms      the module's sources into /usr/src/pmemdisk-VERSION
 #                          and (without DESTDIR) dkms install for $(KVER);
 #                          plus install-modconf
-#   make uninstall, uninstall-tools, uninstall-dkms   the reverse
-#   make deb               Debian packages pmemdisk-dkms and pmemctl in
-#                          build/deb/
+#   make uninstall, uninstall-tools, uninstall-plb, uninstall-dkms
+#                          the reverse
+#   make deb               Debian packages pmemdisk-dkms, pmemctl, libplb0
+#                          and libplb-dev in build/deb/
 #
 # install-modconf (part of install and install-dkms) installs pmemdisk.4 and
 # /etc/modprobe.d/pmemdisk.conf, the latter only where none is: it holds the
 # admin's settings, so it is never overwritten, and uninstall removes it only
 # while it is unchanged.
 #
-# DESTDIR and PREFIX are honoured; udev and modprobe read only their own
+# DESTDIR and PREFIX are honoured, and LIBDIR (PREFIX/lib; Debian's is
+# /usr/lib/<multiarch>) for libplb and plb.pc; udev and modprobe read only their own
 # directories, so UDEVRULESDIR and MODPROBEDIR do not follow PREFIX. With
 # DESTDIR, depmod works on DESTDIR (depmod -b) and dkms is not run.
 
@@ -27,6 +32,9 @@ VERSION := $(shell sed -n 's/^\#define PMEMDISK_VERSION "\(.*\)"/\1/p' $(SRC)/dr
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 UDEVRULESDIR ?= /lib/udev/rules.d
 MODPROBEDIR ?= /etc/modprobe.d
@@ -42,11 +50,12 @@ DEPMOD = depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 
 .PHONY: install uninstall install-module uninstall-module install-tools \
 	uninstall-tools install-modconf uninstall-modconf install-dkms \
-	uninstall-dkms install-dkms-src deb
+	uninstall-dkms install-dkms-src install-plb install-plb-lib install-plb-dev \
+	uninstall-plb deb
 
-install: install-module install-tools
+install: install-module install-tools install-plb
 
-uninstall: uninstall-module uninstall-tools
+uninstall: uninstall-module uninstall-tools uninstall-plb
 
 # ------------------------------------------------------------- module
 install-module: module install-modconf
@@ -92,6 +101,32 @@ uninstall-tools:
 		$(DESTDIR)$(BASHCOMPDIR)/pmemctl $(DESTDIR)$(UDEVRULESDIR)/60-pmemdisk.rules
 	@if [ -z "$(DESTDIR)" ]; then udevadm control --reload 2>/dev/null || true; fi
 
+# ---------------------------------------------------------------- plb
+# The runtime library (libplb0) and what building against it needs
+# (libplb-dev), as Debian splits them; ldconfig runs only on the host itself.
+install-plb: install-plb-lib install-plb-dev
+
+install-plb-lib: plb-lib
+	install -D -m 0644 $(BUILD)/plb/$(PLB_SO) $(DESTDIR)$(LIBDIR)/$(PLB_SO)
+	ln -sf $(PLB_SO) $(DESTDIR)$(LIBDIR)/libplb.so.$(PLB_SOVERSION)
+	@if [ -z "$(DESTDIR)" ]; then echo ldconfig; ldconfig; fi
+
+install-plb-dev:
+	install -D -m 0644 plb/plb.h $(DESTDIR)$(INCLUDEDIR)/plb.h
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	ln -sf $(PLB_SO) $(DESTDIR)$(LIBDIR)/libplb.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		plb/plb.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/plb.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/plb.pc
+	install -D -m 0644 plb/plb.3 $(DESTDIR)$(MANDIR)/man3/plb.3
+
+uninstall-plb:
+	rm -f $(DESTDIR)$(LIBDIR)/$(PLB_SO) $(DESTDIR)$(LIBDIR)/libplb.so.$(PLB_SOVERSION) \
+		$(DESTDIR)$(LIBDIR)/libplb.so $(DESTDIR)$(INCLUDEDIR)/plb.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/plb.pc $(DESTDIR)$(MANDIR)/man3/plb.3
+	@if [ -z "$(DESTDIR)" ]; then echo ldconfig; ldconfig; fi
+
 # --------------------------------------------------------------- dkms
 install-dkms-src:
 	@for f in $(DKMS_FILES); do \
@@ -118,12 +153,13 @@ uninstall-dkms: uninstall-modconf
 # packages land in build/deb/: the native source package (so that lintian
 # checks debian/ too) and the binary ones, unsigned.
 DEB_SRC_FILES := Makefile install.mk Kbuild dkms.conf README.md debian etc \
-	driver uapi userspace
+	driver uapi userspace plb
 
 deb:
 	@rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/pmemdisk-$(VERSION)
 	@tar -c --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		--exclude=userspace/pmemctl $(DEB_SRC_FILES) | \
+		--exclude=userspace/pmemctl --exclude=plb/plb-crashtest \
+		--exclude=plb/plb-bench $(DEB_SRC_FILES) | \
 		tar -x -C $(BUILD)/deb/pmemdisk-$(VERSION)
 	cd $(BUILD)/deb/pmemdisk-$(VERSION) && \
 		DEB_BUILD_OPTIONS="noautodbgsym $${DEB_BUILD_OPTIONS:-}" \

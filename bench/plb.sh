@@ -6,7 +6,7 @@
 # disk of the same DIMM:
 #   (a) a log file on ext4 on a BTT disk, written with O_DSYNC;
 #   (b) a log file on ext4 on a raw disk, written and fdatasync'd;
-#   (c) the persisted log buffer (userspace/plb) in a file on ext4 mounted
+#   (c) the persisted log buffer (plb/) in a file on ext4 mounted
 #       -o dax on an fsdax disk, and on a devdax disk; the log file its full
 #       segments are hardened to is on the BTT disk's ext4, where a database
 #       keeps its log on ordinary storage.
@@ -137,7 +137,7 @@ qemu_ver=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p'
 	echo
 	echo "- (a) a log file on a BTT disk (4096-byte sectors), 512-byte pwrite with \`O_DSYNC\`;"
 	echo "- (b) a log file on a raw disk, 512-byte pwrite and \`fdatasync\`;"
-	echo "- (c) the persisted log buffer (userspace/plb; 16 MiB, four segments of about 4 MiB) in"
+	echo "- (c) the persisted log buffer (plb/; 16 MiB, four segments of about 4 MiB) in"
 	echo "  a file on ext4 mounted \`-o dax\` on an fsdax disk (\`MAP_SYNC\`), and on a devdax disk"
 	echo "  (2 MiB alignment); cache lines written back with \`$flush\`. Its log file, which the"
 	echo "  hardener appends each full segment to (write and fdatasync), is on (a)'s BTT"

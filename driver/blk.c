@@ -26,6 +26,7 @@
 #include "region.h"
 #include "shutdown.h"
 #include "../uapi/pmemdisk.h"
+#include "../uapi/pmemdisk_names.h"
 
 LIST_HEAD(pmdisk_disks);
 DEFINE_MUTEX(pmdisk_disks_lock);
@@ -191,7 +192,7 @@ static DEVICE_ATTR_RO(atomicity);
 static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%s\n", pmdisk_mode_name(pmdisk_disk_mode(to_pmdisk_disk(dev))));
+	return sysfs_emit(buf, "%s\n", pmemdisk_mode_name(pmdisk_disk_mode(to_pmdisk_disk(dev))));
 }
 static DEVICE_ATTR_RO(mode);
 
@@ -354,16 +355,6 @@ u8 pmdisk_disk_mode(const struct pmdisk_disk *disk)
 	       PMEMDISK_MODE_DEVDAX : PMEMDISK_MODE_FSDAX;
 }
 
-const char *pmdisk_mode_name(u8 mode)
-{
-	switch (mode) {
-	case PMEMDISK_MODE_BTT:		return "btt";
-	case PMEMDISK_MODE_FSDAX:	return "fsdax";
-	case PMEMDISK_MODE_DEVDAX:	return "devdax";
-	default:			return "raw";
-	}
-}
-
 /* The block device of a raw, BTT or fsdax disk (a devdax disk has none). */
 static int pmdisk_disk_add_gendisk(struct pmdisk_disk *disk)
 {
@@ -464,12 +455,12 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 	if (desc->has_uuid)
 		pr_info("%s: %llu MiB %s disk (%u-byte sectors) on %s, namespace %pUb \"%s\"\n",
 			disk->gd_name, disk->size >> 20,
-			pmdisk_mode_name(pmdisk_disk_mode(disk)),
+			pmemdisk_mode_name(pmdisk_disk_mode(disk)),
 			disk->sector_size, region->name, &desc->uuid, desc->name);
 	else
 		pr_info("%s: %llu MiB %s disk (%u-byte sectors) on %s (label-less)\n",
 			disk->gd_name, disk->size >> 20,
-			pmdisk_mode_name(pmdisk_disk_mode(disk)),
+			pmemdisk_mode_name(pmdisk_disk_mode(disk)),
 			disk->sector_size, region->name);
 	return disk;
 

@@ -80,7 +80,6 @@ extern struct mutex pmdisk_disks_lock;
 
 /* What @disk is: PMEMDISK_MODE_RAW, _BTT, _FSDAX or _DEVDAX; and its name. */
 u8 pmdisk_disk_mode(const struct pmdisk_disk *disk);
-const char *pmdisk_mode_name(u8 mode);
 
 /* Opened (or mounted) by anyone right now. */
 bool pmdisk_disk_is_open(struct pmdisk_disk *disk);

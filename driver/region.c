@@ -14,6 +14,7 @@
 #include "core/nfit.h"
 #include "region.h"
 #include "shutdown.h"
+#include "../uapi/pmemdisk_names.h"
 
 LIST_HEAD(pmdisk_regions);
 LIST_HEAD(pmdisk_dimms);
@@ -22,23 +23,23 @@ DEFINE_MUTEX(pmdisk_regions_lock);
 static unsigned int pmdisk_next_region_id;
 static unsigned int pmdisk_next_dimm_id;
 
+/* The driver's own enums are the uapi's: their names are in pmemdisk_names.h. */
+static_assert((int)PMDISK_PERSIST_CPU_CACHE == (int)PMEMDISK_PERSIST_CPU_CACHE);
+static_assert((int)PMDISK_PERSIST_MEMCTRL == (int)PMEMDISK_PERSIST_MEMCTRL);
+static_assert((int)PMDISK_PERSIST_UNKNOWN == (int)PMEMDISK_PERSIST_UNKNOWN);
+static_assert((int)PMDISK_PERSIST_VOLATILE == (int)PMEMDISK_PERSIST_VOLATILE);
+static_assert((int)PMDISK_SRC_NFIT == (int)PMEMDISK_SOURCE_NFIT);
+static_assert((int)PMDISK_SRC_E820 == (int)PMEMDISK_SOURCE_E820);
+static_assert((int)PMDISK_SRC_SIM == (int)PMEMDISK_SOURCE_SIMULATED);
+
 const char *pmdisk_persistence_name(enum pmdisk_persistence p)
 {
-	switch (p) {
-	case PMDISK_PERSIST_CPU_CACHE:	return "cpu_cache";
-	case PMDISK_PERSIST_MEMCTRL:	return "memory_controller";
-	case PMDISK_PERSIST_VOLATILE:	return "volatile";
-	default:			return "unknown";
-	}
+	return pmemdisk_persistence_name(p);
 }
 
 const char *pmdisk_source_name(enum pmdisk_region_source s)
 {
-	switch (s) {
-	case PMDISK_SRC_NFIT:	return "nfit";
-	case PMDISK_SRC_E820:	return "e820";
-	default:		return "simulated";
-	}
+	return pmemdisk_source_name(s);
 }
 
 struct pmdisk_dimm *pmdisk_dimm_find(u32 handle)

@@ -40,6 +40,15 @@ int parse_size(const char *s, unsigned long long *out)
 	return 0;
 }
 
+/* 512 or 4096: the sector sizes of create and convert. */
+int parse_sector_size(const char *s, __u32 *sector_size)
+{
+	if (strcmp(s, "512") && strcmp(s, "4096"))
+		return -1;
+	*sector_size = atoi(s);
+	return 0;
+}
+
 /* "region1" or "1" (with any prefix given), into an id. */
 int parse_id(const char *s, const char *prefix, unsigned int *id)
 {

@@ -9,6 +9,8 @@
 
 /* "64M", "1.5G": binary suffixes K, M, G, T (KiB, KB accepted); 0 on success. */
 int parse_size(const char *s, unsigned long long *out);
+/* 512 or 4096; 0 on success. */
+int parse_sector_size(const char *s, __u32 *sector_size);
 /* "<prefix>N" or "N"; 0 on success. */
 int parse_id(const char *s, const char *prefix, unsigned int *id);
 /* pmemdiskN, N, uuid or name; NULL (with a message if ambiguous) if none. */

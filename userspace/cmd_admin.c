@@ -16,17 +16,39 @@
 #include "query.h"
 #include "table.h"
 
-static const char *usage_create =
-	"usage: pmemctl create --region ID --size SIZE [--name NAME] [--uuid UUID]\n"
-	"                      [--sector-size 512|4096] [--btt] [--dry-run]\n"
-	"                      [--mode raw|btt|fsdax|devdax] [--map mem|dev] [--align 4K|2M|1G]\n";
+/* ------------------------------------------------------------- create */
+
+enum {
+	CR_REGION, CR_SIZE, CR_NAME, CR_UUID, CR_SECTOR_SIZE, CR_BTT, CR_DRY_RUN,
+	CR_MODE, CR_MAP, CR_ALIGN
+};
+
+static const struct cmd_opt create_opts[] = {
+	[CR_REGION] = { "region", 0, "ID", "the region: regionN or N", OPT_REQUIRED },
+	[CR_SIZE] = { "size", 0, "SIZE", "usable capacity: bytes, or K, M, G, T (binary)",
+		      OPT_REQUIRED },
+	[CR_NAME] = { "name", 0, "NAME", "a name of at most 63 bytes", 0 },
+	[CR_UUID] = { "uuid", 0, "UUID", "the disk's uuid (random if not given)", 0 },
+	[CR_SECTOR_SIZE] = { "sector-size", 0, "512|4096", "logical sector size (512)", 0 },
+	[CR_BTT] = { "btt", 0, NULL, "a BTT disk, every sector write atomic: --mode btt", 0 },
+	[CR_DRY_RUN] = { "dry-run", 0, NULL, "say where and how large; change nothing", 0 },
+	[CR_MODE] = { "mode", 0, "raw|btt|fsdax|devdax", "what the disk is (raw)", 0 },
+	[CR_MAP] = { "map", 0, "mem|dev", "fsdax, devdax: the page map in memory or on the disk", 0 },
+	[CR_ALIGN] = { "align", 0, "4K|2M|1G", "fsdax, devdax: the page size of mappings", 0 },
+	{ 0 },
+};
+
+struct create_args {
+	struct pmemdisk_create req;
+	unsigned long long size;	/* as asked */
+};
 
 /* What a create made, in words: "raw", "BTT", "fsdax", "devdax". */
 static const char *created_kind(const struct pmemdisk_create *req)
 {
 	if ((req->flags & PMEMDISK_CREATE_BTT) || req->mode == PMEMDISK_MODE_BTT)
 		return "BTT";
-	return mode_name(req->mode);
+	return pmemdisk_mode_name(req->mode);
 }
 
 static int parse_mode(const char *val, __u8 *mode)
@@ -34,11 +56,22 @@ static int parse_mode(const char *val, __u8 *mode)
 	unsigned int m;
 
 	for (m = PMEMDISK_MODE_RAW; m <= PMEMDISK_MODE_DEVDAX; m++)
-		if (!strcmp(val, mode_name(m))) {
+		if (!strcmp(val, pmemdisk_mode_name(m))) {
 			*mode = m;
 			return 0;
 		}
-	return -1;
+	return CMD_BAD_VALUE;
+}
+
+static int parse_map(const char *val, __u8 *map)
+{
+	if (!strcmp(val, "mem"))
+		*map = PMEMDISK_MAP_MEM;
+	else if (!strcmp(val, "dev"))
+		*map = PMEMDISK_MAP_DEV;
+	else
+		return CMD_BAD_VALUE;
+	return 0;
 }
 
 static int parse_align(const char *val, __u32 *align)
@@ -50,143 +83,169 @@ static int parse_align(const char *val, __u32 *align)
 	else if (!strcmp(val, "1G") || !strcmp(val, "1g"))
 		*align = 1U << 30;
 	else
-		return -1;
+		return CMD_BAD_VALUE;
 	return 0;
 }
 
-int cmd_create(int argc, char **argv)
+static int create_set(void *ctx, unsigned int opt, const char *val)
 {
-	struct pmemdisk_create req;
-	bool have_region = false, have_size = false;
-	unsigned long long size = 0;
-	char got[32], want[32], largest[32], uuid[UUID_STR_LEN];
-	const char *kind;
-	bool dax;
-	int i, fd, rc;
+	struct create_args *a = ctx;
+	struct pmemdisk_create *req = &a->req;
 
-	memset(&req, 0, sizeof(req));
-	req.size = sizeof(req);
-	req.sector_size = 512;
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(opt, "--btt")) {
-			req.flags |= PMEMDISK_CREATE_BTT;
-			continue;
-		}
-		if (!strcmp(opt, "--dry-run")) {
-			req.flags |= PMEMDISK_CREATE_DRY_RUN;
-			continue;
-		}
-		if (!val) {
-			fprintf(stderr, "pmemctl create: unknown argument '%s'\n%s", opt, usage_create);
+	switch (opt) {
+	case CR_REGION:
+		return parse_id(val, "region", &req->region) ? CMD_BAD_VALUE : 0;
+	case CR_SIZE:
+		if (parse_size(val, &a->size))
+			return CMD_BAD_VALUE;
+		req->disk_size = a->size;
+		return 0;
+	case CR_NAME:
+		if (strlen(val) >= sizeof(req->name)) {
+			fprintf(stderr, "pmemctl create: --name is longer than %zu bytes\n",
+				sizeof(req->name) - 1);
 			return EXIT_USAGE;
 		}
-		i++;
-		if (!strcmp(opt, "--region")) {
-			if (parse_id(val, "region", &req.region))
-				goto bad_value;
-			have_region = true;
-		} else if (!strcmp(opt, "--size")) {
-			if (parse_size(val, &size))
-				goto bad_value;
-			req.disk_size = size;
-			have_size = true;
-		} else if (!strcmp(opt, "--name")) {
-			if (strlen(val) >= sizeof(req.name)) {
-				fprintf(stderr, "pmemctl create: --name is longer than %zu bytes\n",
-					sizeof(req.name) - 1);
-				return EXIT_USAGE;
-			}
-			strcpy(req.name, val);
-		} else if (!strcmp(opt, "--uuid")) {
-			if (uuid_parse(val, req.uuid))
-				goto bad_value;
-		} else if (!strcmp(opt, "--sector-size")) {
-			if (strcmp(val, "512") && strcmp(val, "4096"))
-				goto bad_value;
-			req.sector_size = atoi(val);
-		} else if (!strcmp(opt, "--mode")) {
-			if (parse_mode(val, &req.mode))
-				goto bad_value;
-		} else if (!strcmp(opt, "--map")) {
-			if (!strcmp(val, "mem"))
-				req.map = PMEMDISK_MAP_MEM;
-			else if (!strcmp(val, "dev"))
-				req.map = PMEMDISK_MAP_DEV;
-			else
-				goto bad_value;
-		} else if (!strcmp(opt, "--align")) {
-			if (parse_align(val, &req.align))
-				goto bad_value;
-		} else {
-			fprintf(stderr, "pmemctl create: unknown option '%s'\n%s", opt, usage_create);
-			return EXIT_USAGE;
-		}
-		continue;
-bad_value:
-		fprintf(stderr, "pmemctl create: bad value '%s' for %s\n%s", val, opt, usage_create);
-		return EXIT_USAGE;
+		strcpy(req->name, val);
+		return 0;
+	case CR_UUID:
+		return uuid_parse(val, req->uuid) ? CMD_BAD_VALUE : 0;
+	case CR_SECTOR_SIZE:
+		return parse_sector_size(val, &req->sector_size) ? CMD_BAD_VALUE : 0;
+	case CR_BTT:
+		req->flags |= PMEMDISK_CREATE_BTT;
+		return 0;
+	case CR_DRY_RUN:
+		req->flags |= PMEMDISK_CREATE_DRY_RUN;
+		return 0;
+	case CR_MODE:
+		return parse_mode(val, &req->mode);
+	case CR_MAP:
+		return parse_map(val, &req->map);
+	default:
+		return parse_align(val, &req->align);
 	}
-	if (!have_region || !have_size) {
-		fprintf(stderr, "pmemctl create: --region and --size are required\n%s", usage_create);
-		return EXIT_USAGE;
-	}
-	dax = req.mode == PMEMDISK_MODE_FSDAX || req.mode == PMEMDISK_MODE_DEVDAX;
-	if ((req.flags & PMEMDISK_CREATE_BTT) && req.mode && req.mode != PMEMDISK_MODE_BTT) {
-		fprintf(stderr, "pmemctl create: --btt is --mode btt; it cannot go with --mode %s\n",
-			mode_name(req.mode));
-		return EXIT_USAGE;
-	}
-	if (!dax && (req.map || req.align)) {
-		fprintf(stderr, "pmemctl create: --map and --align are for --mode fsdax or devdax\n");
-		return EXIT_USAGE;
-	}
-	if (req.mode == PMEMDISK_MODE_FSDAX && req.align && req.align != (2U << 20)) {
-		fprintf(stderr, "pmemctl create: an fsdax disk maps 2M pages: --align 2M or none\n");
-		return EXIT_USAGE;
-	}
+}
 
-	fd = ctl_open();
-	if (fd < 0)
-		return -fd;
-	rc = ctl_request_progress(fd, PMEMDISK_IOC_CREATE, &req, "create", "laying out the BTT");
-	close(fd);
-	if (rc) {
-		if (req.reason == PMEMDISK_REASON_NO_SPACE) {
-			format_size(want, sizeof(want), size);
-			format_size(largest, sizeof(largest), req.max_extent);
-			fprintf(stderr, "pmemctl: region%u has no free extent of %s; the largest is %s (%llu bytes)\n",
-				req.region, want, largest, (unsigned long long)req.max_extent);
-		}
+static bool is_dax(const struct pmemdisk_create *req)
+{
+	return req->mode == PMEMDISK_MODE_FSDAX || req->mode == PMEMDISK_MODE_DEVDAX;
+}
+
+/* The command line of create, into a request the module can judge. */
+static int parse_create(int argc, char **argv, struct create_args *a)
+{
+	struct pmemdisk_create *req = &a->req;
+	char **operands;
+	int rc, nr;
+
+	memset(a, 0, sizeof(*a));
+	req->size = sizeof(*req);
+	req->sector_size = 512;
+	rc = cmd_parse(&create_spec, argc, argv, create_set, a, &operands, &nr);
+	if (rc)
 		return rc;
-	}
-	format_size(got, sizeof(got), req.actual_size);
-	uuid_unparse_lower(req.uuid, uuid);
-	kind = created_kind(&req);
-	if (req.flags & PMEMDISK_CREATE_DRY_RUN)
-		printf("would create a %s (%llu bytes) %s disk on region%u at offset %llu, uuid %s\n",
-		       got, (unsigned long long)req.actual_size, kind,
-		       req.region, (unsigned long long)req.offset, uuid);
-	else
-		printf("created %s%u: %s (%llu bytes) %s disk on region%u, uuid %s%s%s%s\n",
-		       req.mode == PMEMDISK_MODE_DEVDAX ? "pmemdax" : "pmemdisk",
-		       req.number, got, (unsigned long long)req.actual_size,
-		       kind, req.region, uuid,
-		       req.name[0] ? ", name \"" : "", req.name, req.name[0] ? "\"" : "");
-	if (req.actual_size != size && dax) {
-		/* as the module sizes them: whole pages of every device, in physical memory */
-		format_size(want, sizeof(want), size);
+	if ((req->flags & PMEMDISK_CREATE_BTT) && req->mode && req->mode != PMEMDISK_MODE_BTT)
+		return cmd_usage_error(&create_spec, "--btt is --mode btt; it cannot go with --mode %s",
+				       pmemdisk_mode_name(req->mode));
+	if (!is_dax(req) && (req->map || req->align))
+		return cmd_usage_error(&create_spec,
+				       "--map and --align are for --mode fsdax or devdax");
+	if (req->mode == PMEMDISK_MODE_FSDAX && req->align && req->align != (2U << 20))
+		return cmd_usage_error(&create_spec,
+				       "an fsdax disk maps 2M pages: --align 2M or none");
+	return 0;
+}
+
+static void create_no_space(const struct create_args *a)
+{
+	char want[32], largest[32];
+
+	format_size(want, sizeof(want), a->size);
+	format_size(largest, sizeof(largest), a->req.max_extent);
+	fprintf(stderr, "pmemctl: region%u has no free extent of %s; the largest is %s (%llu bytes)\n",
+		a->req.region, want, largest, (unsigned long long)a->req.max_extent);
+}
+
+/* Why the disk is larger than asked, as the module sizes disks. */
+static void create_rounding(const struct create_args *a, const char *kind)
+{
+	char want[32];
+
+	if (a->req.actual_size == a->size)
+		return;
+	format_size(want, sizeof(want), a->size);
+	if (is_dax(&a->req))
 		printf("(rounded up from %s: a DAX disk's namespace is a multiple of %llu MiB x lcm(devices of the region, 8) in all, %llu MiB on 1, 2, 4 or 8 devices, and also holds its info block and page map)\n",
 		       want, (unsigned long long)(PMEMDISK_ALIGN_PER_DIMM >> 20),
 		       (unsigned long long)(PMEMDISK_DAX_ALIGN >> 20));
-	} else if (req.actual_size != size) {
-		format_size(want, sizeof(want), size);
+	else
 		printf("(rounded up from %s: disks are a multiple of %llu MiB per device of the region%s)\n",
 		       want, (unsigned long long)(PMEMDISK_ALIGN_PER_DIMM >> 20),
 		       strcmp(kind, "BTT") ? "" : ", and a BTT's namespace also holds its map and log");
-	}
-	return EXIT_OK;
+}
+
+static void create_print(const struct create_args *a)
+{
+	const struct pmemdisk_create *req = &a->req;
+	const char *kind = created_kind(req);
+	char got[32], uuid[UUID_STR_LEN];
+
+	format_size(got, sizeof(got), req->actual_size);
+	uuid_unparse_lower(req->uuid, uuid);
+	if (req->flags & PMEMDISK_CREATE_DRY_RUN)
+		printf("would create a %s (%llu bytes) %s disk on region%u at offset %llu, uuid %s\n",
+		       got, (unsigned long long)req->actual_size, kind,
+		       req->region, (unsigned long long)req->offset, uuid);
+	else
+		printf("created %s%u: %s (%llu bytes) %s disk on region%u, uuid %s%s%s%s\n",
+		       req->mode == PMEMDISK_MODE_DEVDAX ? "pmemdax" : "pmemdisk",
+		       req->number, got, (unsigned long long)req->actual_size,
+		       kind, req->region, uuid,
+		       req->name[0] ? ", name \"" : "", req->name, req->name[0] ? "\"" : "");
+	create_rounding(a, kind);
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	struct create_args a;
+	int fd, rc;
+
+	rc = parse_create(argc, argv, &a);
+	if (rc)
+		return rc;
+	fd = ctl_open();
+	if (fd < 0)
+		return -fd;
+	rc = ctl_request_progress(fd, PMEMDISK_IOC_CREATE, &a.req, "create",
+				  "laying out the BTT");
+	close(fd);
+	if (rc && a.req.reason == PMEMDISK_REASON_NO_SPACE)
+		create_no_space(&a);
+	if (!rc)
+		create_print(&a);
+	return rc;
+}
+
+const struct cmd_spec create_spec = {
+	.name = "create", .opts = create_opts, .run = cmd_create,
+	.summary = "a new disk on a region with labels",
+};
+
+/* ------------------------------------------------------------- remove */
+
+#define MAX_AT_ONCE	64
+
+static const struct cmd_opt remove_opts[] = {
+	{ "yes", 0, NULL, "do not ask: all data on the disks is lost", 0 },
+	{ 0 },
+};
+
+/* The flag of a table whose only option is --yes. */
+static int set_yes(void *ctx, unsigned int opt, const char *val)
+{
+	*(bool *)ctx = true;
+	return 0;
 }
 
 /* The device a disk is: /dev/pmemdax<N> for devdax, /dev/pmemdisk<N> else. */
@@ -195,64 +254,48 @@ static const char *disk_prefix(const struct pmemdisk_disk_info *d)
 	return d->mode == PMEMDISK_MODE_DEVDAX ? "pmemdax" : "pmemdisk";
 }
 
-int cmd_remove(int argc, char **argv)
+/* The disks @names name, into @todo; EXIT_REFUSED when one is not there. */
+static int remove_find(const struct pmem_state *st, char **names, int n,
+		       const struct pmemdisk_disk_info **todo)
 {
-	const struct pmemdisk_disk_info *todo[64];
-	struct pmem_state st;
-	char question[512], size[32];
-	unsigned int n = 0, i;
-	bool yes = false;
-	int fd, rc, worst = EXIT_OK;
-	size_t at;
+	int i;
 
-	for (i = 1; i < (unsigned int)argc; i++) {
-		if (!strcmp(argv[i], "--yes")) {
-			yes = true;
-		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			fprintf(stderr, "pmemctl remove: unknown option '%s'\n"
-				"usage: pmemctl remove DISK... [--yes]\n", argv[i]);
-			return EXIT_USAGE;
+	for (i = 0; i < n; i++) {
+		todo[i] = find_disk(st, names[i]);
+		if (!todo[i]) {
+			fprintf(stderr, "pmemctl remove: no disk '%s' (see 'pmemctl list')\n",
+				names[i]);
+			return EXIT_REFUSED;
 		}
 	}
-	rc = open_state(&fd, &st);
-	if (rc)
-		return rc;
-	at = snprintf(question, sizeof(question), "Remove");
-	for (i = 1; i < (unsigned int)argc; i++) {
-		const struct pmemdisk_disk_info *d;
+	return EXIT_OK;
+}
 
-		if (!strcmp(argv[i], "--yes"))
-			continue;
-		d = find_disk(&st, argv[i]);
-		if (!d) {
-			fprintf(stderr, "pmemctl remove: no disk '%s' (see 'pmemctl list')\n", argv[i]);
-			rc = EXIT_REFUSED;
-			goto out;
-		}
-		if (n == sizeof(todo) / sizeof(todo[0])) {
-			fprintf(stderr, "pmemctl remove: at most %zu disks at once\n",
-				sizeof(todo) / sizeof(todo[0]));
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		todo[n++] = d;
-		format_size(size, sizeof(size), d->size);
-		if (at < sizeof(question))
-			at += snprintf(question + at, sizeof(question) - at, "%s %s%u (%s%s%s%s)",
-				       n > 1 ? "," : "", disk_prefix(d), d->number, size,
-				       d->name[0] ? ", \"" : "", d->name, d->name[0] ? "\"" : "");
+/* "Remove pmemdisk1 (64 MiB, "a"), pmemdisk2 (...)? All data ... lost." */
+static void remove_question(const struct pmemdisk_disk_info **todo, int n,
+			    char *q, size_t len)
+{
+	size_t at = snprintf(q, len, "Remove");
+	char size[32];
+	int i;
+
+	for (i = 0; i < n && at < len; i++) {
+		format_size(size, sizeof(size), todo[i]->size);
+		at += snprintf(q + at, len - at, "%s %s%u (%s%s%s%s)",
+			       i ? "," : "", disk_prefix(todo[i]), todo[i]->number, size,
+			       todo[i]->name[0] ? ", \"" : "", todo[i]->name,
+			       todo[i]->name[0] ? "\"" : "");
 	}
-	if (!n) {
-		fprintf(stderr, "usage: pmemctl remove DISK... [--yes]\n");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (at < sizeof(question))
-		snprintf(question + at, sizeof(question) - at,
-			 "? All data on %s will be lost.", n > 1 ? "them" : "it");
-	rc = confirm(yes, question);
-	if (rc)
-		goto out;
+	if (at < len)
+		snprintf(q + at, len - at, "? All data on %s will be lost.",
+			 n > 1 ? "them" : "it");
+}
+
+/* One request a disk; the exit status is the last failure's. */
+static int remove_each(int fd, const struct pmemdisk_disk_info **todo, int n)
+{
+	int i, rc, worst = EXIT_OK;
+
 	for (i = 0; i < n; i++) {
 		struct pmemdisk_remove req = { .size = sizeof(req), .number = todo[i]->number };
 		char what[40];
@@ -265,111 +308,193 @@ int cmd_remove(int argc, char **argv)
 		else
 			printf("removed %s%u\n", disk_prefix(todo[i]), todo[i]->number);
 	}
-	rc = worst;
-out:
+	return worst;
+}
+
+static int cmd_remove(int argc, char **argv)
+{
+	const struct pmemdisk_disk_info *todo[MAX_AT_ONCE];
+	struct pmem_state st;
+	char question[512], **names;
+	bool yes = false;
+	int fd, rc, n;
+
+	rc = cmd_parse(&remove_spec, argc, argv, set_yes, &yes, &names, &n);
+	if (!rc)
+		rc = open_state(&fd, &st);
+	if (rc)
+		return rc;
+	rc = remove_find(&st, names, n, todo);
+	if (!rc) {
+		remove_question(todo, n, question, sizeof(question));
+		rc = confirm(yes, question);
+	}
+	if (!rc)
+		rc = remove_each(fd, todo, n);
 	query_free(&st);
 	close(fd);
 	return rc;
 }
 
-int cmd_init_labels(int argc, char **argv)
-{
-	unsigned int ids[64], n = 0, i, id, disks = 0;
-	__u16 version = PMEMDISK_LABEL_VERSION_1_2;
-	struct pmem_state st;
-	char question[512];
-	bool yes = false, all = false;
-	int fd, rc, worst = EXIT_OK;
-	size_t at;
+const struct cmd_spec remove_spec = {
+	.name = "remove", .opts = remove_opts, .run = cmd_remove,
+	.operands = "DISK...", .min_operands = 1, .max_operands = MAX_AT_ONCE,
+	.summary = "remove disks (DISK: pmemdiskN, N, pmemdaxN, uuid or name)",
+};
 
-	for (i = 1; i < (unsigned int)argc; i++) {
-		if (!strcmp(argv[i], "--yes")) {
-			yes = true;
-		} else if (!strcmp(argv[i], "--all")) {
-			all = true;
-		} else if (!strcmp(argv[i], "--label-version") && i + 1 < (unsigned int)argc) {
-			i++;
-			if (!strcmp(argv[i], "1.1")) {
-				version = PMEMDISK_LABEL_VERSION_1_1;
-			} else if (!strcmp(argv[i], "1.2")) {
-				version = PMEMDISK_LABEL_VERSION_1_2;
-			} else {
-				fprintf(stderr, "pmemctl init-labels: --label-version is 1.1 or 1.2\n");
-				return EXIT_USAGE;
-			}
-		} else if (!parse_id(argv[i], "dimm", &id) && n < 64) {
-			ids[n++] = id;
-		} else {
-			fprintf(stderr, "pmemctl init-labels: bad argument '%s'\n"
-				"usage: pmemctl init-labels DEVICE...|--all [--label-version 1.1|1.2] [--yes]\n",
-				argv[i]);
-			return EXIT_USAGE;
+/* -------------------------------------------------------- init-labels */
+
+enum { IL_ALL, IL_LABEL_VERSION, IL_YES };
+
+static const struct cmd_opt init_labels_opts[] = {
+	[IL_ALL] = { "all", 0, NULL, "every device that has a label area", OPT_OR_OPERANDS },
+	[IL_LABEL_VERSION] = { "label-version", 0, "1.1|1.2", "the label format (1.2)", 0 },
+	[IL_YES] = { "yes", 0, NULL, "do not ask: the disks on their regions are removed", 0 },
+	{ 0 },
+};
+
+struct init_labels_args {
+	unsigned int ids[MAX_AT_ONCE], n;
+	__u16 version;
+	bool yes, all;
+};
+
+static int init_labels_set(void *ctx, unsigned int opt, const char *val)
+{
+	struct init_labels_args *a = ctx;
+
+	if (opt == IL_ALL)
+		a->all = true;
+	else if (opt == IL_YES)
+		a->yes = true;
+	else if (!strcmp(val, "1.1"))
+		a->version = PMEMDISK_LABEL_VERSION_1_1;
+	else if (!strcmp(val, "1.2"))
+		a->version = PMEMDISK_LABEL_VERSION_1_2;
+	else
+		return CMD_BAD_VALUE;
+	return 0;
+}
+
+static int parse_init_labels(int argc, char **argv, struct init_labels_args *a)
+{
+	char **devices;
+	int rc, nr;
+
+	memset(a, 0, sizeof(*a));
+	a->version = PMEMDISK_LABEL_VERSION_1_2;
+	rc = cmd_parse(&init_labels_spec, argc, argv, init_labels_set, a, &devices, &nr);
+	for (; !rc && a->n < (unsigned int)nr; a->n++)
+		if (parse_id(devices[a->n], "dimm", &a->ids[a->n]))
+			rc = cmd_usage_error(&init_labels_spec, "bad argument '%s'",
+					     devices[a->n]);
+	return rc;
+}
+
+/* The devices of --all, or a check that those named are there. */
+static int init_labels_devices(const struct pmem_state *st, struct init_labels_args *a)
+{
+	unsigned int i;
+
+	for (i = 0; a->all && i < st->nr_dimms && a->n < MAX_AT_ONCE; i++)
+		if (st->dimms[i].label_state != PMEMDISK_LABELS_NONE)
+			a->ids[a->n++] = st->dimms[i].id;
+	if (a->all && !a->n) {
+		fprintf(stderr, "pmemctl init-labels: no device has a label area\n");
+		return EXIT_REFUSED;
+	}
+	for (i = 0; i < a->n; i++) {
+		if (!state_dimm(st, a->ids[i])) {
+			fprintf(stderr, "pmemctl init-labels: no device dimm%u (see 'pmemctl devices')\n",
+				a->ids[i]);
+			return EXIT_REFUSED;
 		}
 	}
-	if (all == (n > 0)) {
-		fprintf(stderr, "usage: pmemctl init-labels DEVICE...|--all [--label-version 1.1|1.2] [--yes]\n");
-		return EXIT_USAGE;
-	}
-	rc = open_state(&fd, &st);
-	if (rc)
-		return rc;
-	if (all) {
-		for (i = 0; i < st.nr_dimms && n < 64; i++)
-			if (st.dimms[i].label_state != PMEMDISK_LABELS_NONE)
-				ids[n++] = st.dimms[i].id;
-		if (!n) {
-			fprintf(stderr, "pmemctl init-labels: no device has a label area\n");
-			rc = EXIT_REFUSED;
-			goto out;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (!state_dimm(&st, ids[i])) {
-			fprintf(stderr, "pmemctl init-labels: no device dimm%u (see 'pmemctl devices')\n", ids[i]);
-			rc = EXIT_REFUSED;
-			goto out;
-		}
-	}
-	/* every disk on a region of these devices goes away */
-	for (i = 0; i < st.nr_disks; i++) {
-		const struct pmemdisk_region_info *r = state_region(&st, st.disks[i].region);
-		unsigned int k, j;
+	return EXIT_OK;
+}
+
+/* How many disks are on a region of one of the devices: all go away. */
+static unsigned int disks_on(const struct pmem_state *st, const struct init_labels_args *a)
+{
+	unsigned int i, k, j, disks = 0;
+
+	for (i = 0; i < st->nr_disks; i++) {
+		const struct pmemdisk_region_info *r = state_region(st, st->disks[i].region);
 		bool hit = false;
 
 		for (k = 0; r && k < r->interleave_ways; k++)
-			for (j = 0; j < n; j++)
-				hit |= r->dimms[k] == ids[j];
+			for (j = 0; j < a->n; j++)
+				hit |= r->dimms[k] == a->ids[j];
 		disks += hit;
 	}
-	at = snprintf(question, sizeof(question), "Initialise the labels (v1.%u) of",
-		      version & 0xff);
-	for (i = 0; i < n && at < sizeof(question); i++)
-		at += snprintf(question + at, sizeof(question) - at, "%s dimm%u", i ? "," : "", ids[i]);
-	if (at < sizeof(question))
-		snprintf(question + at, sizeof(question) - at,
+	return disks;
+}
+
+static void init_labels_question(const struct pmem_state *st,
+				 const struct init_labels_args *a, char *q, size_t len)
+{
+	unsigned int i, disks = disks_on(st, a);
+	size_t at;
+
+	at = snprintf(q, len, "Initialise the labels (v1.%u) of", a->version & 0xff);
+	for (i = 0; i < a->n && at < len; i++)
+		at += snprintf(q + at, len - at, "%s dimm%u", i ? "," : "", a->ids[i]);
+	if (at < len)
+		snprintf(q + at, len - at,
 			 "? %u disk%s on their regions will be removed and their data lost.",
 			 disks, disks == 1 ? "" : "s");
-	rc = confirm(yes, question);
-	if (rc)
-		goto out;
-	for (i = 0; i < n; i++) {
+}
+
+/* One request a device; the exit status is the last failure's. */
+static int init_labels_each(int fd, const struct init_labels_args *a)
+{
+	unsigned int i;
+	int rc, worst = EXIT_OK;
+
+	for (i = 0; i < a->n; i++) {
 		struct pmemdisk_init_labels req = {
-			.size = sizeof(req), .device = ids[i], .version = version,
+			.size = sizeof(req), .device = a->ids[i], .version = a->version,
 		};
 		char what[40];
 
-		snprintf(what, sizeof(what), "init-labels dimm%u", ids[i]);
+		snprintf(what, sizeof(what), "init-labels dimm%u", a->ids[i]);
 		rc = ctl_request(fd, PMEMDISK_IOC_INIT_LABELS, &req, what);
 		if (rc)
 			worst = rc;
 		else
 			printf("initialised the labels of dimm%u (v1.%u); %u disk%s removed\n",
-			       ids[i], version & 0xff, req.disks_removed,
+			       a->ids[i], a->version & 0xff, req.disks_removed,
 			       req.disks_removed == 1 ? "" : "s");
 	}
-	rc = worst;
-out:
+	return worst;
+}
+
+static int cmd_init_labels(int argc, char **argv)
+{
+	struct init_labels_args a;
+	struct pmem_state st;
+	char question[512];
+	int fd, rc;
+
+	rc = parse_init_labels(argc, argv, &a);
+	if (!rc)
+		rc = open_state(&fd, &st);
+	if (rc)
+		return rc;
+	rc = init_labels_devices(&st, &a);
+	if (!rc) {
+		init_labels_question(&st, &a, question, sizeof(question));
+		rc = confirm(a.yes, question);
+	}
+	if (!rc)
+		rc = init_labels_each(fd, &a);
 	query_free(&st);
 	close(fd);
 	return rc;
 }
+
+const struct cmd_spec init_labels_spec = {
+	.name = "init-labels", .opts = init_labels_opts, .run = cmd_init_labels,
+	.operands = "DEVICE...", .min_operands = 1, .max_operands = MAX_AT_ONCE,
+	.summary = "write empty labels to devices",
+};

@@ -14,8 +14,6 @@
 #include "query.h"
 #include "table.h"
 
-static const char *usage_check = "usage: pmemctl check DISK [--repair] [--json]\n";
-
 static void check_print(const struct pmemdisk_check *c, unsigned int number)
 {
 	printf("pmemdisk%u: %s\n", number, c->consistent ? "consistent" : "NOT consistent");
@@ -54,116 +52,153 @@ static void check_json(const struct pmemdisk_check *c, unsigned int number)
 	json_print(j);
 }
 
-int cmd_check(int argc, char **argv)
+enum { CK_REPAIR, CK_JSON };
+
+static const struct cmd_opt check_opts[] = {
+	[CK_REPAIR] = { "repair", 0, NULL, "mend what is damaged, as nd_btt would", 0 },
+	[CK_JSON] = { "json", 0, NULL, "print JSON (schema 1) for programs", 0 },
+	{ 0 },
+};
+
+struct check_args {
+	struct pmemdisk_check req;
+	bool json;
+};
+
+static int check_set(void *ctx, unsigned int opt, const char *val)
+{
+	struct check_args *a = ctx;
+
+	if (opt == CK_REPAIR)
+		a->req.flags |= PMEMDISK_CHECK_REPAIR;
+	else
+		a->json = true;
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
 {
 	const struct pmemdisk_disk_info *d;
-	struct pmemdisk_check req;
-	const char *disk_arg = NULL;
+	struct check_args a;
 	struct pmem_state st;
-	bool json = false;
-	int i, fd, rc;
+	char **disk;
+	int fd, rc, nr;
 
-	memset(&req, 0, sizeof(req));
-	req.size = sizeof(req);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--repair")) {
-			req.flags |= PMEMDISK_CHECK_REPAIR;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!disk_arg && argv[i][0] != '-') {
-			disk_arg = argv[i];
-		} else {
-			fprintf(stderr, "pmemctl check: unexpected '%s'\n%s", argv[i], usage_check);
-			return EXIT_USAGE;
-		}
-	}
-	if (!disk_arg) {
-		fprintf(stderr, "%s", usage_check);
-		return EXIT_USAGE;
-	}
-	rc = open_disk("check", disk_arg, &fd, &st, &d);
+	memset(&a, 0, sizeof(a));
+	a.req.size = sizeof(a.req);
+	rc = cmd_parse(&check_spec, argc, argv, check_set, &a, &disk, &nr);
+	if (!rc)
+		rc = open_disk("check", disk[0], &fd, &st, &d);
 	if (rc)
 		return rc;
-	req.number = d->number;
-	rc = ctl_request_progress(fd, PMEMDISK_IOC_CHECK, &req, "check",
+	a.req.number = d->number;
+	rc = ctl_request_progress(fd, PMEMDISK_IOC_CHECK, &a.req, "check",
 				  "checking (the disk is offline meanwhile)");
 	if (rc)
 		goto out;
-	if (json)
-		check_json(&req, d->number);
+	if (a.json)
+		check_json(&a.req, d->number);
 	else
-		check_print(&req, d->number);
-	rc = req.consistent ? EXIT_OK : EXIT_REFUSED;
+		check_print(&a.req, d->number);
+	rc = a.req.consistent ? EXIT_OK : EXIT_REFUSED;
 out:
 	query_free(&st);
 	close(fd);
 	return rc;
 }
 
-static const char *usage_convert =
-	"usage: pmemctl convert DISK --btt|--raw [--sector-size 512|4096] [--yes]\n";
+const struct cmd_spec check_spec = {
+	.name = "check", .opts = check_opts, .run = cmd_check,
+	.operands = "DISK", .min_operands = 1, .max_operands = 1,
+	.summary = "check a BTT disk's metadata (offline meanwhile); --repair mends it",
+};
 
-int cmd_convert(int argc, char **argv)
-{
-	const struct pmemdisk_disk_info *d;
+enum { CV_BTT, CV_RAW, CV_SECTOR_SIZE, CV_YES };
+
+static const struct cmd_opt convert_opts[] = {
+	[CV_BTT] = { "btt", 0, NULL, "to a BTT disk", OPT_REQUIRED },
+	[CV_RAW] = { "raw", 0, NULL, "to a raw disk", OPT_OR_PREV },
+	[CV_SECTOR_SIZE] = { "sector-size", 0, "512|4096", "its new sector size (the same)", 0 },
+	[CV_YES] = { "yes", 0, NULL, "do not ask: all data on the disk is lost", 0 },
+	{ 0 },
+};
+
+struct convert_args {
 	struct pmemdisk_convert req;
-	const char *disk_arg = NULL;
-	char question[256], size[32];
-	struct pmem_state st;
-	bool yes = false, have_kind = false;
-	int i, fd, rc;
+	bool yes;
+};
 
-	memset(&req, 0, sizeof(req));
-	req.size = sizeof(req);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--btt") || !strcmp(argv[i], "--raw")) {
-			if (have_kind)
-				goto usage;
-			req.atomicity = argv[i][2] == 'b' ? PMEMDISK_ATOMICITY_BTT :
-							    PMEMDISK_ATOMICITY_NONE;
-			have_kind = true;
-		} else if (!strcmp(argv[i], "--yes")) {
-			yes = true;
-		} else if (!strcmp(argv[i], "--sector-size") && i + 1 < argc) {
-			i++;
-			if (strcmp(argv[i], "512") && strcmp(argv[i], "4096"))
-				goto usage;
-			req.sector_size = atoi(argv[i]);
-		} else if (!disk_arg && argv[i][0] != '-') {
-			disk_arg = argv[i];
-		} else {
-			goto usage;
-		}
+static int convert_set(void *ctx, unsigned int opt, const char *val)
+{
+	struct convert_args *a = ctx;
+
+	switch (opt) {
+	case CV_BTT:
+		a->req.atomicity = PMEMDISK_ATOMICITY_BTT;
+		return 0;
+	case CV_RAW:
+		a->req.atomicity = PMEMDISK_ATOMICITY_NONE;
+		return 0;
+	case CV_SECTOR_SIZE:
+		return parse_sector_size(val, &a->req.sector_size) ? CMD_BAD_VALUE : 0;
+	default:
+		a->yes = true;
+		return 0;
 	}
-	if (!disk_arg || !have_kind)
-		goto usage;
-	rc = open_disk("convert", disk_arg, &fd, &st, &d);
-	if (rc)
-		return rc;
-	req.number = d->number;
-	if (!req.sector_size)
-		req.sector_size = d->sector_size;	/* keep it */
+}
+
+static const char *atomicity_word(const struct pmemdisk_convert *req)
+{
+	return req->atomicity == PMEMDISK_ATOMICITY_BTT ? "BTT" : "raw";
+}
+
+static int convert_confirm(const struct convert_args *a, const struct pmemdisk_disk_info *d)
+{
+	char question[256], size[32];
+
 	format_size(size, sizeof(size), d->size);
 	snprintf(question, sizeof(question),
 		 "Convert pmemdisk%u (%s%s%s%s) to %s with %u-byte sectors? All data on it will be lost.",
 		 d->number, size, d->name[0] ? ", \"" : "", d->name, d->name[0] ? "\"" : "",
-		 req.atomicity == PMEMDISK_ATOMICITY_BTT ? "BTT" : "raw", req.sector_size);
-	rc = confirm(yes, question);
+		 atomicity_word(&a->req), a->req.sector_size);
+	return confirm(a->yes, question);
+}
+
+static int cmd_convert(int argc, char **argv)
+{
+	const struct pmemdisk_disk_info *d;
+	struct convert_args a;
+	struct pmem_state st;
+	char **disk, size[32];
+	int fd, rc, nr;
+
+	memset(&a, 0, sizeof(a));
+	a.req.size = sizeof(a.req);
+	rc = cmd_parse(&convert_spec, argc, argv, convert_set, &a, &disk, &nr);
+	if (!rc)
+		rc = open_disk("convert", disk[0], &fd, &st, &d);
 	if (rc)
-		goto out;
-	rc = ctl_request_progress(fd, PMEMDISK_IOC_CONVERT, &req, "convert",
-				  "laying out the BTT");
+		return rc;
+	a.req.number = d->number;
+	if (!a.req.sector_size)
+		a.req.sector_size = d->sector_size;	/* keep it */
+	rc = convert_confirm(&a, d);
+	if (!rc)
+		rc = ctl_request_progress(fd, PMEMDISK_IOC_CONVERT, &a.req, "convert",
+					  "laying out the BTT");
 	if (!rc) {
-		format_size(size, sizeof(size), req.actual_size);
+		format_size(size, sizeof(size), a.req.actual_size);
 		printf("converted pmemdisk%u to %s: %s (%llu bytes) usable, %u-byte sectors\n",
-		       d->number, req.atomicity == PMEMDISK_ATOMICITY_BTT ? "BTT" : "raw",
-		       size, (unsigned long long)req.actual_size, req.sector_size);
+		       d->number, atomicity_word(&a.req), size,
+		       (unsigned long long)a.req.actual_size, a.req.sector_size);
 	}
-out:
 	query_free(&st);
 	close(fd);
 	return rc;
-usage:
-	fprintf(stderr, "%s", usage_convert);
-	return EXIT_USAGE;
 }
+
+const struct cmd_spec convert_spec = {
+	.name = "convert", .opts = convert_opts, .run = cmd_convert,
+	.operands = "DISK", .min_operands = 1, .max_operands = 1,
+	.summary = "reformat a disk as BTT or raw (its data is lost)",
+};

@@ -85,27 +85,27 @@ struct label_area {
 	bool indexed;
 };
 
-static const char *usage_read_labels = "usage: pmemctl read-labels DEVICE [--json]\n";
+static const struct cmd_opt read_labels_opts[] = {
+	{ "json", 0, NULL, "print JSON (schema 1) for programs", 0 },
+	{ 0 },
+};
+
+static int set_json(void *ctx, unsigned int opt, const char *val)
+{
+	*(bool *)ctx = true;
+	return 0;
+}
 
 static int read_labels_args(int argc, char **argv, unsigned int *id, bool *json)
 {
-	bool have_id = false;
-	int i;
+	char **device;
+	int rc, nr;
 
 	*json = false;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			*json = true;
-		else if (have_id || parse_id(argv[i], "dimm", id))
-			goto usage;
-		else
-			have_id = true;
-	}
-	if (have_id)
-		return EXIT_OK;
-usage:
-	fprintf(stderr, "%s", usage_read_labels);
-	return EXIT_USAGE;
+	rc = cmd_parse(&read_labels_spec, argc, argv, set_json, json, &device, &nr);
+	if (!rc && parse_id(device[0], "dimm", id))
+		rc = cmd_usage_error(&read_labels_spec, "bad device '%s'", device[0]);
+	return rc;
 }
 
 /* The one ioctl: the raw label area of device @la->id, then its decoding. */
@@ -148,6 +148,14 @@ static void label_area_free(struct label_area *la)
 	free(la->mm.bytes);
 }
 
+/* The area's state as the module reports a device's (no label area: not here). */
+static unsigned int label_area_state(const struct label_area *la)
+{
+	if (!la->indexed)
+		return PMEMDISK_LABELS_ABSENT;
+	return la->lsa.label_size == 256 ? PMEMDISK_LABELS_V1_2 : PMEMDISK_LABELS_V1_1;
+}
+
 static void json_label(struct json_object *a, const struct label_view *v)
 {
 	struct json_object *j = json_add_object(a, NULL);
@@ -180,8 +188,7 @@ static void read_labels_json(struct label_area *la)
 	snprintf(name, sizeof(name), "dimm%u", la->id);
 	json_add_string(doc, "device", name);
 	json_add_u64(doc, "area_size", la->size);
-	json_add_string(doc, "label_state", !la->indexed ? "label-less" :
-			lsa->label_size == 256 ? "v1.2" : "v1.1");
+	json_add_string(doc, "label_state", pmemdisk_label_state_name(label_area_state(la)));
 	if (la->indexed) {
 		json_add_u64(doc, "label_size", lsa->label_size);
 		json_add_u64(doc, "index_size", lsa->index_size);
@@ -238,8 +245,8 @@ static void read_labels_table(struct label_area *la)
 	unsigned int i;
 
 	if (!la->indexed) {
-		printf("dimm%u: %u-byte label area with no valid index: label-less\n",
-		       la->id, la->size);
+		printf("dimm%u: %u-byte label area with no valid index: %s\n",
+		       la->id, la->size, pmemdisk_label_state_name(PMEMDISK_LABELS_ABSENT));
 		return;
 	}
 	printf("dimm%u: %u-byte label area, labels v1.%u (%u bytes), index %u current (seq %u), %u slots\n",
@@ -253,7 +260,7 @@ static void read_labels_table(struct label_area *la)
 	table_print(&t, stdout);
 }
 
-int cmd_read_labels(int argc, char **argv)
+static int cmd_read_labels(int argc, char **argv)
 {
 	struct label_area la = { 0 };
 	bool json;
@@ -272,36 +279,37 @@ int cmd_read_labels(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_reset_id(int argc, char **argv)
+const struct cmd_spec read_labels_spec = {
+	.name = "read-labels", .opts = read_labels_opts, .run = cmd_read_labels,
+	.operands = "DEVICE", .min_operands = 1, .max_operands = 1,
+	.summary = "decode a device's label area, for diagnosis",
+};
+
+static const struct cmd_opt reset_id_opts[] = {
+	{ "uuid", 0, "UUID", "the new uuid (random if not given)", 0 },
+	{ 0 },
+};
+
+static int reset_id_set(void *ctx, unsigned int opt, const char *val)
+{
+	struct pmemdisk_reset_id *req = ctx;
+
+	return uuid_parse(val, req->uuid) ? CMD_BAD_VALUE : 0;
+}
+
+static int cmd_reset_id(int argc, char **argv)
 {
 	struct pmemdisk_reset_id req;
 	const struct pmemdisk_disk_info *d;
-	const char *disk_arg = NULL;
 	struct pmem_state st;
-	char before[UUID_STR_LEN], after[UUID_STR_LEN];
-	unsigned int i;
-	int fd, rc;
+	char before[UUID_STR_LEN], after[UUID_STR_LEN], **disk;
+	int fd, rc, nr;
 
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req);
-	for (i = 1; i < (unsigned int)argc; i++) {
-		if (!strcmp(argv[i], "--uuid") && i + 1 < (unsigned int)argc) {
-			if (uuid_parse(argv[++i], req.uuid)) {
-				fprintf(stderr, "pmemctl reset-id: bad uuid '%s'\n", argv[i]);
-				return EXIT_USAGE;
-			}
-		} else if (!disk_arg && argv[i][0] != '-') {
-			disk_arg = argv[i];
-		} else {
-			disk_arg = NULL;
-			break;
-		}
-	}
-	if (!disk_arg) {
-		fprintf(stderr, "usage: pmemctl reset-id DISK [--uuid UUID]\n");
-		return EXIT_USAGE;
-	}
-	rc = open_disk("reset-id", disk_arg, &fd, &st, &d);
+	rc = cmd_parse(&reset_id_spec, argc, argv, reset_id_set, &req, &disk, &nr);
+	if (!rc)
+		rc = open_disk("reset-id", disk[0], &fd, &st, &d);
 	if (rc)
 		return rc;
 	req.number = d->number;
@@ -315,3 +323,9 @@ int cmd_reset_id(int argc, char **argv)
 	close(fd);
 	return rc;
 }
+
+const struct cmd_spec reset_id_spec = {
+	.name = "reset-id", .opts = reset_id_opts, .run = cmd_reset_id,
+	.operands = "DISK", .min_operands = 1, .max_operands = 1,
+	.summary = "give a disk a new uuid (random unless given)",
+};

@@ -1,23 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* pmemctl's commands: each takes argv[0] = its own name. */
+/*
+ * pmemctl's commands: each is a struct cmd_spec (cmdline.h) whose run
+ * takes argv[0] = the command's own name.
+ */
 #ifndef _PMEMCTL_COMMANDS_H
 #define _PMEMCTL_COMMANDS_H
 
-#include <stdbool.h>
+#include "cmdline.h"
 
-/* The options of devices, regions and list, as their help shows them. */
-#define LISTING_ARGS \
-	"[--json] [-o|--output COLUMNS] [-n|--noheadings] [-r|--raw] [-b|--bytes]"
-
-int cmd_devices(int argc, char **argv);
-int cmd_regions(int argc, char **argv);
-int cmd_list(int argc, char **argv);
-int cmd_create(int argc, char **argv);
-int cmd_remove(int argc, char **argv);
-int cmd_init_labels(int argc, char **argv);
-int cmd_reset_id(int argc, char **argv);
-int cmd_read_labels(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_convert(int argc, char **argv);
+extern const struct cmd_spec devices_spec, regions_spec, list_spec;
+extern const struct cmd_spec create_spec, remove_spec, init_labels_spec;
+extern const struct cmd_spec reset_id_spec, check_spec, convert_spec;
+extern const struct cmd_spec read_labels_spec;
 
 #endif /* _PMEMCTL_COMMANDS_H */

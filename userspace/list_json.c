@@ -116,7 +116,7 @@ static void json_device(struct json_object *a, const struct pmem_state *st, unsi
 	json_add_bool(j, "simulated", d->simulated);
 	json_dimm_identity(j, d);
 	json_add_null(j, "firmware_revision");	/* not in the NFIT */
-	json_add_string(j, "health", health_name(d->health));
+	json_add_string(j, "health", pmemdisk_health_name(d->health));
 	json_dimm_flags(j, d->flags);
 	json_words(j, "operational_status", words, dimm_status(d, words, MAX_STATUS_WORDS));
 	/* the platform's own count and last shutdown, where its firmware says */
@@ -130,8 +130,8 @@ static void json_device(struct json_object *a, const struct pmem_state *st, unsi
 	else
 		json_add_null(j, "last_shutdown");
 	json_add_u64(j, "label_area_size", d->label_size);
-	json_add_string(j, "label_state", label_state_name(d->label_state));
-	json_add_string(j, "label_method", label_method_name(d->label_method));
+	json_add_string(j, "label_state", pmemdisk_label_state_name(d->label_state));
+	json_add_string(j, "label_method", pmemdisk_label_method_name(d->label_method));
 	json_add_bool(j, "labels_writable", d->labels_writable);
 	if (indexed) {
 		json_add_u64(j, "label_slots", d->label_slots);
@@ -154,7 +154,7 @@ static void json_region(struct json_object *a, const struct pmem_state *st, unsi
 	snprintf(name, sizeof(name), "region%u", r->id);
 	j = json_add_object(a, NULL);
 	json_add_string(j, "region", name);
-	json_add_string(j, "source", source_name(r->source));
+	json_add_string(j, "source", pmemdisk_source_name(r->source));
 	if (r->source == PMEMDISK_SOURCE_SIMULATED)
 		json_add_null(j, "base");
 	else
@@ -170,8 +170,8 @@ static void json_region(struct json_object *a, const struct pmem_state *st, unsi
 	}
 	json_dimm_names(j, "dimms", r->dimms, r->interleave_ways);
 	json_add_u64(j, "interleave_ways", r->interleave_ways);
-	json_add_string(j, "persistence_domain", persistence_name(r->persistence));
-	json_add_string(j, "label_state", label_state_name(r->label_state));
+	json_add_string(j, "persistence_domain", pmemdisk_persistence_name(r->persistence));
+	json_add_string(j, "label_state", pmemdisk_label_state_name(r->label_state));
 	json_add_bool(j, "readonly", r->readonly);
 	json_add_u64(j, "disks", r->nr_disks);
 }
@@ -214,11 +214,11 @@ static void json_disk(struct json_object *a, const struct pmem_state *st, unsign
 	json_add_u64(j, "size", d->size);
 	json_add_u64(j, "sector_size", d->sector_size);
 	json_add_string(j, "atomicity", d->atomicity == PMEMDISK_ATOMICITY_BTT ? "btt" : "none");
-	json_add_string(j, "mode", mode_name(d->mode));
+	json_add_string(j, "mode", pmemdisk_mode_name(d->mode));
 	json_disk_dax(j, d);
 	json_add_string(j, "region", region);
 	json_add_u64(j, "offset", d->offset);
-	json_add_string(j, "health", health_name(disk_health(st, d)));
+	json_add_string(j, "health", pmemdisk_health_name(disk_health(st, d)));
 	if (r)
 		json_dimm_names(j, "physical_devices", r->dimms, r->interleave_ways);
 	else

@@ -73,7 +73,7 @@ static void device_row(struct table *t, const struct pmemdisk_dimm_info *d)
 	table_cell(t, DEV_ID, d->nfit_id);
 	if (!d->simulated)
 		table_cellf(t, DEV_HANDLE, "%#x", d->handle);
-	table_cell(t, DEV_HEALTH, health_name(d->health));
+	table_cell(t, DEV_HEALTH, pmemdisk_health_name(d->health));
 	cell_words(t, DEV_STATUS, words, dimm_status(d, words, MAX_STATUS_WORDS));
 	if (d->health_info & PMEMDISK_DIMM_USC_KNOWN)
 		table_cellf(t, DEV_USC, "%u", d->unsafe_shutdown_count);
@@ -81,7 +81,7 @@ static void device_row(struct table *t, const struct pmemdisk_dimm_info *d)
 		table_cell(t, DEV_USC, "Unknown");
 	if (d->label_size)
 		table_size(t, DEV_LABEL_AREA, d->label_size);
-	table_cell(t, DEV_LABELS, label_state_name(d->label_state));
+	table_cell(t, DEV_LABELS, pmemdisk_label_state_name(d->label_state));
 	if (d->label_slots)
 		table_cellf(t, DEV_SLOTS_USED, "%u/%u", d->label_slots_used, d->label_slots);
 }
@@ -130,8 +130,8 @@ static void region_row(struct table *t, const struct pmemdisk_region_info *r)
 	table_size(t, REG_LARGEST, r->max_available_extent);
 	table_cellf(t, REG_WAYS, "%u", r->interleave_ways);
 	cell_dimms(t, REG_DEVICES, r->dimms, r->interleave_ways);
-	table_cell(t, REG_PERSISTENCE, persistence_name(r->persistence));
-	table_cell(t, REG_LABELS, label_state_name(r->label_state));
+	table_cell(t, REG_PERSISTENCE, pmemdisk_persistence_name(r->persistence));
+	table_cell(t, REG_LABELS, pmemdisk_label_state_name(r->label_state));
 	table_cellf(t, REG_DISKS, "%u", r->nr_disks);
 }
 
@@ -182,11 +182,11 @@ static void disk_row(struct table *t, const struct pmem_state *st,
 	table_row(t);
 	table_cellf(t, DISK_NUMBER, "%u", d->number);
 	table_size(t, DISK_SIZE, d->size);
-	table_cell(t, DISK_HEALTH, health_name(disk_health(st, d)));
+	table_cell(t, DISK_HEALTH, pmemdisk_health_name(disk_health(st, d)));
 	cell_words(t, DISK_STATUS, words, disk_status(st, d, words, MAX_STATUS_WORDS));
 	table_cell(t, DISK_ATOMICITY,
 		   d->atomicity == PMEMDISK_ATOMICITY_BTT ? "BlockTranslationTable" : "None");
-	table_cell(t, DISK_MODE, mode_name(d->mode));
+	table_cell(t, DISK_MODE, pmemdisk_mode_name(d->mode));
 	table_cell(t, DISK_REMOVABLE, d->open ? "False" : "True");
 	cell_dimms(t, DISK_DEVICES, r ? r->dimms : NULL, r ? r->interleave_ways : 0);
 	if (disk_platform_usc(st, d, &usc))

@@ -2,8 +2,9 @@
 /*
  * pmemctl: the pmemdisk admin tool.
  *
- * Thin command functions over ctl.c; each command is one entry in the
- * table below and documented in pmemctl.8.
+ * Thin command functions over ctl.c; each command is a struct cmd_spec
+ * (its option table, help and run function) listed below and documented
+ * in pmemctl.8.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,22 +15,17 @@
 #include "../driver/version.h"
 #include "../uapi/pmemdisk.h"
 
-struct command {
-	const char *name;
-	const char *args;
-	const char *help;
-	int (*run)(int argc, char **argv);
-};
+static const struct cmd_spec version_spec, help_spec;
 
 static int cmd_version(int argc, char **argv)
 {
 	struct pmemdisk_version v;
-	int fd, rc;
+	char **operands;
+	int fd, rc, nr;
 
-	if (argc > 1) {
-		fprintf(stderr, "pmemctl: version takes no arguments\n");
-		return EXIT_USAGE;
-	}
+	rc = cmd_parse(&version_spec, argc, argv, NULL, NULL, &operands, &nr);
+	if (rc)
+		return rc;
 	printf("pmemctl %s (ABI %d.%d)\n", PMEMDISK_VERSION,
 	       PMEMDISK_ABI_MAJOR, PMEMDISK_ABI_MINOR);
 	fflush(stdout);
@@ -55,36 +51,24 @@ static int cmd_version(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int cmd_help(int argc, char **argv);
+static int cmd_help_all(int argc, char **argv);
 
-static const struct command commands[] = {
-	{ "devices", LISTING_ARGS, "physical devices (NVDIMMs): identity, health, labels",
-	  cmd_devices },
-	{ "regions", LISTING_ARGS, "regions: size, free space, devices, persistence",
-	  cmd_regions },
-	{ "list", LISTING_ARGS, "disks: number, size, health, atomicity, mode, devices",
-	  cmd_list },
-	{ "create", "--region ID --size SIZE [--name NAME] [--uuid UUID] "
-	  "[--sector-size 512|4096] [--btt] [--dry-run] "
-	  "[--mode raw|btt|fsdax|devdax] [--map mem|dev] [--align 4K|2M|1G]",
-	  "a new disk on a region with labels", cmd_create },
-	{ "remove", "DISK... [--yes]",
-	  "remove disks (DISK: pmemdiskN, N, pmemdaxN, uuid or name)", cmd_remove },
-	{ "init-labels", "DEVICE...|--all [--label-version 1.1|1.2] [--yes]",
-	  "write empty labels to devices", cmd_init_labels },
-	{ "reset-id", "DISK [--uuid UUID]",
-	  "give a disk a new uuid (random unless given)", cmd_reset_id },
-	{ "check", "DISK [--repair] [--json]",
-	  "check a BTT disk's metadata (offline meanwhile); --repair mends it", cmd_check },
-	{ "convert", "DISK --btt|--raw [--sector-size 512|4096] [--yes]",
-	  "reformat a disk as BTT or raw (its data is lost)", cmd_convert },
-	{ "read-labels", "DEVICE [--json]",
-	  "decode a device's label area, for diagnosis", cmd_read_labels },
-	{ "version", "", "print pmemctl's and the loaded module's versions",
-	  cmd_version },
-	{ "help", "", "this text", cmd_help },
+static const struct cmd_spec version_spec = {
+	.name = "version", .run = cmd_version,
+	.summary = "print pmemctl's and the loaded module's versions",
 };
 
+static const struct cmd_spec help_spec = {
+	.name = "help", .run = cmd_help_all, .summary = "this text",
+};
+
+static const struct cmd_spec *const commands[] = {
+	&devices_spec, &regions_spec, &list_spec, &create_spec, &remove_spec,
+	&init_labels_spec, &reset_id_spec, &check_spec, &convert_spec,
+	&read_labels_spec, &version_spec, &help_spec,
+};
+
+/* Each command's synopsis on one line, from its option table. */
 static void usage(FILE *f)
 {
 	size_t i;
@@ -92,36 +76,48 @@ static void usage(FILE *f)
 	fprintf(f, "usage: pmemctl COMMAND [ARGS]\n\n"
 		"Manage pmemdisk persistent-memory disks through %s.\n\n"
 		"commands:\n", PMEMCTL_DEV);
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %s%s%s\n      %s\n", commands[i].name,
-			commands[i].args[0] ? " " : "", commands[i].args,
-			commands[i].help);
-	fprintf(f, "\nexit status: 0 done, 1 refused or failed, 2 usage, "
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		fprintf(f, "  %s%s", commands[i]->name,
+			commands[i]->operands || commands[i]->opts ? " " : "");
+		cmd_synopsis(commands[i], f);
+		fprintf(f, "\n      %s\n", commands[i]->summary);
+	}
+	fprintf(f, "\n'pmemctl COMMAND --help' describes each option of COMMAND.\n"
+		"exit status: 0 done, 1 refused or failed, 2 usage, "
 		"3 pmemdisk.ko not loaded,\n4 not permitted, "
 		"5 confirmation declined. See pmemctl(8).\n");
 }
 
-static int cmd_help(int argc, char **argv)
+static int cmd_help_all(int argc, char **argv)
 {
-	usage(stdout);
-	return EXIT_OK;
+	char **operands;
+	int rc, nr;
+
+	rc = cmd_parse(&help_spec, argc, argv, NULL, NULL, &operands, &nr);
+	if (!rc)
+		usage(stdout);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	size_t i;
+	int rc;
 
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return cmd_help(argc - 1, argv + 1);
+		return cmd_help_all(1, argv + 1);
 	if (!strcmp(argv[1], "--version"))
 		return cmd_version(1, argv + 1);
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i]->name)) {
+			rc = commands[i]->run(argc - 1, argv + 1);
+			return rc == CMD_HELP_SHOWN ? EXIT_OK : rc;
+		}
+	}
 	fprintf(stderr, "pmemctl: unknown command '%s' (see 'pmemctl help')\n",
 		argv[1]);
 	return EXIT_USAGE;

@@ -242,54 +242,6 @@ int disk_platform_usc(const struct pmem_state *st, const struct pmemdisk_disk_in
 	return 1;
 }
 
-const char *health_name(unsigned int h)
-{
-	static const char *const names[] = { "healthy", "warning", "unhealthy" };
-
-	return h < 3 ? names[h] : "unknown";
-}
-
-const char *mode_name(unsigned int m)
-{
-	static const char *const names[] = {
-		[PMEMDISK_MODE_RAW] = "raw", [PMEMDISK_MODE_BTT] = "btt",
-		[PMEMDISK_MODE_FSDAX] = "fsdax", [PMEMDISK_MODE_DEVDAX] = "devdax",
-	};
-
-	/* PMEMDISK_MODE_DEFAULT (0) and anything unknown: raw */
-	return m > PMEMDISK_MODE_RAW && m <= PMEMDISK_MODE_DEVDAX ? names[m] : "raw";
-}
-
-const char *label_state_name(unsigned int s)
-{
-	static const char *const names[] = { "none", "label-less", "v1.1", "v1.2", "error" };
-
-	return s < 5 ? names[s] : "unknown";
-}
-
-const char *label_method_name(unsigned int m)
-{
-	static const char *const names[] = { "none", "dsm", "lsx", "simulated" };
-
-	return m < 4 ? names[m] : "unknown";
-}
-
-const char *persistence_name(unsigned int p)
-{
-	static const char *const names[] = {
-		"cpu_cache", "memory_controller", "unknown", "volatile",
-	};
-
-	return p < 4 ? names[p] : "unknown";
-}
-
-const char *source_name(unsigned int s)
-{
-	static const char *const names[] = { "nfit", "e820", "simulated" };
-
-	return s < 3 ? names[s] : "unknown";
-}
-
 void format_location(char *buf, size_t len, unsigned int h)
 {
 	snprintf(buf, len, "node %u socket %u imc %u channel %u dimm %u",

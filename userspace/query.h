@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "../uapi/pmemdisk.h"
+#include "../uapi/pmemdisk_names.h"
 
 struct pmem_state {
 	struct pmemdisk_dimm_info *dimms;
@@ -57,13 +58,6 @@ char *join_words(const char **words, unsigned int n);
 int disk_platform_usc(const struct pmem_state *st, const struct pmemdisk_disk_info *d,
 		      unsigned long long *count);
 
-const char *health_name(unsigned int h);
-/* A disk mode (enum pmemdisk_mode) as pmemctl create --mode spells it. */
-const char *mode_name(unsigned int m);
-const char *label_state_name(unsigned int s);
-const char *label_method_name(unsigned int m);
-const char *persistence_name(unsigned int p);
-const char *source_name(unsigned int s);
 /* "node 0 socket 0 imc 0 channel 0 dimm 1" from an NFIT device handle */
 void format_location(char *buf, size_t len, unsigned int handle);
 

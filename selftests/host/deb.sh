@@ -1,12 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make deb: builds the pmemdisk-dkms and pmemctl packages (and the native
-# source package) in build/deb/ and nowhere else; each package holds what
-# the matching make install target installs (the DKMS sources,
-# pmemdisk.4, the modprobe.d conffile; pmemctl, pmemctl.8, completion, udev
-# rule), with dkms maintainer scripts only in pmemdisk-dkms; lintian finds no
-# error in any of them (its warnings, if any, are printed as diagnostics).
+# make deb: builds the pmemdisk-dkms, pmemctl, libplb0 and libplb-dev
+# packages (and the native source package) in build/deb/ and nowhere else;
+# each package holds what the matching make install target installs (the
+# DKMS sources, pmemdisk.4, the modprobe.d conffile; pmemctl, pmemctl.8,
+# completion, udev rule; libplb.so.0; plb.h, libplb.so, plb.pc, plb.3), with
+# dkms maintainer scripts only in pmemdisk-dkms; an application builds with
+# 'pkg-config --cflags --libs plb' against the unpacked libplb packages and
+# runs; lintian finds no error in any of them (its warnings, if any, are
+# printed as diagnostics).
 . "$(dirname "$0")/lib.sh"
 
 version=$(pmd_version)
@@ -14,6 +17,9 @@ arch=$(dpkg --print-architecture)
 out=$top/build/deb
 dkms_deb=$out/pmemdisk-dkms_${version}_all.deb
 tool_deb=$out/pmemctl_${version}_${arch}.deb
+lib_deb=$out/libplb0_${version}_${arch}.deb
+dev_deb=$out/libplb-dev_${version}_${arch}.deb
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 tree_state() { git -C "$top" status --porcelain 2>/dev/null; ls "$top"/.. | grep -E '\.(deb|changes|buildinfo|dsc)$'; }
 before=$(tree_state)
 
@@ -24,13 +30,19 @@ else
 	finish
 fi
 check_eq "it leaves nothing outside build/" "$before" "$(tree_state)"
-check_eq "build/deb holds the two packages" \
-	"$(printf '%s\n' "$tool_deb" "$dkms_deb" | sort)" "$(ls "$out"/*.deb | sort)"
+check_eq "build/deb holds the four packages" \
+	"$(printf '%s\n' "$tool_deb" "$dkms_deb" "$lib_deb" "$dev_deb" | sort)" \
+	"$(ls "$out"/*.deb | sort)"
 
 # contents DEB: "mode path" of its files, docs left out
 contents() {
 	dpkg-deb -c "$1" | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $1, $6 }' |
 		grep -v ' /usr/share/doc/' | sort
+}
+# installed DIR: the same for what a make install put in DIR
+installed() {
+	(cd "$1" && find . ! -type d -printf '%M %p\n') |
+		sed -e 's| \.| |' -e '\|/share/man/man[0-9]/|s|$|.gz|' | sort
 }
 field() { dpkg-deb -f "$1" "$2"; }
 
@@ -73,6 +85,37 @@ check "the packaged pmemctl runs" "$work/tool-root/usr/sbin/pmemctl" help
 grep -q 'BIND_NOW' <<<"$(readelf -d "$work/tool-root/usr/sbin/pmemctl")" &&
 	ok "the packaged pmemctl has the hardening flags (bind now)" ||
 	not_ok "the packaged pmemctl has the hardening flags (bind now)"
+
+# ---- libplb0 and libplb-dev: what make install-plb-lib and -dev install
+plb_dirs=(PREFIX=/usr LIBDIR=/usr/lib/$multiarch)
+for p in lib dev; do
+	deb=$lib_deb name=libplb0
+	[ $p = dev ] && deb=$dev_deb name=libplb-dev
+	check_eq "$name version is $version, Architecture: $arch" "$version $arch" \
+		"$(field "$deb" Version) $(field "$deb" Architecture)"
+	make --no-print-directory -C "$top" install-plb-$p DESTDIR="$work/plb-$p" \
+		"${plb_dirs[@]}" >/dev/null 2>&1
+	check_eq "$name holds what make install-plb-$p installs" \
+		"$(installed "$work/plb-$p")" "$(contents "$deb")"
+done
+check_eq "libplb-dev depends on libplb0 of the same version" "libplb0 (= $version)" \
+	"$(field "$dev_deb" Depends)"
+dpkg-deb -e "$lib_deb" "$work/lib-ctl"
+check_eq "libplb0's shlibs file names libplb.so.0" "libplb 0 libplb0 (>= $version)" \
+	"$(cat "$work/lib-ctl/shlibs" 2>/dev/null)"
+grep -q '^activate-noawait ldconfig$' "$work/lib-ctl/triggers" 2>/dev/null &&
+	ok "libplb0 runs ldconfig (trigger)" || not_ok "libplb0 runs ldconfig (trigger)"
+# an application against the unpacked packages, by pkg-config alone
+dpkg-deb -x "$lib_deb" "$work/plb-root" && dpkg-deb -x "$dev_deb" "$work/plb-root"
+printf '#include <plb.h>\n#include <stdio.h>\nint main(void)\n{\n\tprintf("%%08x\\n", plb_crc32c(0, "123456789", 9));\n\treturn 0;\n}\n' \
+	>"$work/crc.c"
+flags=$(PKG_CONFIG_LIBDIR=$work/plb-root/usr/lib/$multiarch/pkgconfig \
+	PKG_CONFIG_SYSROOT_DIR=$work/plb-root pkg-config --cflags --libs plb)
+# shellcheck disable=SC2086
+cc -Wall -Werror -o "$work/crc" "$work/crc.c" $flags 2>"$work/cc.log" &&
+	check_eq "an application built with the packages' pkg-config flags runs (CRC32C check value)" \
+		e3069283 "$(LD_LIBRARY_PATH=$work/plb-root/usr/lib/$multiarch "$work/crc")" ||
+	not_ok "an application builds against the unpacked libplb-dev" "$(cat "$work/cc.log")"
 
 # ---- lintian: no errors. First make sure it reports one where one is.
 mkdir -p "$work/bad/DEBIAN" "$work/bad/usr/bin"

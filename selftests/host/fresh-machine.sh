@@ -28,7 +28,7 @@ for d in host guest fuzz plb linux-source; do
 	cp -a "$top/build/$d" "$tree/build/"
 done
 rm -rf "$tree/build/fuzz/corpus" "$tree/build/fuzz/crashes"
-for f in userspace/pmemctl userspace/plb/plb-crashtest userspace/plb/plb-bench; do
+for f in userspace/pmemctl plb/plb-crashtest plb/plb-bench; do
 	[ -f "$top/$f" ] && cp -a "$top/$f" "$tree/$f"
 done
 

@@ -25,7 +25,14 @@ usr/local/share/man/man8/pmemctl.8 644
 usr/local/share/man/man4/pmemdisk.4 644
 usr/local/share/bash-completion/completions/pmemctl 644
 lib/udev/rules.d/60-pmemdisk.rules 644
-etc/modprobe.d/pmemdisk.conf 644"
+etc/modprobe.d/pmemdisk.conf 644
+usr/local/lib/libplb.so.$(pmd_version) 644
+usr/local/include/plb.h 644
+usr/local/lib/pkgconfig/plb.pc 644
+usr/local/share/man/man3/plb.3 644"
+# and the links to libplb's file: by soname, and for the linker
+links="usr/local/lib/libplb.so.0
+usr/local/lib/libplb.so"
 while read -r f mode; do
 	if [ ! -f "$d/$f" ]; then
 		not_ok "installs /$f" "missing"
@@ -35,7 +42,11 @@ while read -r f mode; do
 done <<<"$expected"
 installed=$(cd "$d" && find . \( -type f -o -type l \) ! -path "./lib/modules/$kver/modules.*" |
 	sed 's|^\./||' | sort)
-check_eq "installs nothing else" "$(echo "$expected" | cut -d' ' -f1 | sort)" "$installed"
+for l in $links; do
+	check_eq "installs the link /$l to libplb" "libplb.so.$(pmd_version)" "$(readlink "$d/$l")"
+done
+check_eq "installs nothing else" "$( (echo "$expected" | cut -d' ' -f1; echo "$links") | sort)" \
+	"$installed"
 
 check_eq "the module is the one built for $kver" "$kver" \
 	"$(modinfo -F vermagic "$d/lib/modules/$kver/extra/pmemdisk.ko" | cut -d' ' -f1)"

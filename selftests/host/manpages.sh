@@ -1,16 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The man pages pmemctl.8 and pmemdisk.4 render without a groff or man
+# The man pages pmemctl.8, pmemdisk.4 and plb.3 render without a groff or man
 # warning (the check lintian makes), have a whatis entry, carry the
 # release of driver/version.h, are found by man where make install puts
 # them, and say what the code has: pmemdisk.4 every module parameter, sysfs
 # attribute and ioctl, the control device's mode and the udev links;
-# pmemctl.8 every command.
+# pmemctl.8 every command, with the synopsis pmemctl's option tables give;
+# plb.3 every function of plb.h.
 . "$(dirname "$0")/lib.sh"
 
 version=$(pmd_version)
-pages="userspace/pmemctl.8 driver/pmemdisk.4"
+pages="userspace/pmemctl.8 driver/pmemdisk.4 plb/plb.3"
 
 for p in $pages; do
 	f=$top/$p
@@ -63,25 +64,44 @@ done
 
 # ---- pmemctl.8 against pmemctl
 page=$(text userspace/pmemctl.8)
-commands=$(sed -n 's/^\t{ "\([a-z-]*\)",.*/\1/p' "$top/userspace/pmemctl.c")
-[ -n "$commands" ] || not_ok "found pmemctl's commands in userspace/pmemctl.c"
-cmds=$(sed -n '/^COMMANDS/,/^JSON OUTPUT/p' <<<"$page")
+make --no-print-directory -C "$top" pmemctl >/dev/null 2>&1 || not_ok "pmemctl builds"
+usage=$("$top/userspace/pmemctl" help)
+commands=$(sed -n 's/^  \([a-z-]*\).*/\1/p' <<<"$usage")
+[ -n "$commands" ] || not_ok "found pmemctl's commands in 'pmemctl help'"
+cmds=$(sed -n '/^COMMANDS/,/^JSON OUTPUT/p' <<<"$page" | sed 's/^[[:space:]]*//')
 for c in $commands; do
-	grep -qE "^[[:space:]]*$c( |$)" <<<"$cmds" &&
+	grep -qE "^$c( |$)" <<<"$cmds" &&
 		ok "pmemctl.8 documents command $c" || not_ok "pmemctl.8 documents command $c"
+	# the synopsis pmemctl generates from the command's option table
+	line=$(grep -E "^  $c( |$)" <<<"$usage" | sed 's/^  //')
+	[ "$line" = "$c" ] && continue
+	grep -qxF -- "$line" <<<"$cmds" &&
+		ok "pmemctl.8 gives $c the synopsis of its option table" ||
+		not_ok "pmemctl.8 gives $c the synopsis of its option table" "pmemctl help: $line"
 done
 grep -q 'pmemdisk(4)' <<<"$page" && ok "pmemctl.8 refers to pmemdisk(4)" ||
 	not_ok "pmemctl.8 refers to pmemdisk(4)"
 
+# ---- plb.3 against plb.h: every function applications can call
+page=$(text plb/plb.3)
+funcs=$(sed -n 's/^[a-z].*[ *]\(plb_[a-z0-9_]*\)(.*/\1/p' "$top/plb/plb.h" | grep -v '^plb_record_span$')
+[ -n "$funcs" ] || not_ok "found the functions of plb/plb.h"
+for fn in $funcs; do
+	grep -q "^NAME" <<<"$page" && grep -A3 "^NAME" <<<"$page" | grep -qw "$fn" &&
+		grep -q "$fn(" <<<"$(sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' <<<"$page")" &&
+		ok "plb.3 names and declares $fn" || not_ok "plb.3 names and declares $fn"
+done
+
 # ---- installed, man finds them by name and section
 d=$work/dest
-if make --no-print-directory -C "$top" install-tools install-modconf DESTDIR="$d" >/dev/null 2>&1; then
-	for want in "4 pmemdisk man4/pmemdisk.4" "8 pmemctl man8/pmemctl.8"; do
+if make --no-print-directory -C "$top" install-tools install-modconf install-plb-dev \
+	DESTDIR="$d" >/dev/null 2>&1; then
+	for want in "4 pmemdisk man4/pmemdisk.4" "8 pmemctl man8/pmemctl.8" "3 plb man3/plb.3"; do
 		set -- $want
 		check_eq "man $1 $2 finds the installed page" \
 			"$d/usr/local/share/man/$3" "$(MANPATH=$d/usr/local/share/man man -w "$1" "$2" 2>&1)"
 	done
 else
-	not_ok "make install-tools install-modconf DESTDIR"
+	not_ok "make install-tools install-modconf install-plb-dev DESTDIR"
 fi
 finish

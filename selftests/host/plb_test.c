@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The persisted log buffer (userspace/plb/): what a commit acknowledged
+ * The persisted log buffer (plb/): what a commit acknowledged
  * comes back after a crash, whole, once and in order; what was never
  * acknowledged (a record cut before its status word, half copied, or of an
  * earlier round of a reused segment) never does; damaged headers and bad
@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "../../userspace/plb/plb.h"
-#include "../../userspace/plb/crc32c.h"
+#include "../../plb/plb.h"
+#include "../../plb/crc32c.h"
 
 #define SMALL (64U << 10)	/* 4 segments of 15 KiB: wraps after a few records */
 #define FLAGS PLB_ALLOW_NO_MAP_SYNC

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The persisted log buffer (userspace/plb) on pmemdisk's DAX disks: a commit
+# The persisted log buffer (plb/) on pmemdisk's DAX disks: a commit
 # is durable when plb_commit() returns, whatever kills the writer.
 #   - process kills: plb-crashtest commits records from two threads into a
 #     buffer on an fsdax filesystem (MAP_SYNC) and on a devdax disk, and is

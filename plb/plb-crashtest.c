@@ -286,13 +286,53 @@ static int check_record(void *ctx, uint64_t lsn, const void *rec, size_t len)
 	return 0;
 }
 
+/* What the writer acknowledged, against what recovery found. */
+struct acked {
+	uint64_t count, max, missing, first_missing;
+};
+
+/*
+ * The LSNs of @path (one a line, as the writer acknowledged them) that
+ * recovery, ending at @last_lsn, lacks. 0, or 1 with FAIL said.
+ */
+static int read_acked(const char *path, uint64_t last_lsn, struct acked *ack)
+{
+	char line[64];
+	FILE *f;
+
+	memset(ack, 0, sizeof(*ack));
+	f = fopen(path, "re");
+	if (!f) {
+		printf("verify: FAIL: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	/* a line without its newline is a write the kill cut: not acknowledged */
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strlen(line);
+		uint64_t lsn;
+
+		if (!n || line[n - 1] != '\n')
+			break;
+		line[n - 1] = '\0';
+		if (parse_u64(line, &lsn) || !lsn) {
+			printf("verify: FAIL: %s: \"%s\" is not an LSN\n", path, line);
+			fclose(f);
+			return 1;
+		}
+		ack->count++;
+		ack->max = lsn > ack->max ? lsn : ack->max;
+		if (lsn > last_lsn && !ack->missing++)
+			ack->first_missing = lsn;
+	}
+	fclose(f);
+	return 0;
+}
+
 static int cmd_verify(int argc, char **argv)
 {
 	struct verify v = { .expect_lsn = 1 };
-	uint64_t acked = 0, acked_max = 0, missing = 0, first_missing = 0;
 	struct plb_recovery st;
-	char line[64];
-	FILE *f;
+	struct acked ack;
 	int rc;
 
 	if (argc != 5)
@@ -307,44 +347,22 @@ static int cmd_verify(int argc, char **argv)
 		printf("verify: FAIL: %s\n", v.why);
 		return 1;
 	}
-	f = fopen(argv[4], "re");
-	if (!f) {
-		printf("verify: FAIL: %s: %s\n", argv[4], strerror(errno));
+	if (read_acked(argv[4], st.last_lsn, &ack))
 		return 1;
-	}
-	/* a line without its newline is a write the kill cut: not acknowledged */
-	while (fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
-		uint64_t lsn;
-
-		if (!n || line[n - 1] != '\n')
-			break;
-		line[n - 1] = '\0';
-		if (parse_u64(line, &lsn) || !lsn) {
-			printf("verify: FAIL: %s: \"%s\" is not an LSN\n", argv[4], line);
-			fclose(f);
-			return 1;
-		}
-		acked++;
-		acked_max = lsn > acked_max ? lsn : acked_max;
-		if (lsn > st.last_lsn && !missing++)
-			first_missing = lsn;
-	}
-	fclose(f);
 	if (st.unreachable) {
 		printf("verify: FAIL: %llu valid records in the buffer after a gap in the LSNs (recovery ends at LSN %llu)\n",
 		       (unsigned long long)st.unreachable, (unsigned long long)st.last_lsn);
 		return 1;
 	}
-	if (missing) {
+	if (ack.missing) {
 		printf("verify: FAIL: %llu acknowledged LSNs missing, the first %llu; recovery ends at LSN %llu\n",
-		       (unsigned long long)missing, (unsigned long long)first_missing,
+		       (unsigned long long)ack.missing, (unsigned long long)ack.first_missing,
 		       (unsigned long long)st.last_lsn);
 		return 1;
 	}
 	printf("verify: ok: %llu records, LSN 1..%llu, whole and in order; %llu acknowledged (up to LSN %llu) all present; log file %llu, buffer %llu, %llu duplicates skipped, %llu torn log bytes ignored\n",
 	       (unsigned long long)st.last_lsn, (unsigned long long)st.last_lsn,
-	       (unsigned long long)acked, (unsigned long long)acked_max,
+	       (unsigned long long)ack.count, (unsigned long long)ack.max,
 	       (unsigned long long)st.from_log, (unsigned long long)st.from_buffer,
 	       (unsigned long long)st.duplicates, (unsigned long long)st.log_torn_bytes);
 	return 0;

@@ -271,77 +271,120 @@ static int devdax_size(const char *path, dev_t rdev, uint64_t *size)
  * and sized if a new file, MAP_SYNC); else for plb_recover (shared lock,
  * read-only, whatever size is there). @size 0: the whole file or device.
  */
+/* Open @path, locked (shared to read, exclusive to write), and stat it. */
+static int buffer_open_locked(struct buffer *b, bool rw, struct stat *st)
+{
+	int rc;
+
+	b->fd = open(b->path, rw ? O_RDWR | O_CREAT | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0600);
+	if (b->fd < 0)
+		return fail(-errno, "%s: %s", b->path, strerror(errno));
+	if (flock(b->fd, (rw ? LOCK_EX : LOCK_SH) | LOCK_NB)) {
+		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		return fail(rc, "%s: %s", b->path,
+			    rc == -EBUSY ? "another process has this buffer open" : strerror(-rc));
+	}
+	if (fstat(b->fd, st))
+		return fail(-errno, "%s: %s", b->path, strerror(errno));
+	return 0;
+}
+
+/* A devdax device is mapped whole (or @size of it): always durable. */
+static int buffer_map_devdax(struct buffer *b, dev_t rdev, uint64_t size, int prot)
+{
+	int rc;
+
+	b->devdax = true;
+	b->durable = true;
+	if (!size) {
+		rc = devdax_size(b->path, rdev, &size);
+		if (rc)
+			return rc;
+	}
+	rc = size_check(size, true, b->path);
+	if (rc)
+		return rc;
+	b->base = mmap(NULL, size, prot, MAP_SHARED, b->fd, 0);
+	if (b->base == MAP_FAILED)
+		return fail(-errno, "%s: mmap of %llu bytes of the devdax device: %s", b->path,
+			    (unsigned long long)size, strerror(errno));
+	b->len = size;
+	return 0;
+}
+
+/* An empty file made @size bytes long, its blocks allocated. */
+static int buffer_create_file(struct buffer *b, uint64_t size)
+{
+	int rc;
+
+	if (!size)
+		return fail(-EINVAL, "%s: a new buffer file needs a size", b->path);
+	rc = size_check(size, false, b->path);
+	if (rc)
+		return rc;
+	/* allocate now: a page fault on a hole of a MAP_SYNC mapping must allocate */
+	rc = posix_fallocate(b->fd, 0, size);
+	if (rc == EOPNOTSUPP || rc == EINVAL)
+		rc = ftruncate(b->fd, size) ? errno : 0;
+	if (rc || fsync(b->fd))
+		return fail(rc ? -rc : -errno, "%s: allocating %llu bytes: %s", b->path,
+			    (unsigned long long)size, strerror(rc ? rc : errno));
+	b->created = true;
+	return 0;
+}
+
+/*
+ * A file is mapped MAP_SYNC (durable: DAX). Without it only reading, or
+ * PLB_ALLOW_NO_MAP_SYNC, may go on: durable against the process dying only.
+ */
+static int buffer_map_file(struct buffer *b, unsigned int flags, bool rw, int prot)
+{
+	b->base = mmap(NULL, b->len, prot, MAP_SHARED_VALIDATE | MAP_SYNC, b->fd, 0);
+	if (b->base != MAP_FAILED) {
+		b->durable = true;
+		return 0;
+	}
+	if (errno != EOPNOTSUPP && errno != EINVAL)
+		return fail(-errno, "%s: mmap: %s", b->path, strerror(errno));
+	if (rw && !(flags & PLB_ALLOW_NO_MAP_SYNC))
+		return fail(-EOPNOTSUPP, "%s: the kernel refuses a MAP_SYNC mapping (%s): the file is not on a DAX filesystem (mount it with -o dax) and commits would not survive a power cut; PLB_ALLOW_NO_MAP_SYNC accepts that",
+			    b->path, strerror(errno));
+	b->base = mmap(NULL, b->len, prot, MAP_SHARED, b->fd, 0);
+	if (b->base == MAP_FAILED)
+		return fail(-errno, "%s: mmap: %s", b->path, strerror(errno));
+	return 0;
+}
+
 static int buffer_attach(struct buffer *b, const char *path, uint64_t size,
 			 unsigned int flags, bool rw)
 {
-	struct stat st;
 	int prot = rw ? PROT_READ | PROT_WRITE : PROT_READ;
+	struct stat st;
 	int rc;
 
 	memset(b, 0, sizeof(*b));
 	b->path = path;
+	b->fd = -1;
 	rc = flush_choose(&b->flush);
 	if (rc)
 		return rc;
-	b->fd = open(path, rw ? O_RDWR | O_CREAT | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0600);
-	if (b->fd < 0)
-		return fail(-errno, "%s: %s", path, strerror(errno));
-	if (flock(b->fd, (rw ? LOCK_EX : LOCK_SH) | LOCK_NB)) {
-		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
-		fail(rc, "%s: %s", path, rc == -EBUSY ? "another process has this buffer open" :
-		     strerror(-rc));
+	rc = buffer_open_locked(b, rw, &st);
+	if (rc)
 		goto close_fd;
-	}
-	if (fstat(b->fd, &st)) {
-		rc = fail(-errno, "%s: %s", path, strerror(errno));
-		goto close_fd;
-	}
 	if (S_ISCHR(st.st_mode)) {
-		b->devdax = true;
-		b->durable = true;
-		if (!size) {
-			rc = devdax_size(path, st.st_rdev, &size);
-			if (rc)
-				goto close_fd;
-		}
-		rc = size_check(size, true, path);
-		if (rc)
-			goto close_fd;
-		b->base = mmap(NULL, size, prot, MAP_SHARED, b->fd, 0);
-		if (b->base == MAP_FAILED) {
-			rc = fail(-errno, "%s: mmap of %llu bytes of the devdax device: %s", path,
-				  (unsigned long long)size, strerror(errno));
-			goto close_fd;
-		}
-		b->len = size;
-		return 0;
+		rc = buffer_map_devdax(b, st.st_rdev, size, prot);
+		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		rc = fail(-EINVAL, "%s: neither a regular file nor a devdax character device", path);
 		goto close_fd;
 	}
-	if (!rw && !st.st_size) {
-		b->len = 0;	/* nothing there: an empty buffer */
-		return 0;
-	}
-	if (rw && !st.st_size) {
-		if (!size) {
-			rc = fail(-EINVAL, "%s: a new buffer file needs a size", path);
-			goto close_fd;
-		}
-		rc = size_check(size, false, path);
+	if (!st.st_size && !rw)
+		return 0;	/* nothing there: an empty buffer (b->len 0) */
+	if (!st.st_size) {
+		rc = buffer_create_file(b, size);
 		if (rc)
 			goto close_fd;
-		/* allocate now: a page fault on a hole of a MAP_SYNC mapping must allocate */
-		rc = posix_fallocate(b->fd, 0, size);
-		if (rc == EOPNOTSUPP || rc == EINVAL)
-			rc = ftruncate(b->fd, size) ? errno : 0;
-		if (rc || fsync(b->fd)) {
-			rc = fail(rc ? -rc : -errno, "%s: allocating %llu bytes: %s", path,
-				  (unsigned long long)size, strerror(rc ? rc : errno));
-			goto close_fd;
-		}
-		b->created = true;
 		st.st_size = size;
 	}
 	if (size && (uint64_t)st.st_size != size) {
@@ -350,30 +393,13 @@ static int buffer_attach(struct buffer *b, const char *path, uint64_t size,
 		goto close_fd;
 	}
 	b->len = st.st_size;
-	b->base = mmap(NULL, b->len, prot, MAP_SHARED_VALIDATE | MAP_SYNC, b->fd, 0);
-	if (b->base != MAP_FAILED) {
-		b->durable = true;
+	rc = buffer_map_file(b, flags, rw, prot);
+out:
+	if (!rc)
 		return 0;
-	}
-	if (errno != EOPNOTSUPP && errno != EINVAL) {
-		rc = fail(-errno, "%s: mmap: %s", path, strerror(errno));
-		goto close_fd;
-	}
-	if (rw && !(flags & PLB_ALLOW_NO_MAP_SYNC)) {
-		rc = fail(-EOPNOTSUPP, "%s: the kernel refuses a MAP_SYNC mapping (%s): the file is not on a DAX filesystem (mount it with -o dax) and commits would not survive a power cut; PLB_ALLOW_NO_MAP_SYNC accepts that",
-			  path, strerror(errno));
-		goto close_fd;
-	}
-	/* only reading, or allowed: durable against the process dying only */
-	b->base = mmap(NULL, b->len, prot, MAP_SHARED, b->fd, 0);
-	if (b->base == MAP_FAILED) {
-		rc = fail(-errno, "%s: mmap: %s", path, strerror(errno));
-		goto close_fd;
-	}
-	return 0;
-
 close_fd:
-	close(b->fd);
+	if (b->fd >= 0)
+		close(b->fd);
 	b->fd = -1;
 	return rc;
 }
@@ -1095,20 +1121,20 @@ static int append_record(void *ctx, const struct plb_rec_header *h, const uint8_
  * crash left in the buffer is appended to the log (its torn tail cut off
  * first) and made durable before any segment is emptied.
  */
-static int open_recover(struct plb *plb, struct logf *l, uint64_t size, unsigned int flags)
+/*
+ * The buffer's superblock and segment generations into plb->sb and @gens:
+ * as they are, or formatted anew (PLB_FORMAT, or no superblock yet).
+ */
+static int open_super(struct plb *plb, struct logf *l, uint64_t size, unsigned int flags,
+		      uint64_t *gens)
 {
 	struct buffer *b = &plb->buf;
-	uint64_t gens[PLB_MAX_SEGMENTS];
-	struct plb_recovery st;
-	struct append a;
-	bool format;
 	int rc;
 
 	rc = super_read(b, &plb->sb);
 	if (rc < 0 && !(flags & PLB_FORMAT))
 		return rc;
-	format = rc != 0 || (flags & PLB_FORMAT);
-	if (!format) {
+	if (rc == 0 && !(flags & PLB_FORMAT)) {
 		if (size && size != plb->sb.buffer_size)
 			return fail(-EINVAL, "%s holds a buffer of %llu bytes, not the %llu asked for (PLB_FORMAT formats it anew)",
 				    b->path, (unsigned long long)plb->sb.buffer_size,
@@ -1120,40 +1146,27 @@ static int open_recover(struct plb *plb, struct logf *l, uint64_t size, unsigned
 			return fail(-EINVAL, "log file %s belongs to another buffer (id %016llx; %s is %016llx)",
 				    l->path, (unsigned long long)l->buffer_id, b->path,
 				    (unsigned long long)plb->sb.buffer_id);
+		return 0;
 	}
 	/* a new format takes the log's id: its records keep their checksums */
-	if (format) {
-		rc = size_check(b->len, b->devdax, b->path);
-		if (rc)
-			return rc;
-		buffer_format(b, b->len, l->has_header ? l->buffer_id : random_u64(), &plb->sb);
-		rc = segs_read(b, &plb->sb, gens);
-		if (rc)
-			return rc;
-	}
-	plb->seed = seed_of(plb->sb.buffer_id);
-
-	rc = log_scan(l, plb->seed, NULL, NULL);
+	rc = size_check(b->len, b->devdax, b->path);
 	if (rc)
 		return rc;
-	/* a dry run first: refuse before changing anything */
-	memset(&st, 0, sizeof(st));
-	rc = buffer_replay(b, &plb->sb, gens, l->last_lsn, NULL, NULL, &st);
-	if (rc)
-		return rc;
-	if (st.unreachable)
-		return fail(-EUCLEAN, "%s: %llu records in the buffer do not continue the log file %s (it ends at LSN %llu): a log of this buffer that lost records; plb_recover() reads them",
-			    b->path, (unsigned long long)st.unreachable, l->path,
-			    (unsigned long long)l->last_lsn);
+	buffer_format(b, b->len, l->has_header ? l->buffer_id : random_u64(), &plb->sb);
+	return segs_read(b, &plb->sb, gens);
+}
 
-	if (!l->has_header) {
-		rc = log_write_header(l, plb->sb.buffer_id);
-		if (rc)
-			return rc;
-	} else if (l->valid_end < l->size && ftruncate(l->fd, l->valid_end)) {
-		return fail(-errno, "log file %s: cutting its torn tail: %s", l->path,
-			    strerror(errno));
-	}
+/*
+ * The records of the buffer that the log file lacks, appended to it and
+ * made durable there; only then is every segment emptied.
+ */
+static int open_drain(struct plb *plb, struct logf *l, uint64_t *gens)
+{
+	struct buffer *b = &plb->buf;
+	struct plb_recovery st;
+	struct append a;
+	int rc;
+
 	memset(&a, 0, sizeof(a));
 	a.log = l;
 	a.off = l->valid_end;
@@ -1177,12 +1190,69 @@ static int open_recover(struct plb *plb, struct logf *l, uint64_t size, unsigned
 	return 0;
 }
 
+static int open_recover(struct plb *plb, struct logf *l, uint64_t size, unsigned int flags)
+{
+	struct buffer *b = &plb->buf;
+	uint64_t gens[PLB_MAX_SEGMENTS];
+	struct plb_recovery st;
+	int rc;
+
+	rc = open_super(plb, l, size, flags, gens);
+	if (rc)
+		return rc;
+	plb->seed = seed_of(plb->sb.buffer_id);
+	rc = log_scan(l, plb->seed, NULL, NULL);
+	if (rc)
+		return rc;
+	/* a dry run first: refuse before changing anything */
+	memset(&st, 0, sizeof(st));
+	rc = buffer_replay(b, &plb->sb, gens, l->last_lsn, NULL, NULL, &st);
+	if (rc)
+		return rc;
+	if (st.unreachable)
+		return fail(-EUCLEAN, "%s: %llu records in the buffer do not continue the log file %s (it ends at LSN %llu): a log of this buffer that lost records; plb_recover() reads them",
+			    b->path, (unsigned long long)st.unreachable, l->path,
+			    (unsigned long long)l->last_lsn);
+
+	if (!l->has_header) {
+		rc = log_write_header(l, plb->sb.buffer_id);
+		if (rc)
+			return rc;
+	} else if (l->valid_end < l->size && ftruncate(l->fd, l->valid_end)) {
+		return fail(-errno, "log file %s: cutting its torn tail: %s", l->path,
+			    strerror(errno));
+	}
+	return open_drain(plb, l, gens);
+}
+
+/* The first segment active and the hardener thread started. */
+static int plb_start(struct plb *plb)
+{
+	uint64_t cap = seg_capacity(&plb->sb) - PLB_REC_HEADER_SIZE;
+	int rc;
+
+	plb->max_record = cap > UINT32_MAX - PLB_LINE ? UINT32_MAX - PLB_LINE : cap;
+	plb->active = 0;
+	plb->active_used = 0;
+	plb->active_gen = plb->seg[0].gen;
+	plb->seg[0].state = SEG_ACTIVE;
+	pthread_mutex_init(&plb->commit_lock, NULL);
+	pthread_mutex_init(&plb->state_lock, NULL);
+	pthread_cond_init(&plb->state_cond, NULL);
+	rc = pthread_create(&plb->hardener, NULL, hardener, plb);
+	if (!rc)
+		return 0;
+	pthread_cond_destroy(&plb->state_cond);
+	pthread_mutex_destroy(&plb->state_lock);
+	pthread_mutex_destroy(&plb->commit_lock);
+	return fail(-rc, "starting the hardener thread: %s", strerror(rc));
+}
+
 int plb_open(const char *buffer_path, const char *log_path, size_t buffer_size,
 	     unsigned int flags, struct plb **out)
 {
 	struct plb *plb;
 	struct logf l;
-	uint64_t cap;
 	int rc;
 
 	if (!buffer_path || !log_path || !out)
@@ -1214,27 +1284,12 @@ int plb_open(const char *buffer_path, const char *log_path, size_t buffer_size,
 	if (rc)
 		goto close_log;
 
-	cap = seg_capacity(&plb->sb) - PLB_REC_HEADER_SIZE;
-	plb->max_record = cap > UINT32_MAX - PLB_LINE ? UINT32_MAX - PLB_LINE : cap;
-	plb->active = 0;
-	plb->active_used = 0;
-	plb->active_gen = plb->seg[0].gen;
-	plb->seg[0].state = SEG_ACTIVE;
-	pthread_mutex_init(&plb->commit_lock, NULL);
-	pthread_mutex_init(&plb->state_lock, NULL);
-	pthread_cond_init(&plb->state_cond, NULL);
-	rc = pthread_create(&plb->hardener, NULL, hardener, plb);
-	if (rc) {
-		rc = fail(-rc, "starting the hardener thread: %s", strerror(rc));
-		goto destroy_locks;
-	}
+	rc = plb_start(plb);
+	if (rc)
+		goto close_log;
 	*out = plb;
 	return 0;
 
-destroy_locks:
-	pthread_cond_destroy(&plb->state_cond);
-	pthread_mutex_destroy(&plb->state_lock);
-	pthread_mutex_destroy(&plb->commit_lock);
 close_log:
 	if (plb->log_fd >= 0)
 		close(plb->log_fd);

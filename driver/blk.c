@@ -435,13 +435,14 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 	if (rc)
 		goto free_disk;
 	if (!disk->btt) {
+		/* before DAX pages exist: a memory failure of one is listed there */
+		rc = -ENOMEM;
+		if (badblocks_init(&disk->bb, 1))
+			goto free_disk;
 		rc = pmdisk_disk_attach_dax(disk);
 		if (rc)
-			goto free_disk;
+			goto exit_badblocks;
 	}
-	rc = -ENOMEM;
-	if (!disk->btt && badblocks_init(&disk->bb, 1))
-		goto detach;
 	/* on media before the disk can take a write */
 	pmdisk_shutdown_attach(disk);
 
@@ -449,7 +450,7 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 	rc = pmdisk_disk_mode(disk) == PMEMDISK_MODE_DEVDAX ?
 	     pmdisk_dax_add_chardev(disk) : pmdisk_disk_add_gendisk(disk);
 	if (rc)
-		goto exit_badblocks;
+		goto detach;
 
 	pmdisk_disk_link(disk);
 	if (desc->has_uuid)
@@ -464,13 +465,15 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 			disk->sector_size, region->name);
 	return disk;
 
-exit_badblocks:
-	pmdisk_shutdown_detach(disk);
-	if (!disk->btt)
-		badblocks_exit(&disk->bb);
 detach:
+	pmdisk_shutdown_detach(disk);
 	pmdisk_dax_detach(disk);
-	pmdisk_btt_disk_detach(disk);
+	if (disk->btt) {
+		pmdisk_btt_disk_detach(disk);
+		goto free_disk;
+	}
+exit_badblocks:
+	badblocks_exit(&disk->bb);
 free_disk:
 	kfree(disk);
 	pmdisk_disk_number_release(desc->number);

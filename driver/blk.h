@@ -59,7 +59,8 @@ struct pmdisk_disk {
 	void *virt;			/* region->virt + data_offset */
 	char gd_name[16];		/* pmemdisk<N> */
 	struct gendisk *gd;		/* NULL for devdax: /dev/pmemdax<N> instead */
-	struct badblocks bb;		/* raw disks: /sys/block/pmemdisk<N>/badblocks */
+	struct badblocks bb;		/* all but BTT: /sys/block/pmemdisk<N>/badblocks, */
+					/* devdax: /sys/class/misc/pmemdax<N>/badblocks */
 	struct pmdisk_btt_disk *btt;	/* BTT disks: the engine */
 	struct pmdisk_dax *dax;		/* fsdax and devdax disks (dax.c) */
 	bool opens_blocked;		/* pmdisk_disk_block_opens(): opens fail */

@@ -7,16 +7,26 @@
  *
  * Lifetime: a DAX disk cannot be removed while it is open, and a mapping
  * keeps its file (and so the disk) open, so teardown never races a fault.
+ *
+ * Memory failure (poison the machine reports, or madvise(MADV_HWPOISON)):
+ * the pgmap's memory_failure op lists the pages in the disk's badblocks,
+ * which no fault or read serves again, then hands the failure to who can
+ * act on it: for fsdax the filesystem holding the dax_device, for devdax
+ * the kernel's generic handler, which finds the processes to signal through
+ * the pages' mapping and index (set at fault, as device-dax does).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/badblocks.h>
 #include <linux/dax.h>
 #include <linux/fs.h>
 #include <linux/memremap.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/pfn_t.h>
+#include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 
 #include "blk.h"
@@ -26,6 +36,7 @@
 #include "../uapi/pmemdisk.h"
 
 struct pmdisk_dax {
+	struct pmdisk_disk *disk;	/* whose badblocks list failed pages */
 	struct pmdisk_pfn_layout layout;
 	phys_addr_t data_phys;		/* where the data starts */
 	struct dev_pagemap pgmap;
@@ -33,6 +44,7 @@ struct pmdisk_dax {
 	struct gendisk *host;		/* fsdax, once added */
 
 	/* devdax */
+	struct inode *inode;		/* its address_space is every mapping's */
 	struct miscdevice misc;
 	bool registered;		/* misc is /dev/pmemdax<N> */
 	char name[16];
@@ -86,6 +98,17 @@ int pmdisk_dax_probe(struct pmdisk_disk *disk, struct pmdisk_pfn_layout *layout)
 	return rc;
 }
 
+/* True when [@off, @off + @len) of @disk's data holds a known bad sector. */
+static bool pmdisk_dax_is_bad(struct pmdisk_disk *disk, u64 off, u64 len)
+{
+	sector_t first_bad;
+	int num_bad;
+
+	return READ_ONCE(disk->bb.count) &&
+	       badblocks_check(&disk->bb, off >> SECTOR_SHIFT, len >> SECTOR_SHIFT,
+			       &first_bad, &num_bad);
+}
+
 /* ---- fsdax: the dax_device filesystems use ------------------------------ */
 
 static long pmdisk_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
@@ -94,16 +117,11 @@ static long pmdisk_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 {
 	struct pmdisk_disk *disk = dax_get_private(dax_dev);
 	u64 off = (u64)pgoff << PAGE_SHIFT;
-	sector_t first_bad;
-	int num_bad;
 
 	if (off >= disk->size)
 		return -ERANGE;
 	/* a known bad page is not handed out to be mapped */
-	if (READ_ONCE(disk->bb.count) &&
-	    badblocks_check(&disk->bb, off >> SECTOR_SHIFT,
-			    (u64)nr_pages << (PAGE_SHIFT - SECTOR_SHIFT),
-			    &first_bad, &num_bad))
+	if (pmdisk_dax_is_bad(disk, off, (u64)nr_pages << PAGE_SHIFT))
 		return -EIO;
 	if (kaddr)
 		*kaddr = disk->virt + off;
@@ -159,9 +177,34 @@ static struct pmdisk_dax *pmdisk_dax_of_file(struct file *filp)
 }
 
 /*
+ * Give the @nr pages at @off of the data the mapping and index of a file's
+ * pages, so memory_failure() finds the processes that map them (their
+ * VMAs are in that mapping's tree). Once for each page: they never change,
+ * and the inode outlives the pages (pmdisk_dax_detach()). A failure that
+ * races the first fault of a page finds no process to signal whatever it
+ * reads: nothing maps the page before the insert that follows.
+ */
+static void pmdisk_devdax_set_mapping(struct pmdisk_dax *dax, u64 off,
+				      unsigned long nr)
+{
+	unsigned long pfn = PHYS_PFN(dax->data_phys + off), i;
+
+	for (i = 0; i < nr; i++) {
+		struct folio *folio = pfn_folio(pfn + i);
+
+		if (READ_ONCE(folio->mapping))
+			continue;
+		folio->index = (off >> PAGE_SHIFT) + i;
+		WRITE_ONCE(folio->mapping, dax->inode->i_mapping);
+	}
+}
+
+/*
  * Insert the page frames for a fault of 2^@order pages. A mapping is made
  * only of whole units of the disk's alignment: a smaller fault on a disk
- * aligned larger is an error (SIGBUS), a larger one falls back.
+ * aligned larger is an error (SIGBUS), a larger one falls back. A unit
+ * with a known bad sector is not mapped: the fault is a hardware poison
+ * SIGBUS (BUS_MCEERR_AR), as the access to poison would have been.
  */
 vm_fault_t pmdisk_devdax_fault_order(struct vm_fault *vmf, unsigned int order)
 {
@@ -183,6 +226,9 @@ vm_fault_t pmdisk_devdax_fault_order(struct vm_fault *vmf, unsigned int order)
 		return VM_FAULT_FALLBACK;
 	if (off >= dax->layout.data_size || size > dax->layout.data_size - off)
 		return VM_FAULT_SIGBUS;
+	if (pmdisk_dax_is_bad(dax->disk, off, size))
+		return VM_FAULT_HWPOISON;
+	pmdisk_devdax_set_mapping(dax, off, size >> PAGE_SHIFT);
 	pfn = phys_to_pfn_t(dax->data_phys + off, PFN_DEV | PFN_MAP);
 	switch (order) {
 	case 0:
@@ -276,10 +322,11 @@ static int pmdisk_devdax_open(struct inode *inode, struct file *filp)
 	dax->opens++;
 	mutex_unlock(&dax->open_lock);
 	/*
-	 * Only a DAX VMA gets huge-page faults: the device node says S_DAX.
-	 * It has no page cache to speak of; its mapping is only our VMAs.
+	 * Every mapping of the disk, through whichever device node, is in one
+	 * address_space: the disk's own inode's (pmdisk_devdax_inode_new()).
+	 * It says S_DAX, so the VMAs get huge-page faults.
 	 */
-	inode->i_flags |= S_DAX;
+	filp->f_mapping = dax->inode->i_mapping;
 	return 0;
 }
 
@@ -310,9 +357,32 @@ static ssize_t align_show(struct device *dev, struct device_attribute *attr, cha
 }
 static DEVICE_ATTR_RO(align);
 
+/* as a block device's: "SECTOR COUNT" lines; writing one marks them bad */
+static ssize_t pmdisk_devdax_badblocks_show(struct device *dev,
+					    struct device_attribute *attr, char *buf)
+{
+	struct pmdisk_dax *dax = container_of(dev_get_drvdata(dev), struct pmdisk_dax, misc);
+
+	return badblocks_show(&dax->disk->bb, buf, 0);
+}
+
+static ssize_t pmdisk_devdax_badblocks_store(struct device *dev,
+					     struct device_attribute *attr,
+					     const char *buf, size_t len)
+{
+	struct pmdisk_dax *dax = container_of(dev_get_drvdata(dev), struct pmdisk_dax, misc);
+
+	return badblocks_store(&dax->disk->bb, buf, len, 0);
+}
+/* (badblocks_show() is the kernel's: DEVICE_ATTR_RW() cannot name ours) */
+static struct device_attribute dev_attr_badblocks =
+	__ATTR(badblocks, 0644, pmdisk_devdax_badblocks_show,
+	       pmdisk_devdax_badblocks_store);
+
 static struct attribute *pmdisk_devdax_attrs[] = {
 	&dev_attr_size.attr,
 	&dev_attr_align.attr,
+	&dev_attr_badblocks.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(pmdisk_devdax);
@@ -377,6 +447,123 @@ void pmdisk_dax_allow_opens(struct pmdisk_disk *disk)
 	mutex_unlock(&disk->dax->open_lock);
 }
 
+/*
+ * devdax: the inode whose address_space holds every mapping of a disk.
+ * memory_failure() follows a page's mapping to its host inode while the
+ * pgmap is pinned, so that inode must live as long as the pages: the
+ * device node's own inode cannot promise it (a node made with mknod on a
+ * disk filesystem is evicted once closed). So each disk has one of its
+ * own, on this internal filesystem, mounted while any devdax disk exists.
+ * It has no owner: every disk, and so the mount, goes before the module.
+ */
+#define PMDISK_DAXFS_MAGIC	0x706d6478	/* "pmdx" */
+
+static int pmdisk_daxfs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, PMDISK_DAXFS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type pmdisk_daxfs_type = {
+	.name = "pmemdisk-dax",
+	.init_fs_context = pmdisk_daxfs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+static struct vfsmount *pmdisk_daxfs_mnt;
+static int pmdisk_daxfs_users;
+
+static struct inode *pmdisk_devdax_inode_new(void)
+{
+	struct inode *inode;
+	int rc;
+
+	rc = simple_pin_fs(&pmdisk_daxfs_type, &pmdisk_daxfs_mnt, &pmdisk_daxfs_users);
+	if (rc)
+		return ERR_PTR(rc);
+	inode = alloc_anon_inode(pmdisk_daxfs_mnt->mnt_sb);
+	if (IS_ERR(inode)) {
+		simple_release_fs(&pmdisk_daxfs_mnt, &pmdisk_daxfs_users);
+		return inode;
+	}
+	/* as device-dax's inode: dax_lock_page() needs no entry lock for it */
+	inode->i_mode = S_IFCHR | 0600;
+	inode->i_flags |= S_DAX;
+	return inode;
+}
+
+static void pmdisk_devdax_inode_free(struct inode *inode)
+{
+	iput(inode);
+	simple_release_fs(&pmdisk_daxfs_mnt, &pmdisk_daxfs_users);
+}
+
+/* The name users know @dax's disk by (a devdax one's, once registered). */
+static const char *pmdisk_dax_name(const struct pmdisk_dax *dax)
+{
+	return dax->name[0] ? dax->name : dax->disk->gd_name;
+}
+
+/*
+ * @nr_pages pages from @pfn failed: list them in the disk's badblocks.
+ * Their offset in the data in *@off; -ENXIO when they are not data (the
+ * info block, or a page map kept in memory): nothing maps or reads those.
+ */
+static int pmdisk_dax_record_failure(struct pmdisk_dax *dax, unsigned long pfn,
+				     unsigned long nr_pages, u64 *off)
+{
+	u64 phys = PFN_PHYS(pfn), len = (u64)nr_pages << PAGE_SHIFT;
+
+	if (phys < dax->data_phys || phys - dax->data_phys >= dax->layout.data_size)
+		return -ENXIO;
+	*off = phys - dax->data_phys;
+	len = min(len, dax->layout.data_size - *off);
+	if (badblocks_set(&dax->disk->bb, *off >> SECTOR_SHIFT, len >> SECTOR_SHIFT, 1))
+		pr_err("%s: memory failure at offset %#llx (%llu bytes): its badblocks list is full\n",
+		       pmdisk_dax_name(dax), *off, len);
+	else
+		pr_err("%s: memory failure at offset %#llx (%llu bytes): listed in its badblocks\n",
+		       pmdisk_dax_name(dax), *off, len);
+	return 0;
+}
+
+/* fsdax: the filesystem finds the files using the pages (XFS with rmapbt) */
+static int pmdisk_fsdax_memory_failure(struct dev_pagemap *pgmap, unsigned long pfn,
+				       unsigned long nr_pages, int mf_flags)
+{
+	struct pmdisk_dax *dax = container_of(pgmap, struct pmdisk_dax, pgmap);
+	u64 off;
+	int rc = pmdisk_dax_record_failure(dax, pfn, nr_pages, &off);
+
+	if (rc)
+		return rc;
+	/*
+	 * -EOPNOTSUPP when it cannot (no holder: ext4; XFS without rmapbt):
+	 * then the generic handler finds the processes through the pages'
+	 * mapping, which fsdax sets.
+	 */
+	return dax_holder_notify_failure(dax->dax_dev, off,
+					 (u64)nr_pages << PAGE_SHIFT, mf_flags);
+}
+
+/* devdax: the generic handler kills the processes that map the pages */
+static int pmdisk_devdax_memory_failure(struct dev_pagemap *pgmap, unsigned long pfn,
+					unsigned long nr_pages, int mf_flags)
+{
+	struct pmdisk_dax *dax = container_of(pgmap, struct pmdisk_dax, pgmap);
+	u64 off;
+	int rc = pmdisk_dax_record_failure(dax, pfn, nr_pages, &off);
+
+	return rc ? rc : -EOPNOTSUPP;
+}
+
+static const struct dev_pagemap_ops pmdisk_fsdax_pagemap_ops = {
+	.memory_failure = pmdisk_fsdax_memory_failure,
+};
+
+static const struct dev_pagemap_ops pmdisk_devdax_pagemap_ops = {
+	.memory_failure = pmdisk_devdax_memory_failure,
+};
+
 /* ---- attach and detach -------------------------------------------------- */
 
 /*
@@ -389,8 +576,13 @@ static int pmdisk_dax_map_pages(struct pmdisk_dax *dax, phys_addr_t start, u64 l
 	struct dev_pagemap *pgmap = &dax->pgmap;
 	void *addr;
 
-	pgmap->type = dax->layout.kind == PMDISK_PFN_FSDAX ?
-		      MEMORY_DEVICE_FS_DAX : MEMORY_DEVICE_GENERIC;
+	if (dax->layout.kind == PMDISK_PFN_FSDAX) {
+		pgmap->type = MEMORY_DEVICE_FS_DAX;
+		pgmap->ops = &pmdisk_fsdax_pagemap_ops;
+	} else {
+		pgmap->type = MEMORY_DEVICE_GENERIC;
+		pgmap->ops = &pmdisk_devdax_pagemap_ops;
+	}
 	pgmap->range.start = start;
 	pgmap->range.end = start + len - 1;
 	pgmap->nr_range = 1;
@@ -428,21 +620,16 @@ int pmdisk_dax_attach(struct pmdisk_disk *disk, const struct pmdisk_pfn_layout *
 	dax = kzalloc(sizeof(*dax), GFP_KERNEL);
 	if (!dax)
 		return -ENOMEM;
+	dax->disk = disk;
 	dax->layout = *layout;
 	dax->data_phys = start + layout->dataoff;
 	mutex_init(&dax->open_lock);
-	rc = pmdisk_dax_map_pages(dax, start, disk->desc.size - layout->end_trunc);
-	if (rc) {
-		pr_err("%s on %s: cannot give its pmem struct pages (%d)\n",
-		       disk->gd_name, region->name, rc);
-		goto free;
-	}
+	/* before the pages: their memory_failure op hands failures to these */
 	if (layout->kind == PMDISK_PFN_FSDAX) {
 		dax->dax_dev = alloc_dax(disk, &pmdisk_fsdax_ops);
 		if (IS_ERR(dax->dax_dev)) {
 			rc = PTR_ERR(dax->dax_dev);
-			dax->dax_dev = NULL;
-			goto unmap;
+			goto free;
 		}
 		/* stores go around the cache; MAP_SYNC is fine: never async */
 		set_dax_nocache(dax->dax_dev);
@@ -450,6 +637,18 @@ int pmdisk_dax_attach(struct pmdisk_disk *disk, const struct pmdisk_pfn_layout *
 		set_dax_synchronous(dax->dax_dev);
 		dax_write_cache(dax->dax_dev,
 				region->persistence != PMDISK_PERSIST_CPU_CACHE);
+	} else {
+		dax->inode = pmdisk_devdax_inode_new();
+		if (IS_ERR(dax->inode)) {
+			rc = PTR_ERR(dax->inode);
+			goto free;
+		}
+	}
+	rc = pmdisk_dax_map_pages(dax, start, disk->desc.size - layout->end_trunc);
+	if (rc) {
+		pr_err("%s on %s: cannot give its pmem struct pages (%d)\n",
+		       disk->gd_name, region->name, rc);
+		goto put_owner;
 	}
 
 	disk->dax = dax;
@@ -458,8 +657,13 @@ int pmdisk_dax_attach(struct pmdisk_disk *disk, const struct pmdisk_pfn_layout *
 	disk->size = layout->data_size;
 	return 0;
 
-unmap:
-	memunmap_pages(&dax->pgmap);
+put_owner:
+	if (dax->dax_dev) {
+		kill_dax(dax->dax_dev);
+		put_dax(dax->dax_dev);
+	} else {
+		pmdisk_devdax_inode_free(dax->inode);
+	}
 free:
 	kfree(dax);
 	return rc;
@@ -474,11 +678,17 @@ void pmdisk_dax_detach(struct pmdisk_disk *disk)
 	if (dax->registered)
 		misc_deregister(&dax->misc);
 	pmdisk_dax_remove_host(disk);
-	if (dax->dax_dev) {
+	if (dax->dax_dev)
 		kill_dax(dax->dax_dev);
-		put_dax(dax->dax_dev);
-	}
+	/*
+	 * Waits for a memory_failure() in progress, which pins the pgmap: the
+	 * dax_device and inode it may use go only after.
+	 */
 	memunmap_pages(&dax->pgmap);
+	if (dax->dax_dev)
+		put_dax(dax->dax_dev);
+	else
+		pmdisk_devdax_inode_free(dax->inode);
 	disk->dax = NULL;
 	kfree(dax);
 }

@@ -12,6 +12,10 @@
 #   - devdax: MAP_SHARED mappings at the disk's alignment, stores, a reboot,
 #     the same bytes; private and misaligned mappings are refused; a disk
 #     that is mapped or mounted cannot be removed;
+#   - memory failure (madvise(MADV_HWPOISON) on a mapped page, poison_test):
+#     devdax (4K and 2M), ext4 and xfs (rmapbt: XFS's notify-failure path)
+#     -o dax files: the mapping process gets SIGBUS (BUS_MCEERR_AR) at the
+#     page, the disk's badblocks lists it, the rest and other disks work;
 #   - pmemdisk -> Linux: nd_pmem and device-dax find our namespaces as fsdax
 #     and devdax with the same uuids, and read the same filesystem and bytes;
 #   - Linux -> pmemdisk: fsdax and devdax namespaces ndctl made are found as
@@ -25,7 +29,7 @@ tag=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
 seed=$((0x${tag:0:8}))
 
 # the disks of the first boot, by name: mode and what is on them
-#   xfsd  fsdax, map dev, 400 MiB, xfs      (dimm0, v1.2 labels)
+#   xfsd  fsdax, map dev, 400 MiB, xfs rmapbt (dimm0, v1.2 labels)
 #   ext4m fsdax, map mem, 64 MiB, ext4      (dimm0)
 #   dd2m  devdax, 2 MiB alignment, 64 MiB   (dimm0)
 #   bttx  BTT, 32 MiB, ext4 (no DAX)        (dimm0)
@@ -84,7 +88,7 @@ out=\$(pmemctl reset-id \$(disk ext4m | xargs basename) 2>&1); rc=\$?
 check "reset-id of a DAX disk is refused with the reason" sh -c "[ \$rc != 0 ] && echo '\$out' | grep -q 'remove it and create it anew'"
 
 # filesystems with -o dax
-check "mkfs.xfs on xfsd, mount -o dax" sh -c "mkfs.xfs -q -f \$(disk xfsd) && mkdir -p /mx && mount -o dax \$(disk xfsd) /mx"
+check "mkfs.xfs (rmapbt) on xfsd, mount -o dax" sh -c "mkfs.xfs -q -f -m rmapbt=1 \$(disk xfsd) && mkdir -p /mx && mount -o dax \$(disk xfsd) /mx"
 check "mkfs.ext4 on ext4m, mount -o dax" sh -c "mkfs.ext4 -q -F -b 4096 \$(disk ext4m) && mkdir -p /me && mount -o dax \$(disk ext4m) /me"
 check "mkfs.ext4 on v11f, mount -o dax" sh -c "mkfs.ext4 -q -F -b 4096 \$(disk v11f) && mkdir -p /mv && mount -o dax \$(disk v11f) /mv"
 check "mkfs.ext4 on bttx, mount (a BTT has no DAX)" sh -c "mkfs.ext4 -q -F -b 4096 \$(disk bttx) && mkdir -p /mb && mount \$(disk bttx) /mb"
@@ -115,6 +119,15 @@ out=\$(pmemctl remove \$(basename \$(disk dd2m)) --yes 2>&1); rc=\$?
 check "remove pmemdax<N> of an open devdax disk is refused: it is open" sh -c \
 	"[ \$rc != 0 ] && echo '\$out' | grep -q 'the disk is open or mounted'"
 exec 3>&-
+
+# memory failure, last in this boot: the poisoned pages stay bad until unload
+fallocate -l 1M /mx/poison; fallocate -l 1M /me/poison; fallocate -l 1M /mv/other
+POISON_DEVDAX_4K=\$(disk v11d) POISON_DEVDAX_2M=\$(disk dd2m) POISON_EXT4=/me/poison \
+	POISON_XFS=/mx/poison POISON_OTHER=/mv/other /pmd/tests/poison_test || t_failed=1
+check_eq "dd2m's sysfs badblocks lists the page poisoned at 16M + 4K" "32776 8" \
+	"\$(cat /sys/class/misc/\$(basename \$(disk dd2m))/badblocks)"
+check "dd2m: the 4M stored at 2M still reads back" \$daxmap check \$(disk dd2m) 2097152 4194304 $seed
+check "v11d: the 1M stored at 4K still reads back" \$daxmap check \$(disk v11d) 4096 1048576 $seed
 echo "UUIDS \$(pmemctl list --json | jq -r '[.disks[] | select(.name == "xfsd" or .name == "dd2m") | .uuid] | sort | join(" ")')"
 check "umount all" sh -c "umount /mx && umount /me && umount /mv && umount /mb"
 check "unload" rmmod pmemdisk

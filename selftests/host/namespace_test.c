@@ -353,25 +353,12 @@ static void pair_setup(struct pair *p, struct sim_media *sim, unsigned int ways,
 
 static int pair_load(struct pair *p, struct pmdisk_lsa *lsa, struct pmdisk_lsa **lsap)
 {
-	unsigned int i;
-
-	for (i = 0; i < p->ways; i++) {
-		lsap[i] = &lsa[i];
-		if (pmdisk_lsa_load(&lsa[i], &p->win[i].media)) {
-			while (i--)
-				pmdisk_lsa_release(&lsa[i]);
-			return -1;
-		}
-	}
-	return 0;
+	return sim_lsa_load(p->win, p->ways, lsa, lsap);
 }
 
 static void pair_release(struct pair *p, struct pmdisk_lsa *lsa)
 {
-	unsigned int i;
-
-	for (i = 0; i < p->ways; i++)
-		pmdisk_lsa_release(&lsa[i]);
+	sim_lsa_release(lsa, p->ways);
 }
 
 /*

@@ -232,25 +232,12 @@ struct rig {
 
 static int rig_load(struct rig *r, struct pmdisk_lsa *lsa, struct pmdisk_lsa **lsap)
 {
-	unsigned int i;
-
-	for (i = 0; i < r->ways; i++) {
-		lsap[i] = &lsa[i];
-		if (pmdisk_lsa_load(&lsa[i], &r->win[i].media)) {
-			while (i--)
-				pmdisk_lsa_release(&lsa[i]);
-			return -1;
-		}
-	}
-	return 0;
+	return sim_lsa_load(r->win, r->ways, lsa, lsap);
 }
 
 static void rig_release(struct rig *r, struct pmdisk_lsa *lsa)
 {
-	unsigned int i;
-
-	for (i = 0; i < r->ways; i++)
-		pmdisk_lsa_release(&lsa[i]);
+	sim_lsa_release(lsa, r->ways);
 }
 
 /* What a load finds: the namespaces (-1: unreadable), and their extents. */

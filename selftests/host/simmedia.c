@@ -239,3 +239,26 @@ void sim_window_init(struct sim_window *w, struct pmdisk_media *under, u64 base,
 	w->under = under;
 	w->base = base;
 }
+
+int sim_lsa_load(struct sim_window *win, unsigned int n, struct pmdisk_lsa *lsa,
+		 struct pmdisk_lsa **lsap)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		lsap[i] = &lsa[i];
+		if (pmdisk_lsa_load(&lsa[i], &win[i].media)) {
+			sim_lsa_release(lsa, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void sim_lsa_release(struct pmdisk_lsa *lsa, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		pmdisk_lsa_release(&lsa[i]);
+}

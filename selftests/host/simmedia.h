@@ -22,6 +22,7 @@
 #ifndef _PMDISK_SIMMEDIA_H
 #define _PMDISK_SIMMEDIA_H
 
+#include "../../driver/core/label.h"
 #include "../../driver/core/media.h"
 
 struct sim_media {
@@ -79,6 +80,15 @@ struct sim_window {
 
 void sim_window_init(struct sim_window *w, struct pmdisk_media *under, u64 base,
 		     u64 size);
+
+/*
+ * Load the label areas of the @n windows @win into @lsa, with @lsap[i]
+ * pointing at @lsa[i], or none of them: 0 or -1. Release with
+ * sim_lsa_release().
+ */
+int sim_lsa_load(struct sim_window *win, unsigned int n, struct pmdisk_lsa *lsa,
+		 struct pmdisk_lsa **lsap);
+void sim_lsa_release(struct pmdisk_lsa *lsa, unsigned int n);
 
 /*
  * Run @op on @sim once for an I/O error at every store: for store n = 1,

@@ -8,7 +8,10 @@
 # delay; then verify recovers and checks that every acknowledged LSN is
 # there, all records whole, in order and contiguous from 1. The same buffer
 # and log go through every run, so each run's open also recovers what the
-# kill before left (and may itself be killed doing so).
+# kill before left. Half the runs count their delay from the start (and may
+# kill the open while it recovers, which takes longer as the log grows);
+# the other half from the run's first acknowledged commit, so that kills
+# land among commits however slow the open is on this machine.
 #
 #   PLB_CRASH_RUNS (30), PLB_CRASH_SEED (random; printed, to repeat a run)
 . "$(dirname "$0")/lib.sh"
@@ -33,11 +36,18 @@ for run in $(seq "$runs"); do
 	"$ct" write "$buf" "$log" --threads "$threads" --allow-no-map-sync \
 		>>"$acked" 2>"$work/write.err" &
 	pid=$!
+	if [ $((run / 2 % 2)) = 1 ]; then	# from the first commit (10 s at most)
+		for i in $(seq 1000); do
+			[ "$(wc -l <"$acked")" -gt "$last" ] && break
+			sleep 0.01
+		done
+		delay_ms=$((RANDOM % 300))
+	fi
 	sleep "$(printf '0.%03d' "$delay_ms")"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	rc=$?
-	name="run $run: $threads thread(s), killed after $delay_ms ms"
+	name="run $run: $threads thread(s), killed $delay_ms ms after its $([ $((run / 2 % 2)) = 1 ] && echo first commit || echo start)"
 	if [ "$rc" -ne 137 ]; then
 		not_ok "$name" "the writer was not killed (exit status $rc): $(cat "$work/write.err")"
 		continue
@@ -56,8 +66,8 @@ done
 
 # The kills must have landed in the middle of commits, not only at startup,
 # and left records that only the buffer had.
-check "kills came after acknowledged commits in most runs ($acked_runs of $runs)" \
-	test "$acked_runs" -ge $((runs * 2 / 3))
+check "kills came after acknowledged commits in at least half the runs ($acked_runs of $runs)" \
+	test "$acked_runs" -ge $((runs / 2))
 check "recovery took records from the buffer after some kills ($buffer_runs of $runs)" \
 	test "$buffer_runs" -ge 1
 finish

@@ -220,38 +220,20 @@ static bool pmdisk_uuid_in_use(const uuid_t *uuid)
 	return used;
 }
 
-static void pmdisk_fill_label(struct pmdisk_nslabel *l,
-			      const struct pmdisk_region *region, unsigned int pos,
-			      const struct pmdisk_disk_desc *desc, u64 cookie)
-{
-	memset(l, 0, sizeof(*l));
-	export_uuid(l->uuid, &desc->uuid);
-	memcpy(l->name, desc->name, min(sizeof(l->name), strlen(desc->name)));
-	l->nlabel = cpu_to_le16(region->ways);
-	l->position = cpu_to_le16(pos);
-	l->isetcookie = cpu_to_le64(cookie);
-	l->lbasize = cpu_to_le64(desc->sector_size);
-	l->dpa = cpu_to_le64(region->map[pos].dpa + desc->offset / region->ways);
-	l->rawsize = cpu_to_le64(desc->size / region->ways);
-	/* v1.2: a persistent-memory namespace, raw or a BTT 2.0 */
-	memcpy(l->type_guid, pmdisk_nfit_pm_guid, sizeof(l->type_guid));
-	pmdisk_claim_guid(pmdisk_prov_claim(desc->atomicity, desc->btt_start,
-					     desc->dax_claimed, desc->dax_kind),
-			  l->abstraction_guid);
-}
-
 /* The labels that say what @desc's namespace is, one per DIMM, into @t. */
 static void pmdisk_desc_labels(struct pmdisk_label_txn *t,
 			       const struct pmdisk_disk_desc *desc)
 {
-	enum pmdisk_cookie_kind kind;
-	u64 cookie;
-	unsigned int i;
+	struct pmdisk_prov_ns ns = {
+		.sector_size = desc->sector_size,
+		.offset = desc->offset, .size = desc->size,
+		.claim = pmdisk_prov_claim(desc->atomicity, desc->btt_start,
+					   desc->dax_claimed, desc->dax_kind),
+	};
 
-	kind = t->lsa[0].label_size == 256 ? PMDISK_COOKIE_V1_2 : PMDISK_COOKIE_V1_1;
-	cookie = pmdisk_iset_cookie(t->iset, t->region->ways, kind);
-	for (i = 0; i < t->region->ways; i++)
-		pmdisk_fill_label(&t->labels[i], t->region, i, desc, cookie);
+	export_uuid(ns.uuid, &desc->uuid);
+	strscpy(ns.name, desc->name, sizeof(ns.name));
+	pmdisk_prov_labels(t->labels, t->iset, t->region->ways, t->lsa[0].label_size, &ns);
 }
 
 /*

@@ -109,7 +109,7 @@ static u32 pmdisk_init_labels_checks(const struct pmemdisk_init_labels *req,
  */
 static u32 pmdisk_dimm_init_labels(struct pmdisk_dimm *dimm, enum pmdisk_label_version v)
 {
-	u32 tail = dimm->label_size >= PMDISK_DSTATE_MIN_LSA ? PMDISK_DSTATE_SIZE : 0;
+	u32 tail = pmdisk_dstate_tail(dimm->label_size);
 	u32 lsize = v == PMDISK_LABEL_V1_2 ? 256 : 128, isize, nslot;
 	int rc;
 

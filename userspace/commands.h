@@ -11,6 +11,6 @@
 extern const struct cmd_spec devices_spec, regions_spec, list_spec;
 extern const struct cmd_spec create_spec, remove_spec, init_labels_spec;
 extern const struct cmd_spec reset_id_spec, check_spec, convert_spec;
-extern const struct cmd_spec read_labels_spec;
+extern const struct cmd_spec read_labels_spec, image_spec;
 
 #endif /* _PMEMCTL_COMMANDS_H */

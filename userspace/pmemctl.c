@@ -65,7 +65,7 @@ static const struct cmd_spec help_spec = {
 static const struct cmd_spec *const commands[] = {
 	&devices_spec, &regions_spec, &list_spec, &create_spec, &remove_spec,
 	&init_labels_spec, &reset_id_spec, &check_spec, &convert_spec,
-	&read_labels_spec, &version_spec, &help_spec,
+	&read_labels_spec, &image_spec, &version_spec, &help_spec,
 };
 
 /* Each command's synopsis on one line, from its option table. */

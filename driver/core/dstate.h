@@ -61,6 +61,12 @@ struct pmdisk_lsa;
 /* Label areas from this size on get the records: at most 1/16 of them. */
 #define PMDISK_DSTATE_MIN_LSA	(64U << 10)
 #define PMDISK_DSTATE_COPY	(PMDISK_DSTATE_SIZE / 2)
+
+/* The tail a fresh index of a @lsa_size-byte label area leaves for them. */
+static inline u32 pmdisk_dstate_tail(u64 lsa_size)
+{
+	return lsa_size >= PMDISK_DSTATE_MIN_LSA ? PMDISK_DSTATE_SIZE : 0;
+}
 #define PMDISK_DSTATE_SIG	"PMDSTAT1"	/* 8 bytes, no NUL */
 
 struct pmdisk_dstate_header {

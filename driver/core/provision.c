@@ -111,6 +111,33 @@ enum pmdisk_claim pmdisk_prov_claim(enum pmdisk_atomicity atomicity, u64 btt_sta
 	return PMDISK_CLAIM_NONE;
 }
 
+void pmdisk_prov_labels(struct pmdisk_nslabel *labels,
+			const struct pmdisk_iset_dimm *dimms, unsigned int ways,
+			u32 label_size, const struct pmdisk_prov_ns *ns)
+{
+	enum pmdisk_cookie_kind kind = label_size == 256 ? PMDISK_COOKIE_V1_2 :
+							   PMDISK_COOKIE_V1_1;
+	u64 cookie = pmdisk_iset_cookie(dimms, ways, kind);
+	unsigned int pos;
+
+	for (pos = 0; pos < ways; pos++) {
+		struct pmdisk_nslabel *l = &labels[pos];
+
+		memset(l, 0, sizeof(*l));
+		memcpy(l->uuid, ns->uuid, sizeof(l->uuid));
+		memcpy(l->name, ns->name, min(sizeof(l->name), strlen(ns->name)));
+		l->nlabel = cpu_to_le16(ways);
+		l->position = cpu_to_le16(pos);
+		l->isetcookie = cpu_to_le64(cookie);
+		l->lbasize = cpu_to_le64(ns->sector_size);
+		l->dpa = cpu_to_le64(dimms[pos].dpa + ns->offset / ways);
+		l->rawsize = cpu_to_le64(ns->size / ways);
+		/* v1.2: a persistent-memory namespace, and what claims it */
+		memcpy(l->type_guid, pmdisk_nfit_pm_guid, sizeof(l->type_guid));
+		pmdisk_claim_guid(ns->claim, l->abstraction_guid);
+	}
+}
+
 static u64 gcd64(u64 a, u64 b)
 {
 	while (b) {

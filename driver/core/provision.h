@@ -135,6 +135,25 @@ int pmdisk_prov_plan(const struct pmdisk_prov_region *r,
 enum pmdisk_claim pmdisk_prov_claim(enum pmdisk_atomicity atomicity, u64 btt_start,
 				    bool dax_claimed, enum pmdisk_pfn_kind dax_kind);
 
+/* A namespace as its labels are to describe it. */
+struct pmdisk_prov_ns {
+	u8 uuid[16];
+	char name[PMDISK_NS_NAME_LEN + 1];
+	u32 sector_size;
+	u64 offset, size;		/* in the region */
+	enum pmdisk_claim claim;	/* v1.2 labels: the abstraction GUID */
+};
+
+/*
+ * The labels of @ns on the @ways DIMMs @dimms of its set, @labels[p] for
+ * position p, with the interleave-set cookie labels of @label_size bytes
+ * (128: v1.1, 256: v1.2) carry. Slot, flags and checksum are left to
+ * pmdisk_ns_write().
+ */
+void pmdisk_prov_labels(struct pmdisk_nslabel *labels,
+			const struct pmdisk_iset_dimm *dimms, unsigned int ways,
+			u32 label_size, const struct pmdisk_prov_ns *ns);
+
 /*
  * The label areas of one region while provisioning changes them: @lsa[p]
  * loaded for position p, @used what the caller believes, kept equal to

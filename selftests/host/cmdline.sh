@@ -23,7 +23,7 @@ run() {
 
 usage=$("$pmemctl" help)
 commands=$(sed -n 's/^  \([a-z-]*\).*/\1/p' <<<"$usage")
-check_eq "pmemctl help lists the twelve commands" 12 "$(wc -w <<<"$commands")"
+check_eq "pmemctl help lists the thirteen commands" 13 "$(wc -w <<<"$commands")"
 for c in $commands; do
 	line=$(grep -E "^  $c( |$)" <<<"$usage" | sed 's/^  //')
 	help=$("$pmemctl" "$c" --help); rc=$?

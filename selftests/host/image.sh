@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pmemctl image create and info on regular files, as an ordinary user, with
+# no module: sizes, label formats, QEMU slots' cookies, BTTs, sparse
+# layout, refusals that change nothing, and a damaged image found out.
+# (selftests/vm/220-image.sh boots these images in a guest.)
+. "$(dirname "$0")/lib.sh"
+
+pmemctl=$top/userspace/pmemctl
+img=$work/img
+mkdir -p "$img"
+chmod 755 "$work"
+chown nobody "$img" 2>/dev/null
+# As nobody when this runs as root: an image needs only the file's rights.
+as_user() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$pmemctl" "$@"
+	else
+		"$pmemctl" "$@"
+	fi
+}
+ofile=$work/out efile=$work/err
+
+run() { as_user "$@" >"$ofile" 2>"$efile"; }
+has() { grep -qF -- "$1" "$ofile"; }
+
+# --- v1.2 labels, BTT, slot 0 ------------------------------------------
+uuid=6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8
+check "create: a 1 GiB BTT image, v1.2 labels, slot 0, as nobody" \
+	run image create "$img/a.img" --size 1G --btt --name db --uuid $uuid
+diag "$(head -3 "$ofile")"
+check "create says the size it made, rounded up from 1 GiB" \
+	grep -qE "created .*a\.img: a 1\.[0-9]+ GiB \([0-9]+ bytes\) BTT disk of 512-byte sectors, uuid $uuid, name db, on v1\.2 labels for QEMU slot 0" "$ofile"
+check "create prints QEMU options with share=on" \
+	grep -qE "memory-backend-file,id=pmem0,share=on,mem-path=$img/a.img,size=[0-9]+$" "$ofile"
+check "create prints the nvdimm device with the label size" \
+	grep -qF "nvdimm,id=nvdimm0,memdev=pmem0,slot=0,label-size=131072" "$ofile"
+check "create prints libvirt XML with access='shared'" \
+	grep -qF "<memory model='nvdimm' access='shared'>" "$ofile"
+size=$(stat -c %s "$img/a.img")
+check_eq "the file is a multiple of 2 MiB" 0 $((size % (2 << 20)))
+check "the file belongs to the user who made it" test "$(stat -c %U "$img/a.img")" = "$( [ "$(id -u)" = 0 ] && echo nobody || id -un)"
+check "info reads it" run image info "$img/a.img"
+diag "$(cat "$ofile" | head -8)"
+check "info: slot 0's v1.2 cookie, as QEMU's NFIT gives it (0x00ba90120012b4dc)" \
+	has "(interleave-set cookie 0x00ba90120012b4dc) fit QEMU slot 0 only"
+check "info: the namespace with its uuid, name and claim btt2" \
+	grep -qE "^namespace $uuid name db: .* at 0, 512-byte sectors, claim btt2$" "$ofile"
+check "info: a consistent BTT 2.0 of at least 1 GiB" \
+	grep -qE "^  BTT 2\.0: consistent, 1 arena\(s\), [0-9]+ sectors of 512 bytes" "$ofile"
+sectors=$(sed -nE 's/^  BTT 2\.0: consistent, 1 arena\(s\), ([0-9]+) sectors.*/\1/p' "$ofile")
+check "info: the BTT holds at least the 1 GiB asked" test "${sectors:-0}" -ge $(((1 << 30) / 512))
+
+# --- v1.1 labels, 4 KiB sectors, slot 1 ---------------------------------
+check "create: v1.1 labels, 4096-byte sectors, slot 1" \
+	run image create "$img/b.img" --size 64M --labels v1.1 --btt --sector-size 4096 --slot 1
+check "info: slot 1's v1.1 cookie" \
+	run image info "$img/b.img"
+check "info: v1.1 labels" has "v1.1 labels, 1 of"
+check "info: the cookie fits slot 1" has "fit QEMU slot 1 only"
+check "info: a BTT 1.1 (at 4 KiB) of 4096-byte sectors" \
+	grep -qE "^  BTT 1\.1: consistent, 1 arena\(s\), [0-9]+ sectors of 4096 bytes" "$ofile"
+check "slot 0's v1.1 cookie is 0x002468ac00123456" \
+	run image create "$img/b0.img" --size 16M --labels v1.1
+as_user image info "$img/b0.img" >"$ofile" 2>&1
+check "  (as QEMU's NFIT gives it)" has "(interleave-set cookie 0x002468ac00123456) fit QEMU slot 0 only"
+
+# --- label-less ---------------------------------------------------------
+check "create: a label-less BTT image" \
+	run image create "$img/c.img" --size 100M --btt --labels none
+check "it says any slot fits" has "label-less (any slot)"
+check "QEMU gets no label-size for it" \
+	grep -qxF "  -device nvdimm,id=nvdimm0,memdev=pmem0,slot=0" "$ofile"
+check "info: label-less with a BTT 1.1" run image info "$img/c.img"
+check "  whose sectors hold 100 MiB" \
+	grep -qE "^  BTT 1\.1: consistent, 1 arena\(s\), [0-9]+ sectors of 512 bytes \(([0-9]+) bytes\)" "$ofile"
+check "a raw label-less image has no BTT" run image create "$img/d.img" --size 20M --labels none
+as_user image info "$img/d.img" >"$ofile" 2>&1
+check_fails "  info finds none" grep -q "BTT" "$ofile"
+check_eq "  and the file is exactly 20 MiB" $((20 << 20)) "$(stat -c %s "$img/d.img")"
+
+# --- sparse -------------------------------------------------------------
+check "create: a 64 GiB BTT image" run image create "$img/big.img" --size 64G --btt
+kib=$(du -k "$img/big.img" | cut -f1)
+diag "64 GiB BTT image: $(stat -c %s "$img/big.img") bytes, $kib KiB allocated"
+check "it is sparse: under 1 MiB allocated (no zero blocks written)" test "$kib" -lt 1024
+check "info: its BTT is consistent" run image info "$img/big.img"
+check "  (checked)" has "BTT 2.0: consistent"
+
+# --- refusals that change nothing ----------------------------------------
+sum=$(sha256sum <"$img/a.img")
+run image create "$img/a.img" --size 16M
+check_eq "create over an existing file: refused (1)" 1 $?
+check "  with the reason" grep -qF "a.img: File exists (image create makes new files only)" "$efile"
+check_eq "  and the file is unchanged" "$sum" "$(sha256sum <"$img/a.img")"
+run image create "$img/e.img" --size 1G --mode fsdax
+check_eq "fsdax: refused as usage (2)" 2 $?
+check "  because a guest's pmem is only 4 KiB-aligned" grep -qF "only known to be 4 KiB-aligned" "$efile"
+run image create "$img/e.img" --size 1000 --sector-size 512
+check_eq "a size not in whole sectors: refused (2)" 2 $?
+check "  with the reason" grep -qF "is not a whole number of 512-byte sectors" "$efile"
+run image create "$img/e.img" --size 16M --labels none --name x
+check_eq "label-less with a name: refused (2)" 2 $?
+run image create "$img/e.img" --size 16M --labels v2.0
+check_eq "an unknown label version: refused (2)" 2 $?
+check "  naming the bad value" grep -qF "bad value 'v2.0' for --labels" "$efile"
+run image create "$img/e.img" --size 16M --slot 256
+check_eq "slot 256: refused (2)" 2 $?
+run image create "$img/e.img" --size 16M --label-size 64K
+check_eq "a label area under 128 KiB: refused (2)" 2 $?
+check_fails "no refused create left a file" test -e "$img/e.img"
+
+# --- a damaged image ------------------------------------------------------
+cp "$img/a.img" "$img/bad.img"
+# the BTT 2.0 info block is at 0: break its signature and its backup's
+printf 'XXXXXXXX' | dd of="$img/bad.img" conv=notrunc bs=1 seek=0 status=none
+run image info "$img/bad.img"
+check_eq "info on a BTT whose primary info block is broken exits 1" 1 $?
+check "  and says why" grep -qF "note: arena 0: info block no BTT signature" "$ofile"
+printf '\377%.0s' $(seq 1 4096) | dd of="$img/bad.img" conv=notrunc bs=4096 seek=1 count=1 status=none
+dd if=/dev/zero of="$img/bad.img" conv=notrunc bs=4096 seek=2 count=64 status=none
+run image info "$img/bad.img"
+check_eq "info on a BTT whose map and log are overwritten exits 1" 1 $?
+check "  and says it is damaged" grep -qE "^  BTT 2\.0 at 0: damaged|^  note:" "$ofile"
+
+# --- in use -------------------------------------------------------------
+python3 -c '
+import mmap, sys, time
+f = open(sys.argv[1], "r+b")
+m = mmap.mmap(f.fileno(), 4096)
+print("mapped", flush=True)
+time.sleep(30)' "$img/a.img" >"$work/mapper" &
+mapper=$!
+for _ in $(seq 50); do grep -q mapped "$work/mapper" && break; sleep 0.1; done
+# /proc/PID/maps of another user's process is readable only by root
+"$pmemctl" image info "$img/a.img" >"$ofile" 2>&1
+check "info (as root) warns that a running process maps the image" \
+	grep -qE "^warning: in use: mapped by python3 \(pid $mapper\)" "$ofile"
+kill "$mapper"; wait "$mapper" 2>/dev/null
+"$pmemctl" image info "$img/a.img" >"$ofile" 2>&1
+check_fails "  and not once it is gone" grep -q "in use" "$ofile"
+finish

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Image files: their geometry as QEMU sees it, the DIMM QEMU describes for
+ * them, a file range as a medium for the portable core, and who uses one.
+ */
+#define _GNU_SOURCE	/* SEEK_DATA */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "image.h"
+
+int image_geo_fix(struct image_geo *g)
+{
+	if (!g->align || g->file_size <= g->label_size)
+		return -EINVAL;
+	g->region_size = (g->file_size - g->label_size) / g->align * g->align;
+	return g->region_size ? 0 : -EINVAL;
+}
+
+void image_qemu_dimm(unsigned int slot, u64 size, struct pmdisk_iset_dimm *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->size = size;
+	d->serial = IMAGE_QEMU_SERIAL + slot;
+	d->vendor_id = IMAGE_QEMU_VENDOR;
+}
+
+static struct image_media *to_image(struct pmdisk_media *m)
+{
+	return (struct image_media *)m;
+}
+
+static int image_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
+{
+	struct image_media *im = to_image(m);
+	ssize_t n;
+
+	while (len) {
+		n = pread(im->fd, buf, len, im->base + off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return im->err = n < 0 ? -errno : -EIO;
+		buf = (char *)buf + n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static bool all_zero(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	return !len || (!p[0] && !memcmp(p, p + 1, len - 1));
+}
+
+/* Whether [@off, @off + @len) of the file is one hole (reads as zeroes). */
+static bool in_hole(int fd, u64 off, size_t len)
+{
+	off_t data = lseek(fd, off, SEEK_DATA);
+
+	if (data < 0)
+		return errno == ENXIO;	/* no data from @off to the end */
+	return (u64)data >= off + len;
+}
+
+static int image_write(struct pmdisk_media *m, u64 off, const void *buf, size_t len)
+{
+	struct image_media *im = to_image(m);
+	ssize_t n;
+
+	if (all_zero(buf, len) && in_hole(im->fd, im->base + off, len))
+		return 0;
+	while (len) {
+		n = pwrite(im->fd, buf, len, im->base + off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return im->err = n < 0 ? -errno : -EIO;
+		buf = (const char *)buf + n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void image_persist(struct pmdisk_media *m)
+{
+	struct image_media *im = to_image(m);
+
+	if (fdatasync(im->fd) && !im->err)
+		im->err = -errno;
+}
+
+static const struct pmdisk_media_ops image_ops = {
+	.read = image_read, .write = image_write, .persist = image_persist,
+};
+
+void image_media_init(struct image_media *im, int fd, u64 base, u64 size)
+{
+	memset(im, 0, sizeof(*im));
+	im->media.ops = &image_ops;
+	im->media.size = size;
+	im->fd = fd;
+	im->base = base;
+}
+
+/* Whether /proc/@pid maps the file @st names. */
+static bool pid_uses(const char *pid, const struct stat *st)
+{
+	char path[300], line[512];
+	unsigned long maj, min, ino;
+	bool used = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!used && fgets(line, sizeof(line), f))
+		used = sscanf(line, "%*s %*s %*s %lx:%lx %lu", &maj, &min, &ino) == 3 &&
+		       ino == st->st_ino && makedev(maj, min) == st->st_dev;
+	fclose(f);
+	return used;
+}
+
+int image_users(const char *path, char *buf, size_t len)
+{
+	struct dirent *e;
+	struct stat st;
+	size_t at = 0;
+	int n = 0;
+	DIR *d;
+
+	buf[0] = '\0';
+	if (stat(path, &st))
+		return -errno;
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		char comm[64] = "?", cpath[300];
+		FILE *f;
+
+		if (!isdigit((unsigned char)e->d_name[0]) || !pid_uses(e->d_name, &st))
+			continue;
+		snprintf(cpath, sizeof(cpath), "/proc/%s/comm", e->d_name);
+		f = fopen(cpath, "r");
+		if (f) {
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		if (at < len)
+			at += snprintf(buf + at, len - at, "%s%s (pid %s)", n ? ", " : "",
+				       comm, e->d_name);
+		n++;
+	}
+	closedir(d);
+	return n;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Persistent-memory image files: a regular file that QEMU hands a guest as
+ * an emulated NVDIMM (memory-backend-file,share=on + nvdimm), laid out
+ * offline by `pmemctl image` with the portable core.
+ *
+ * QEMU's view of such a file (hw/mem/nvdimm.c, 7.2): the backend is the
+ * first F bytes (size=F), its last L bytes the label area (label-size=L),
+ * and the guest's pmem region the ALIGN_DOWN(F - L, A) bytes before them,
+ * A the backend's alignment; DPA 0 is file offset 0.
+ *
+ *   0                                  region        F - L           F
+ *   +----------------------------------+-------------+---------------+
+ *   |  the region (the guest's pmem)   | (alignment) |  label area   |
+ *   +----------------------------------+-------------+---------------+
+ *
+ * QEMU's NFIT describes the DIMM in slot N with serial 0x123456 + N, vendor
+ * 0x8086 and no manufacturing data, so the interleave-set cookie that its
+ * labels must carry is known per slot: an image with labels fits one slot.
+ */
+#ifndef _PMEMCTL_IMAGE_H
+#define _PMEMCTL_IMAGE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../driver/core/label.h"
+#include "../driver/core/namespace.h"
+
+#define IMAGE_LABEL_MIN		(128U << 10)	/* QEMU's smallest label-size */
+#define IMAGE_FILE_ALIGN	(2U << 20)	/* libvirt rounds the size to it */
+#define IMAGE_MAX_SLOT		255U
+#define IMAGE_QEMU_SERIAL	0x123456U
+#define IMAGE_QEMU_VENDOR	0x8086U
+
+struct image_geo {
+	u64 file_size;		/* F: the backend's size */
+	u32 label_size;		/* L: 0 for none */
+	u32 align;		/* A: 4 KiB or 2 MiB */
+	u64 region_size;	/* ALIGN_DOWN(F - L, A) */
+};
+
+/* Fill in @g->region_size; -EINVAL when the label area leaves no region. */
+int image_geo_fix(struct image_geo *g);
+
+/* The DIMM in QEMU slot @slot holding a region of @size bytes. */
+void image_qemu_dimm(unsigned int slot, u64 size, struct pmdisk_iset_dimm *d);
+
+/*
+ * A range of an image file as a medium for the core: pread and pwrite,
+ * fdatasync as the persist barrier. A write of zeroes over a hole is
+ * skipped (a hole reads as zero), so formatting a fresh sparse image
+ * allocates only what holds data. An I/O error is kept in @err.
+ */
+struct image_media {
+	struct pmdisk_media media;
+	int fd;
+	u64 base;
+	int err;
+};
+
+void image_media_init(struct image_media *im, int fd, u64 base, u64 size);
+
+/*
+ * The processes that have @path mapped, as "qemu-system-x86 (pid 12), ..."
+ * in @buf; returns how many, or a negative errno.
+ */
+int image_users(const char *path, char *buf, size_t len);
+
+#endif /* _PMEMCTL_IMAGE_H */

@@ -24,15 +24,15 @@
 #include <linux/uaccess.h>
 #include <linux/uuid.h>
 
-#include "blk.h"
 #include "btt_disk.h"
 #include "core/dstate.h"
 #include "core/namespace.h"
 #include "dax.h"
+#include "dirty_shutdown.h"
+#include "disk.h"
 #include "disks.h"
 #include "pmemdisk.h"
 #include "region.h"
-#include "shutdown.h"
 #include "../uapi/pmemdisk.h"
 
 #define PMDISK_WIPE_BYTES	8192	/* info blocks live in the first 8 KiB */

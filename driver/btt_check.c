@@ -5,8 +5,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include "blk.h"
 #include "btt_disk.h"
+#include "disk.h"
 #include "pmemdisk.h"
 #include "region.h"
 #include "../uapi/pmemdisk.h"

@@ -20,8 +20,8 @@
 #include <linux/slab.h>
 #include <linux/uuid.h>
 
-#include "blk.h"
 #include "btt_disk.h"
+#include "disk.h"
 #include "region.h"
 
 struct pmdisk_btt_disk {

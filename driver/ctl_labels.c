@@ -9,13 +9,13 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "blk.h"
 #include "core/dstate.h"
+#include "dirty_shutdown.h"
+#include "disk.h"
 #include "disks.h"
 #include "lsa.h"
 #include "pmemdisk.h"
 #include "region.h"
-#include "shutdown.h"
 #include "../uapi/pmemdisk.h"
 
 /* ---- init-labels ------------------------------------------------------- */

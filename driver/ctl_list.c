@@ -12,9 +12,9 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "blk.h"
-#include "dax.h"
 #include "core/nfit.h"
+#include "dax.h"
+#include "disk.h"
 #include "pmemdisk.h"
 #include "region.h"
 #include "../uapi/pmemdisk.h"

@@ -29,8 +29,8 @@
 #include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 
-#include "blk.h"
 #include "dax.h"
+#include "disk.h"
 #include "kcompat.h"
 #include "region.h"
 #include "../uapi/pmemdisk.h"

@@ -43,7 +43,7 @@ const struct pmdisk_pfn_layout *pmdisk_dax_layout(const struct pmdisk_disk *disk
 /* Undo pmdisk_dax_attach() (and add_host): no mapping or open is left. */
 void pmdisk_dax_detach(struct pmdisk_disk *disk);
 
-/* devdax: opened (or mapped) by anyone; block and allow opens as blk.h's. */
+/* devdax: opened (or mapped) by anyone; block and allow opens as disk.h's. */
 bool pmdisk_dax_is_open(struct pmdisk_disk *disk);
 bool pmdisk_dax_block_opens(struct pmdisk_disk *disk);
 void pmdisk_dax_allow_opens(struct pmdisk_disk *disk);

@@ -7,8 +7,8 @@
  *    namespace the labels describe (namespace.c), in region-offset order;
  *  - anything else (DIMMs disagree, an area cannot be read): no disk, so
  *    nothing can write over namespaces pmemdisk cannot see whole.
- * At load, a disk whose dirty-shutdown record keeps a number (shutdown.c)
- * gets it again; the others are numbered in region and offset order with
+ * At load, a disk whose dirty-shutdown record keeps a number gets it again
+ * (disk_numbers.c); the others are numbered in region and offset order with
  * the numbers left. A disk created later takes the lowest free number.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -16,13 +16,13 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 
-#include "blk.h"
 #include "core/btt.h"
 #include "core/namespace.h"
+#include "disk.h"
+#include "disk_numbers.h"
 #include "disks.h"
 #include "pmemdisk.h"
 #include "region.h"
-#include "shutdown.h"
 
 static const char *pmdisk_claim_name(enum pmdisk_claim claim)
 {
@@ -337,7 +337,7 @@ static void pmdisk_number_disks(struct pmdisk_found *found, unsigned int nr)
 		struct pmdisk_disk_desc *d = &found[i].desc;
 
 		if (d->has_uuid &&
-		    pmdisk_shutdown_number(found[i].region, d->uuid.b, &kept) &&
+		    pmdisk_kept_number(found[i].region, d->uuid.b, &kept) &&
 		    pmdisk_disk_number_claim(kept) == kept) {
 			d->number = kept;
 			found[i].numbered = true;

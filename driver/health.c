@@ -6,7 +6,7 @@
  * and the state of the last shutdown. Read once at load, as Linux does.
  * DIMMs without it (QEMU's, e820 and simulated ones) report these as
  * unknown; the NFIT state flags and pmemdisk's own per-disk dirty-shutdown
- * count (shutdown.c) still apply to them.
+ * count (dirty_shutdown.c) still apply to them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -24,7 +24,7 @@
  *                             mm's get_unmapped_area hook (6.10+)
  */
 
-/* blk.c: may @gd be opened now? 0 or a negative errno. */
+/* disk.c: may @gd be opened now? 0 or a negative errno. */
 int pmdisk_disk_may_open(struct gendisk *gd);
 
 #ifdef PMDISK_HAVE_BLK_MODE_T

@@ -20,10 +20,10 @@
 #include <linux/slab.h>
 
 #include "core/label.h"
+#include "dirty_shutdown.h"
 #include "lsa.h"
 #include "pmemdisk.h"
 #include "region.h"
-#include "shutdown.h"
 
 /* 4309ac30-0d11-11e4-9191-0800200c9a66: the Intel NVDIMM DSM family */
 static const guid_t pmdisk_intel_dsm_guid =

@@ -11,11 +11,11 @@
 #include <linux/err.h>
 #include <linux/module.h>
 
-#include "blk.h"
+#include "dirty_shutdown.h"
+#include "disk.h"
 #include "disks.h"
 #include "pmemdisk.h"
 #include "region.h"
-#include "shutdown.h"
 
 static char *sim;
 module_param(sim, charp, 0444);

@@ -20,9 +20,10 @@
  *    DIMMs (namespace extents, label state and slot counts). A change
  *    holds it only while it stores those, never across I/O; listing holds
  *    it alone, so it never waits behind a change's long work.
- *  - pmdisk_disks_lock (blk.c): the disk list.
- *  - the dirty-shutdown records' lock (shutdown.c): the reboot notifier
- *    takes it, and the disk list, but nothing above.
+ *  - pmdisk_disks_lock (disk.c): the disk list.
+ *  - pmdisk_dstate_lock (dirty_shutdown.c), the dirty-shutdown records'
+ *    lock, which disk_numbers.c takes too: the reboot notifier takes it,
+ *    and the disk list, but nothing above.
  * So a state that listing reads is written with pmdisk_ctl_lock and
  * pmdisk_regions_lock held, and read with either.
  */

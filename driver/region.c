@@ -12,8 +12,8 @@
 #include <linux/vmalloc.h>
 
 #include "core/nfit.h"
+#include "dirty_shutdown.h"
 #include "region.h"
-#include "shutdown.h"
 #include "../uapi/pmemdisk_names.h"
 
 LIST_HEAD(pmdisk_regions);

@@ -66,7 +66,7 @@ struct pmdisk_dimm {
 	u32 label_nslot, label_used;	/* with a valid index */
 	struct pmdisk_lsa_media lsa_media;
 	void *sim_labels;		/* simulated DIMMs: the area in RAM */
-	struct pmdisk_dstate *dstate;	/* dirty-shutdown records, or NULL (shutdown.c) */
+	struct pmdisk_dstate *dstate;	/* dirty-shutdown records, or NULL (dirty_shutdown.c) */
 
 	/* the firmware's health report, when it has one (health.c) */
 	bool smart_read;

@@ -40,8 +40,8 @@ for p in $(grep -ho 'module_param(\w*' "$top"/driver/*.c | cut -d'(' -f2 | sort 
 		not_ok "pmemdisk.4 documents parameter $p="
 done
 attrs=$(sed -n '/^static struct attribute \*pmdisk_disk_attrs/,/NULL/s/.*&dev_attr_\(\w*\)\.attr.*/\1/p' \
-	"$top/driver/blk.c")
-[ -n "$attrs" ] || not_ok "found the sysfs attributes in driver/blk.c"
+	"$top/driver/disk.c")
+[ -n "$attrs" ] || not_ok "found the sysfs attributes in driver/disk.c"
 sysfs=$(echo "$page" | sed -n '/^SYSFS/,/^IOCTLS/p')
 for a in $attrs; do
 	grep -qE "^[[:space:]]*$a([[:space:]]|$)" <<<"$sysfs" && ok "pmemdisk.4 documents sysfs attribute $a" ||

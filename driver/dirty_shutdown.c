@@ -12,24 +12,25 @@
  * DIMM (health.c); this count works everywhere the labels have room.
  *
  * An interleaved disk has a record on every DIMM; its count is the largest
- * (a cut between two DIMMs' updates leaves them one apart).
+ * (a cut between two DIMMs' updates leaves them one apart). A record also
+ * keeps the number its disk had when attached; disk_numbers.c reads it back.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/reboot.h>
 #include <linux/slab.h>
 
-#include "blk.h"
 #include "core/dstate.h"
+#include "dirty_shutdown.h"
+#include "disk.h"
 #include "region.h"
-#include "shutdown.h"
 
 /*
  * Guards every DIMM's records (dimm->dstate) and their stores to media:
  * the reboot notifier runs beside requests, which hold pmdisk_ctl_lock, so
  * it takes this alone (after pmdisk_disks_lock when both are held).
  */
-static DEFINE_MUTEX(pmdisk_dstate_lock);
+DEFINE_MUTEX(pmdisk_dstate_lock);
 
 /* Set by the reboot notifier: no disk is marked attached after it. */
 static bool pmdisk_shutting_down;
@@ -213,29 +214,6 @@ void pmdisk_shutdown_rename(struct pmdisk_disk *disk, const u8 *old)
 		pmdisk_region_store(region, disk->desc.uuid.b);
 	}
 	mutex_unlock(&pmdisk_dstate_lock);
-}
-
-/* Numbers a record may give back; more is damage (names stay short). */
-#define PMDISK_MAX_KEPT_NUMBER	4096
-
-bool pmdisk_shutdown_number(struct pmdisk_region *region, const u8 *uuid,
-			    unsigned int *number)
-{
-	bool found = false;
-	unsigned int i;
-	u32 n;
-
-	mutex_lock(&pmdisk_dstate_lock);
-	for (i = 0; i < region->ways && !found; i++) {
-		struct pmdisk_dstate *ds = region->map[i].dimm->dstate;
-
-		if (ds && pmdisk_dstate_number(ds, uuid, &n) && n < PMDISK_MAX_KEPT_NUMBER) {
-			*number = n;
-			found = true;
-		}
-	}
-	mutex_unlock(&pmdisk_dstate_lock);
-	return found;
 }
 
 /*

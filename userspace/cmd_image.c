@@ -76,17 +76,6 @@ static int parse_image_mode(const char *val, bool *btt)
 	return 0;
 }
 
-static int parse_label_size(const char *val, u32 *label_size)
-{
-	unsigned long long v;
-
-	if (parse_size(val, &v) || v < IMAGE_LABEL_MIN || v > PMDISK_LSA_MAX_SIZE ||
-	    v % 4096)
-		return CMD_BAD_VALUE;
-	*label_size = v;
-	return 0;
-}
-
 static int image_create_set(void *ctx, unsigned int opt, const char *val)
 {
 	struct image_layout *c = ctx;
@@ -97,7 +86,7 @@ static int image_create_set(void *ctx, unsigned int opt, const char *val)
 	case IC_LABELS:
 		return parse_labels(val, &c->labels);
 	case IC_LABEL_SIZE:
-		return parse_label_size(val, &c->geo.label_size);
+		return image_parse_label_size(val, &c->geo.label_size) ? CMD_BAD_VALUE : 0;
 	case IC_MODE:
 		return parse_image_mode(val, &c->btt);
 	case IC_BTT:
@@ -208,7 +197,7 @@ int cmd_image_create(int argc, char **argv)
 /* -------------------------------------------------------------- image */
 
 static const struct cmd_spec *const image_commands[] = {
-	&image_create_spec, &image_info_spec,
+	&image_create_spec, &image_info_spec, &image_check_spec,
 };
 
 #define NR_IMAGE_COMMANDS (sizeof(image_commands) / sizeof(image_commands[0]))
@@ -217,7 +206,7 @@ static void image_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: pmemctl image create|info ...\n\n"
+	fprintf(f, "usage: pmemctl image create|info|check ...\n\n"
 		"Image files that QEMU gives a guest as an emulated NVDIMM, laid out\n"
 		"offline: no module, no root, only the file's permissions.\n\ncommands:\n");
 	for (i = 0; i < NR_IMAGE_COMMANDS; i++) {
@@ -250,7 +239,7 @@ static int cmd_image(int argc, char **argv)
 }
 
 const struct cmd_spec image_spec = {
-	.name = "image", .run = cmd_image, .operands = "create|info ...",
+	.name = "image", .run = cmd_image, .operands = "create|info|check ...",
 	.min_operands = 1, .max_operands = 100,
 	.summary = "image files for VMs' emulated NVDIMMs (pmemctl image --help)",
 };

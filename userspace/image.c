@@ -15,7 +15,18 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "image.h"
+
+int image_parse_label_size(const char *val, u32 *label_size)
+{
+	unsigned long long v;
+
+	if (parse_size(val, &v) || v < IMAGE_LABEL_MIN || v > PMDISK_LSA_MAX_SIZE || v % 4096)
+		return -1;
+	*label_size = v;
+	return 0;
+}
 
 int image_geo_fix(struct image_geo *g)
 {

@@ -40,6 +40,9 @@ struct image_geo {
 	u64 region_size;	/* ALIGN_DOWN(F - L, A) */
 };
 
+/* A --label-size: 128 KiB to 4 MiB in whole 4 KiB pages; 0 or -1. */
+int image_parse_label_size(const char *val, u32 *label_size);
+
 /* Fill in @g->region_size; -EINVAL when the label area leaves no region. */
 int image_geo_fix(struct image_geo *g);
 

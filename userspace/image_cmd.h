@@ -39,6 +39,6 @@ void image_print_fit(const char *path, const struct image_geo *g, int slot);
 
 int cmd_image_create(int argc, char **argv);
 int cmd_image_info(int argc, char **argv);
-extern const struct cmd_spec image_create_spec, image_info_spec;
+extern const struct cmd_spec image_create_spec, image_info_spec, image_check_spec;
 
 #endif /* _PMEMCTL_IMAGE_CMD_H */

@@ -5,6 +5,10 @@
  * slot its labels fit, its namespaces and their BTTs (checked, not
  * changed), who has it mapped, and the options that give it to a guest.
  * Exit status 1 when something in it is wrong.
+ *
+ * pmemctl image check FILE [--repair]: the same examination, and with
+ * --repair the BTT check's repairs (an info block restored from its valid
+ * twin, an old flog layout rewritten), refused while a process maps it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,16 +27,33 @@
 #include "table.h"
 #include "../driver/core/btt.h"
 
+enum { II_LABEL_SIZE, II_REPAIR };
+
 static const struct cmd_opt image_info_opts[] = {
-	{ "label-size", 0, "SIZE", "the label area the guest is given (128K)", 0 },
+	[II_LABEL_SIZE] = { "label-size", 0, "SIZE", "the label area the guest is given (128K)", 0 },
 	{ 0 },
 };
+
+static const struct cmd_opt image_check_opts[] = {
+	[II_LABEL_SIZE] = { "label-size", 0, "SIZE", "the label area the guest is given (128K)", 0 },
+	[II_REPAIR] = { "repair", 0, NULL, "repair what the check can (the file must be unused)", 0 },
+	{ 0 },
+};
+
+static int cmd_image_check(int argc, char **argv);
 
 const struct cmd_spec image_info_spec = {
 	.name = "image info", .run = cmd_image_info,
 	.operands = "FILE", .min_operands = 1, .max_operands = 1,
 	.summary = "what an image file holds, and how to give it to a guest",
 	.opts = image_info_opts,
+};
+
+const struct cmd_spec image_check_spec = {
+	.name = "image check", .run = cmd_image_check,
+	.operands = "FILE", .min_operands = 1, .max_operands = 1,
+	.summary = "check an image's BTTs, and repair them with --repair",
+	.opts = image_check_opts,
 };
 
 struct image_info {
@@ -43,18 +64,20 @@ struct image_info {
 	u32 label_probe;	/* where a label area was looked for */
 	bool labelled;
 	int slot;		/* the QEMU slot the labels fit; -1: none or any */
+	bool check;		/* image check: no QEMU options */
+	bool repair;
 	unsigned int problems;
 };
 
 static int image_info_set(void *ctx, unsigned int opt, const char *val)
 {
 	struct image_info *in = ctx;
-	unsigned long long v;
 
-	if (parse_size(val, &v) || v < IMAGE_LABEL_MIN || v > PMDISK_LSA_MAX_SIZE || v % 4096)
-		return CMD_BAD_VALUE;
-	in->geo.label_size = v;
-	return 0;
+	if (opt == II_REPAIR) {
+		in->repair = true;
+		return 0;
+	}
+	return image_parse_label_size(val, &in->geo.label_size) ? CMD_BAD_VALUE : 0;
 }
 
 static void note_print(void *ctx, const char *msg)
@@ -114,7 +137,10 @@ static void info_btt(struct image_info *in, u64 off, u64 size, u64 start,
 	if (parent)
 		memcpy(id.parent_uuid, parent, 16);
 	memset(&rep, 0, sizeof(rep));
-	rc = pmdisk_btt_check(&nm.media, &id, false, &rep, note_print, NULL, NULL);
+	rc = pmdisk_btt_check(&nm.media, &id, in->repair, &rep, note_print, NULL, NULL);
+	if (rep.repaired)
+		printf("  BTT %u.%u: %u structure(s) repaired\n", id.version_major,
+		       id.version_minor, rep.repaired);
 	if (rc == -ENOENT && !claimed)
 		return;		/* a raw namespace */
 	if (rc) {
@@ -202,30 +228,45 @@ static void info_file(struct image_info *in, const char *path)
 		printf("warning: in use: mapped by %s\n", users);
 }
 
-int cmd_image_info(int argc, char **argv)
+/* Open @path for @in: read-only, or for writing when repairing. */
+static int image_info_open(struct image_info *in, const char *path, const char *cmd)
+{
+	char users[256];
+	struct stat st;
+
+	if (in->repair && image_users(path, users, sizeof(users)) > 0) {
+		fprintf(stderr, "pmemctl %s: %s is in use: mapped by %s; repair it when no guest runs\n",
+			cmd, path, users);
+		return -1;
+	}
+	in->fd = open(path, (in->repair ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (in->fd < 0 || fstat(in->fd, &st) || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "pmemctl %s: %s: %s\n", cmd, path,
+			in->fd < 0 ? strerror(errno) : "not a regular file");
+		return -1;
+	}
+	in->geo.file_size = st.st_size;
+	if (image_geo_fix(&in->geo) || (info_labels(in) && !in->labelled)) {
+		fprintf(stderr, "pmemctl %s: %s: too small for an image, or its label area is unreadable\n",
+			cmd, path);
+		close(in->fd);
+		return -1;
+	}
+	return 0;
+}
+
+static int image_examine(const struct cmd_spec *spec, bool check, int argc, char **argv)
 {
 	struct image_info in = { .geo = { .label_size = IMAGE_LABEL_MIN, .align = 4096 },
-				 .slot = -1 };
-	struct stat st;
+				 .slot = -1, .check = check };
 	char **file;
 	int rc, nr;
 
-	rc = cmd_parse(&image_info_spec, argc, argv, image_info_set, &in, &file, &nr);
+	rc = cmd_parse(spec, argc, argv, image_info_set, &in, &file, &nr);
 	if (rc)
 		return rc;
-	in.fd = open(file[0], O_RDONLY | O_CLOEXEC);
-	if (in.fd < 0 || fstat(in.fd, &st) || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "pmemctl image info: %s: %s\n", file[0],
-			in.fd < 0 ? strerror(errno) : "not a regular file");
+	if (image_info_open(&in, file[0], spec->name))
 		return EXIT_REFUSED;
-	}
-	in.geo.file_size = st.st_size;
-	if (image_geo_fix(&in.geo) || (info_labels(&in) && !in.labelled)) {
-		fprintf(stderr, "pmemctl image info: %s: too small for an image, or its label area is unreadable\n",
-			file[0]);
-		close(in.fd);
-		return EXIT_REFUSED;
-	}
 	info_file(&in, file[0]);
 	if (in.labelled) {
 		info_labelled(&in);
@@ -235,7 +276,20 @@ int cmd_image_info(int argc, char **argv)
 		       in.label_probe);
 		info_btt(&in, 0, in.geo.region_size, PMDISK_BTT_START_V1_1, NULL, false);
 	}
-	image_print_fit(file[0], &in.geo, in.labelled ? in.slot : -1);
+	if (!check)
+		image_print_fit(file[0], &in.geo, in.labelled ? in.slot : -1);
+	if (in.repair && fsync(in.fd))
+		in.problems++;
 	close(in.fd);
 	return in.problems ? EXIT_REFUSED : EXIT_OK;
+}
+
+int cmd_image_info(int argc, char **argv)
+{
+	return image_examine(&image_info_spec, false, argc, argv);
+}
+
+static int cmd_image_check(int argc, char **argv)
+{
+	return image_examine(&image_check_spec, true, argc, argv);
 }

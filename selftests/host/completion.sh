@@ -85,6 +85,15 @@ for c in $commands; do
 		"$opts" "$(complete_ pmemctl "$c" -)"
 done
 
+# image: its commands, then each one's options as its --help lists them.
+check_eq "image offers its commands" "$(lines check create info)" "$(complete_ pmemctl image "")"
+for c in create info check; do
+	opts=$("$pmemctl" image "$c" --help | sed -n '/^options:/,$p' | grep -oE -- '--[a-z-]+' |
+		grep -vx -- --help | sort -u)
+	check_eq "'pmemctl image $c -' offers the options its help lists" \
+		"$opts" "$(complete_ pmemctl image "$c" -)"
+done
+
 # Names.
 check_eq "disks: number, uuid and name; a label-less disk has only its number" \
 	"$(lines pmemdisk0 pmemdisk1 6e0ab4f2-5c3d-4b8a-9f10-2a3b4c5d6e7f 'redo\ log' --yes)" \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# pmemctl image create and info on regular files, as an ordinary user, with
+# pmemctl image create, info and check on regular files, as an ordinary user, with
 # no module: sizes, label formats, QEMU slots' cookies, BTTs, sparse
 # layout, refusals that change nothing, and a damaged image found out.
 # (selftests/vm/220-image.sh boots these images in a guest.)
@@ -124,6 +124,24 @@ run image info "$img/bad.img"
 check_eq "info on a BTT whose map and log are overwritten exits 1" 1 $?
 check "  and says it is damaged" grep -qE "^  BTT 2\.0 at 0: damaged|^  note:" "$ofile"
 
+# --- check and repair -------------------------------------------------------
+cp "$img/a.img" "$img/fix.img"
+chown nobody "$img/fix.img" 2>/dev/null	# cp ran as root
+printf 'XXXXXXXX' | dd of="$img/fix.img" conv=notrunc bs=1 seek=0 status=none
+run image check "$img/fix.img"
+check_eq "check finds the broken info block (1)" 1 $?
+check "  and says what it is" grep -qF "note: arena 0: info block no BTT signature" "$ofile"
+run image check "$img/fix.img" --repair
+check_eq "check --repair mends it (0)" 0 $?
+check "  from its backup" grep -qF "restoring it from its backup" "$ofile"
+check "  and says so" grep -qF "BTT 2.0: 1 structure(s) repaired" "$ofile"
+check_eq "the repaired image is byte for byte the one before the damage" \
+	"$(sha256sum <"$img/a.img")" "$(sha256sum <"$img/fix.img")"
+run image check "$img/fix.img"
+check_eq "a second check finds nothing (0)" 0 $?
+run image check "$img/c.img"
+check_eq "check of a label-less BTT image (0)" 0 $?
+
 # --- in use -------------------------------------------------------------
 python3 -c '
 import mmap, sys, time
@@ -137,6 +155,11 @@ for _ in $(seq 50); do grep -q mapped "$work/mapper" && break; sleep 0.1; done
 "$pmemctl" image info "$img/a.img" >"$ofile" 2>&1
 check "info (as root) warns that a running process maps the image" \
 	grep -qE "^warning: in use: mapped by python3 \(pid $mapper\)" "$ofile"
+sum=$(sha256sum <"$img/a.img")
+"$pmemctl" image check "$img/a.img" --repair >"$ofile" 2>&1
+check_eq "check --repair of an image in use: refused (1)" 1 $?
+check "  naming who maps it" grep -qE "a.img is in use: mapped by python3 \(pid $mapper\); repair it when no guest runs" "$ofile"
+check_eq "  and the image is unchanged" "$sum" "$(sha256sum <"$img/a.img")"
 kill "$mapper"; wait "$mapper" 2>/dev/null
 "$pmemctl" image info "$img/a.img" >"$ofile" 2>&1
 check_fails "  and not once it is gone" grep -q "in use" "$ofile"

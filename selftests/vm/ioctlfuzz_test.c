@@ -35,9 +35,12 @@
  * A violation is printed with the call that caused it; the exit status is
  * the number of workers that saw one (0: all good).
  */
+#define _GNU_SOURCE	/* REG_RIP */
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <signal.h>
+#include <ucontext.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,6 +326,11 @@ static void plausible(unsigned long cmd, unsigned char *r, struct arena *a)
 	}
 }
 
+/* What a worker was doing, for the report of a fault in it. */
+static int current_worker;
+static unsigned long current_call, current_ioc;
+static const unsigned char *current_buf;
+
 struct worker {
 	int fd, unprivileged, violations;
 	unsigned long calls, ok, changed, refused, efault, enotty, eperm;
@@ -412,9 +420,13 @@ static void one_call(struct worker *w, struct arena *a, unsigned long call)
 	if (rq && pick(100) < 75) {
 		((__u32 *)a->buf)[0] = pick(10) ? usize : pick(10) ? usize + 8 : (__u32)rnd();
 		plausible(cmd, a->buf, a);
-		/* a newer tool's fields this driver does not know: mostly unset */
+		/*
+		 * A newer tool's fields this driver does not know: mostly
+		 * unset, as far as the buffer goes (a random command may
+		 * claim up to 16 KiB; the driver then faults past it).
+		 */
 		if (usize > size && pick(100) < 80)
-			memset(a->buf + size, 0, usize - size);
+			memset(a->buf + size, 0, (usize < BUF_SIZE ? usize : BUF_SIZE) - size);
 	}
 	memcpy(a->copy, a->buf, BUF_SIZE);
 	memcpy(a->side_copy, a->side, BUF_SIZE * 8);
@@ -431,6 +443,7 @@ static void one_call(struct worker *w, struct arena *a, unsigned long call)
 	else
 		arg = a->buf;
 
+	current_ioc = ioc;
 	rc = ioctl(w->fd, ioc, arg);
 	e = errno;
 	w->calls++;
@@ -495,6 +508,30 @@ static void one_call(struct worker *w, struct arena *a, unsigned long call)
 		check_entries(w, call, cmd, (struct pmemdisk_list *)a->buf, a);
 }
 
+static void worker_fault(int sig, siginfo_t *si, void *uc)
+{
+	char msg[200];
+	int n;
+
+	n = snprintf(msg, sizeof(msg),
+		     "# worker %d: signal %d at address %p, ip 0x%llx, in call %lu (ioctl 0x%lx, buffer %p)\n",
+		     current_worker, sig, si->si_addr,
+		     (unsigned long long)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP],
+		     current_call, current_ioc, (const void *)current_buf);
+	if (write(STDOUT_FILENO, msg, n) < 0)
+		_exit(4);
+	_exit(3);
+}
+
+static void catch_faults(int id)
+{
+	struct sigaction sa = { .sa_sigaction = worker_fault, .sa_flags = SA_SIGINFO };
+
+	current_worker = id;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
 static int run_worker(int fd, int id, unsigned long calls, uint64_t seed, int uid)
 {
 	struct worker w = { .fd = fd, .unprivileged = uid >= 0 };
@@ -510,8 +547,12 @@ static int run_worker(int fd, int id, unsigned long calls, uint64_t seed, int ui
 		printf("# worker %d: no memory\n", id);
 		return 1;
 	}
-	for (i = 0; i < calls; i++)
+	catch_faults(id);
+	current_buf = a.buf;
+	for (i = 0; i < calls; i++) {
+		current_call = i;
 		one_call(&w, &a, i);
+	}
 	printf("# worker %d%s: %lu calls: %lu ok (%lu changed something), %lu refused with a reason, %lu EFAULT, %lu ENOTTY, %lu EPERM; %d violations\n",
 	       id, w.unprivileged ? " (unprivileged)" : "", w.calls, w.ok, w.changed, w.refused,
 	       w.efault, w.enotty, w.eperm, w.violations);
@@ -553,8 +594,14 @@ int main(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < workers; i++) {
-		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		pid_t pid = wait(&status);
+
+		if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 			failed++;
+		/* a worker that died says nothing itself */
+		if (pid > 0 && WIFSIGNALED(status))
+			printf("# worker pid %d: killed by signal %d (%s)\n", (int)pid,
+			       WTERMSIG(status), strsignal(WTERMSIG(status)));
 	}
 	return failed;
 }

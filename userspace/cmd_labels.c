@@ -44,13 +44,6 @@ static void mem_persist(struct pmdisk_media *m)
 
 static const struct pmdisk_media_ops mem_ops = { mem_read, mem_write, mem_persist };
 
-static const char *claim_name(enum pmdisk_claim c)
-{
-	static const char *const names[] = { "raw", "btt", "btt2", "fsdax", "devdax", "unknown" };
-
-	return c <= PMDISK_CLAIM_UNKNOWN ? names[c] : "unknown";
-}
-
 /* One label in use, decoded the same way for the table and for JSON. */
 struct label_view {
 	unsigned int slot;
@@ -72,7 +65,7 @@ static bool label_at(struct pmdisk_lsa *lsa, unsigned int i, struct label_view *
 	memcpy(v->name, v->l.name, 64);
 	v->name[64] = '\0';
 	v->claim = lsa->label_size == 256 ?
-		   claim_name(pmdisk_claim_of(v->l.abstraction_guid)) : "raw";
+		   pmdisk_claim_key(pmdisk_claim_of(v->l.abstraction_guid)) : "raw";
 	return true;
 }
 

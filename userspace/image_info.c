@@ -165,7 +165,6 @@ static void info_btt(struct image_info *in, u64 off, u64 size, u64 start,
 
 static void info_namespace(struct image_info *in, const struct pmdisk_ns *ns)
 {
-	static const char *const claims[] = { "raw", "btt", "btt2", "fsdax", "devdax", "unknown" };
 	char uuid[UUID_STR_LEN], size[32];
 
 	uuid_unparse_lower(ns->uuid, uuid);
@@ -173,7 +172,7 @@ static void info_namespace(struct image_info *in, const struct pmdisk_ns *ns)
 	printf("namespace %s%s%s: %s (%llu bytes) at %llu, %u-byte sectors, claim %s%s\n",
 	       uuid, ns->name[0] ? " name " : "", ns->name, size,
 	       (unsigned long long)ns->size, (unsigned long long)ns->offset, ns->lbasize,
-	       claims[ns->claim], ns->updating ? " (an update was interrupted)" : "");
+	       pmdisk_claim_key(ns->claim), ns->updating ? " (an update was interrupted)" : "");
 	if (ns->claim == PMDISK_CLAIM_BTT2)
 		info_btt(in, ns->offset, ns->size, PMDISK_BTT_START_V2_0, ns->uuid, true);
 	else if (ns->claim == PMDISK_CLAIM_NONE)

@@ -37,6 +37,17 @@ enum pmdisk_claim pmdisk_claim_of(const u8 guid[16])
 	return PMDISK_CLAIM_UNKNOWN;
 }
 
+const char *pmdisk_claim_key(enum pmdisk_claim claim)
+{
+	static const char *const keys[] = {
+		[PMDISK_CLAIM_NONE] = "raw", [PMDISK_CLAIM_BTT] = "btt",
+		[PMDISK_CLAIM_BTT2] = "btt2", [PMDISK_CLAIM_PFN] = "fsdax",
+		[PMDISK_CLAIM_DAX] = "devdax", [PMDISK_CLAIM_UNKNOWN] = "unknown",
+	};
+
+	return claim < ARRAY_SIZE(keys) ? keys[claim] : "unknown";
+}
+
 void pmdisk_claim_guid(enum pmdisk_claim claim, u8 guid[16])
 {
 	unsigned int i;

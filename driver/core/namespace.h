@@ -49,6 +49,8 @@ enum pmdisk_claim {
 };
 
 enum pmdisk_claim pmdisk_claim_of(const u8 guid[16]);
+/* @claim as pmemctl prints it: "raw", "btt", "btt2", "fsdax", "devdax", "unknown". */
+const char *pmdisk_claim_key(enum pmdisk_claim claim);
 /* The abstraction GUID a label of @claim carries (all zero for NONE). */
 void pmdisk_claim_guid(enum pmdisk_claim claim, u8 guid[16]);
 

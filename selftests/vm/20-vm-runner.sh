@@ -24,6 +24,10 @@ GUEST
 
 guest "write a tag through nd_pmem" --dimm "$d0:256M" <<GUEST
 . /pmd/tests/lib.sh
+# The TSC is trusted (run-vm says why): no watchdog may flip sched_clock's
+# static key under load, which once killed a guest.
+check "booted with tsc=reliable" grep -qw tsc=reliable /proc/cmdline
+check "clocksource is the TSC" grep -qx tsc /sys/devices/system/clocksource/clocksource0/current_clocksource
 modprobe nfit && modprobe nd_pmem
 for i in \$(seq 50); do [ -b /dev/pmem0 ] && break; sleep 0.1; done
 check "tag written at 1 MiB" sh -c 'echo $tag | dd of=/dev/pmem0 bs=4096 seek=256 conv=fsync 2>/dev/null'

@@ -134,6 +134,9 @@ static u32 pmdisk_fill_regions(void *buf, u32 cap)
 		e->label_state = r->label_state;
 		e->base = r->base;
 		e->size = r->size;
+		e->flags = PMEMDISK_REGION_NODES;
+		e->numa_node = r->numa_node;
+		e->target_node = r->target_node;
 		e->interleave_ways = r->ways;
 		for (i = 0; i < r->ways; i++)
 			e->dimms[i] = r->map[i].dimm->id;

@@ -97,6 +97,21 @@ static ssize_t dimms_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(dimms);
 
+/* As Linux's namespaces say them: -1 when unknown. */
+static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_pmdisk_disk(dev)->region->numa_node);
+}
+static DEVICE_ATTR_RO(numa_node);
+
+static ssize_t target_node_show(struct device *dev, struct device_attribute *attr,
+				char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_pmdisk_disk(dev)->region->target_node);
+}
+static DEVICE_ATTR_RO(target_node);
+
 static struct attribute *pmdisk_disk_attrs[] = {
 	&dev_attr_region.attr,
 	&dev_attr_size.attr,
@@ -104,6 +119,8 @@ static struct attribute *pmdisk_disk_attrs[] = {
 	&dev_attr_mode.attr,
 	&dev_attr_persistence_domain.attr,
 	&dev_attr_dimms.attr,
+	&dev_attr_numa_node.attr,
+	&dev_attr_target_node.attr,
 	&dev_attr_uuid.attr,
 	&dev_attr_name.attr,
 	NULL,
@@ -237,10 +254,10 @@ static int pmdisk_disk_add_gendisk(struct pmdisk_disk *disk)
 	gd = disk->btt ? pmdisk_alloc_disk(disk->sector_size, disk->sector_size,
 					   disk->sector_size - 1,
 					   disk->sector_size >= PAGE_SIZE, false,
-					   NUMA_NO_NODE) :
+					   disk->region->numa_node) :
 			 pmdisk_alloc_disk(disk->sector_size, PAGE_SIZE,
 					   SECTOR_SIZE - 1, false, !!disk->dax,
-					   NUMA_NO_NODE);
+					   disk->region->numa_node);
 	if (!gd)
 		return -ENOMEM;
 	gd->fops = &pmdisk_disk_ops;
@@ -284,7 +301,7 @@ struct pmdisk_disk *pmdisk_disk_create(struct pmdisk_region *region,
 		pmdisk_disk_number_release(desc->number);
 		return ERR_PTR(-EINVAL);
 	}
-	disk = kzalloc(sizeof(*disk), GFP_KERNEL);
+	disk = kzalloc_node(sizeof(*disk), GFP_KERNEL, region->numa_node);
 	if (!disk) {
 		pmdisk_disk_number_release(desc->number);
 		return ERR_PTR(-ENOMEM);

@@ -29,8 +29,10 @@ static const char *pmdisk_e820_owner(void)
 
 static int pmdisk_e820_range(struct resource *res, void *owner)
 {
+	/* e820 says nothing of nodes: the node whose memory map holds it */
 	pmdisk_region_add_phys(PMDISK_SRC_E820, res->start, resource_size(res),
-			    PMDISK_PERSIST_UNKNOWN, NULL, 0, owner);
+			       phys_to_target_node(res->start),
+			       PMDISK_PERSIST_UNKNOWN, NULL, 0, owner);
 	return 0;	/* keep walking: one busy range does not stop the rest */
 }
 

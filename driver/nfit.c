@@ -39,6 +39,18 @@ static const char *pmdisk_nfit_owner(void)
 	return bound ? "nfit (the in-kernel ACPI NFIT driver is bound to ACPI0012)" : NULL;
 }
 
+/*
+ * The NUMA node of a SPA range's memory: its proximity domain when the
+ * firmware says that field is valid (QEMU sets it from the nvdimm's node=),
+ * as Linux's nfit takes it.
+ */
+static int pmdisk_nfit_node(const struct pmdisk_nfit_spa *spa)
+{
+	if (!(spa->flags & PMDISK_NFIT_SPA_PROXIMITY_VALID))
+		return NUMA_NO_NODE;
+	return pxm_to_node(spa->proximity_domain);
+}
+
 static enum pmdisk_persistence pmdisk_nfit_persistence(const struct pmdisk_nfit *nfit)
 {
 	if (nfit->has_caps && (nfit->capabilities & PMDISK_NFIT_CAP_CPU_CACHE_FLUSH))
@@ -123,8 +135,8 @@ void pmdisk_nfit_discover(void)
 			continue;
 		if (owner) {	/* says why, creates nothing */
 			pmdisk_region_add_phys(PMDISK_SRC_NFIT, r->spa->base,
-					       r->spa->size, PMDISK_PERSIST_UNKNOWN,
-					       NULL, 0, owner);
+					       r->spa->size, NUMA_NO_NODE,
+					       PMDISK_PERSIST_UNKNOWN, NULL, 0, owner);
 			continue;
 		}
 		for (j = 0; j < r->ways && ok; j++) {
@@ -141,6 +153,7 @@ void pmdisk_nfit_discover(void)
 			continue;
 		}
 		pmdisk_region_add_phys(PMDISK_SRC_NFIT, r->spa->base, r->spa->size,
+				       pmdisk_nfit_node(r->spa),
 				       pmdisk_nfit_persistence(nfit), map, r->ways,
 				       NULL);
 	}

@@ -82,6 +82,8 @@ static struct pmdisk_region *pmdisk_region_alloc(enum pmdisk_region_source sourc
 	region->source = source;
 	region->size = size;
 	region->ways = ways;
+	region->target_node = NUMA_NO_NODE;
+	region->numa_node = NUMA_NO_NODE;
 	for (i = 0; i < ways; i++) {
 		region->map[i] = map[i];
 		if (map[i].dimm->flags & PMDISK_NFIT_MEM_NOT_ARMED)
@@ -105,7 +107,7 @@ static void pmdisk_region_publish(struct pmdisk_region *region)
 }
 
 struct pmdisk_region *pmdisk_region_add_phys(enum pmdisk_region_source source,
-				       phys_addr_t base, u64 size,
+				       phys_addr_t base, u64 size, int target_node,
 				       enum pmdisk_persistence persistence,
 				       const struct pmdisk_mapping *map,
 				       unsigned int ways, const char *owner)
@@ -122,6 +124,8 @@ struct pmdisk_region *pmdisk_region_add_phys(enum pmdisk_region_source source,
 		return region;
 	region->base = base;
 	region->persistence = persistence;
+	region->target_node = target_node;
+	region->numa_node = numa_map_to_online_node(target_node);
 
 	/* Exclusive claim: two drivers mapping one range is data loss. */
 	region->res = request_mem_region(base, size, "pmemdisk");

@@ -90,6 +90,15 @@ struct pmdisk_region {
 	bool readonly;			/* a DIMM is not armed */
 	phys_addr_t base;		/* 0 for simulated regions */
 	u64 size;
+	/*
+	 * The NUMA node of the memory itself (target_node: the NFIT SPA's
+	 * proximity domain, or for e820 the node of its address), and the
+	 * online node nearest to it, where the region's disks keep their
+	 * structures (numa_node). NUMA_NO_NODE when unknown, as Linux's
+	 * regions say -1.
+	 */
+	int target_node;
+	int numa_node;
 	void *virt;			/* the whole range, mapped once */
 	struct resource *res;		/* our claim on [base, base + size) */
 	unsigned int ways;
@@ -113,12 +122,13 @@ struct pmdisk_dimm *pmdisk_dimm_find(u32 handle);
 struct pmdisk_dimm *pmdisk_dimm_add(const struct pmdisk_dimm *tmpl);
 
 /*
- * Claim and map [base, base + size) as a new region with @ways DIMMs.
+ * Claim and map [base, base + size) as a new region with @ways DIMMs, its
+ * memory on NUMA node @target_node (NUMA_NO_NODE: unknown).
  * Returns the region, or an ERR_PTR with the reason already logged:
  * -EBUSY when another driver owns the range (@owner names it when known).
  */
 struct pmdisk_region *pmdisk_region_add_phys(enum pmdisk_region_source source,
-				       phys_addr_t base, u64 size,
+				       phys_addr_t base, u64 size, int target_node,
 				       enum pmdisk_persistence persistence,
 				       const struct pmdisk_mapping *map,
 				       unsigned int ways, const char *owner);

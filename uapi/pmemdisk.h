@@ -38,9 +38,10 @@
  * meaning; the minor grows when requests or trailing fields are added.
  */
 #define PMEMDISK_ABI_MAJOR	1
-#define PMEMDISK_ABI_MINOR	3	/* 1: BTT (create --btt, CHECK, CONVERT, PROGRESS) */
+#define PMEMDISK_ABI_MINOR	4	/* 1: BTT (create --btt, CHECK, CONVERT, PROGRESS) */
 					/* 2: DAX modes (create mode/map/align) */
 					/* 3: reasons NO_MEMORY, DISK_SETUP */
+					/* 4: region flags, NUMA nodes */
 
 /* Reason codes: why a request was refused. Keep pmemctl's table in step. */
 enum pmemdisk_reason {
@@ -235,9 +236,14 @@ struct pmemdisk_region_info {
 	__u32 dimms[PMEMDISK_MAX_WAYS];	/* dimm ids, in position order */
 	struct pmemdisk_extent free_extents[PMEMDISK_MAX_EXTENTS];
 	__u32 nr_disks;
-	__u32 reserved0;
-	__u64 reserved[2];
+	__u32 flags;			/* PMEMDISK_REGION_* (ABI 1.4; 0 before) */
+	__s32 numa_node;		/* with PMEMDISK_REGION_NODES: nearest */
+	__s32 target_node;		/* online node, node of the memory; -1: none */
+	__u64 reserved[1];
 };
+
+/* Flags of struct pmemdisk_region_info. */
+#define PMEMDISK_REGION_NODES	(1 << 0)	/* numa_node, target_node are set */
 
 #define PMEMDISK_NAME_LEN	64
 

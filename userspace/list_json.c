@@ -142,6 +142,16 @@ static void json_device(struct json_object *a, const struct pmem_state *st, unsi
 	}
 }
 
+/* A NUMA node of region @r: null when unknown (or not said by the module). */
+static void json_node(struct json_object *j, const char *key,
+		      const struct pmemdisk_region_info *r, int node)
+{
+	if (r && (r->flags & PMEMDISK_REGION_NODES) && node >= 0)
+		json_add_u64(j, key, node);
+	else
+		json_add_null(j, key);
+}
+
 static void json_region(struct json_object *a, const struct pmem_state *st, unsigned int n)
 {
 	const struct pmemdisk_region_info *r = &st->regions[n];
@@ -171,6 +181,8 @@ static void json_region(struct json_object *a, const struct pmem_state *st, unsi
 	json_dimm_names(j, "dimms", r->dimms, r->interleave_ways);
 	json_add_u64(j, "interleave_ways", r->interleave_ways);
 	json_add_string(j, "persistence_domain", pmemdisk_persistence_name(r->persistence));
+	json_node(j, "numa_node", r, r->numa_node);
+	json_node(j, "target_node", r, r->target_node);
 	json_add_string(j, "label_state", pmemdisk_label_state_name(r->label_state));
 	json_add_bool(j, "readonly", r->readonly);
 	json_add_u64(j, "disks", r->nr_disks);
@@ -218,6 +230,8 @@ static void json_disk(struct json_object *a, const struct pmem_state *st, unsign
 	json_disk_dax(j, d);
 	json_add_string(j, "region", region);
 	json_add_u64(j, "offset", d->offset);
+	json_node(j, "numa_node", r, r ? r->numa_node : -1);
+	json_node(j, "target_node", r, r ? r->target_node : -1);
 	json_add_string(j, "health", pmemdisk_health_name(disk_health(st, d)));
 	if (r)
 		json_dimm_names(j, "physical_devices", r->dimms, r->interleave_ways);

@@ -103,9 +103,17 @@ int print_devices_table(const struct pmem_state *st, const struct table_opts *o,
 
 /* ---- regions ---------------------------------------------------------- */
 
+/* A region's NUMA node (of its memory), left empty when unknown. */
+static void cell_node(struct table *t, unsigned int col,
+		      const struct pmemdisk_region_info *r)
+{
+	if (r && region_node(r) >= 0)
+		table_cellf(t, col, "%d", region_node(r));
+}
+
 enum {
 	REG_REGION, REG_SIZE, REG_AVAILABLE, REG_LARGEST, REG_WAYS, REG_DEVICES,
-	REG_PERSISTENCE, REG_LABELS, REG_DISKS, REG_NR_COLUMNS
+	REG_PERSISTENCE, REG_NODE, REG_LABELS, REG_DISKS, REG_NR_COLUMNS
 };
 
 const struct table_column region_columns[] = {
@@ -116,6 +124,7 @@ const struct table_column region_columns[] = {
 	[REG_WAYS] = { "Ways", TABLE_RIGHT },
 	[REG_DEVICES] = { "Devices" },
 	[REG_PERSISTENCE] = { "Persistence" },
+	[REG_NODE] = { "Node", TABLE_RIGHT },
 	[REG_LABELS] = { "Labels" },
 	[REG_DISKS] = { "Disks", TABLE_RIGHT },
 };
@@ -131,6 +140,7 @@ static void region_row(struct table *t, const struct pmemdisk_region_info *r)
 	table_cellf(t, REG_WAYS, "%u", r->interleave_ways);
 	cell_dimms(t, REG_DEVICES, r->dimms, r->interleave_ways);
 	table_cell(t, REG_PERSISTENCE, pmemdisk_persistence_name(r->persistence));
+	cell_node(t, REG_NODE, r);
 	table_cell(t, REG_LABELS, pmemdisk_label_state_name(r->label_state));
 	table_cellf(t, REG_DISKS, "%u", r->nr_disks);
 }
@@ -154,7 +164,8 @@ int print_regions_table(const struct pmem_state *st, const struct table_opts *o,
 
 enum {
 	DISK_NUMBER, DISK_SIZE, DISK_HEALTH, DISK_STATUS, DISK_ATOMICITY, DISK_MODE,
-	DISK_REMOVABLE, DISK_DEVICES, DISK_USC, DISK_DIRTY, DISK_NAME, DISK_NR_COLUMNS
+	DISK_REMOVABLE, DISK_DEVICES, DISK_NODE, DISK_USC, DISK_DIRTY, DISK_NAME,
+	DISK_NR_COLUMNS
 };
 
 const struct table_column disk_columns[] = {
@@ -166,6 +177,7 @@ const struct table_column disk_columns[] = {
 	[DISK_MODE] = { "Mode" },
 	[DISK_REMOVABLE] = { "CanBeRemoved" },
 	[DISK_DEVICES] = { "PhysicalDeviceIds" },
+	[DISK_NODE] = { "Node", TABLE_RIGHT },
 	[DISK_USC] = { "UnsafeShutdownCount", TABLE_RIGHT },
 	[DISK_DIRTY] = { "DirtyShutdownCount", TABLE_RIGHT },
 	[DISK_NAME] = { "Name" },
@@ -189,6 +201,7 @@ static void disk_row(struct table *t, const struct pmem_state *st,
 	table_cell(t, DISK_MODE, pmemdisk_mode_name(d->mode));
 	table_cell(t, DISK_REMOVABLE, d->open ? "False" : "True");
 	cell_dimms(t, DISK_DEVICES, r ? r->dimms : NULL, r ? r->interleave_ways : 0);
+	cell_node(t, DISK_NODE, r);
 	if (disk_platform_usc(st, d, &usc))
 		table_cellf(t, DISK_USC, "%llu", usc);
 	else

@@ -112,6 +112,11 @@ const struct pmemdisk_region_info *state_region(const struct pmem_state *st,
 	return NULL;
 }
 
+int region_node(const struct pmemdisk_region_info *r)
+{
+	return (r->flags & PMEMDISK_REGION_NODES) ? r->target_node : -1;
+}
+
 const struct pmemdisk_dimm_info *state_dimm(const struct pmem_state *st,
 					    unsigned int id)
 {

@@ -36,6 +36,11 @@ const struct pmemdisk_region_info *state_region(const struct pmem_state *st,
 						 unsigned int id);
 const struct pmemdisk_dimm_info *state_dimm(const struct pmem_state *st,
 					    unsigned int id);
+/*
+ * The NUMA node @r's memory is on (its target node), or -1: unknown, or a
+ * module older than ABI 1.4 that does not say.
+ */
+int region_node(const struct pmemdisk_region_info *r);
 /* Worst health of the devices under a disk. */
 unsigned int disk_health(const struct pmem_state *st,
 			 const struct pmemdisk_disk_info *d);

@@ -186,6 +186,9 @@ static_assert(sizeof(struct pmdisk_nfit_caps_raw) == 16, "NFIT caps layout");
 /* The SPA range type of persistent memory, as stored (also in v1.2 labels). */
 extern const u8 pmdisk_nfit_pm_guid[16];
 
+/* SPA range flags (spa.flags): proximity_domain means something. */
+#define PMDISK_NFIT_SPA_PROXIMITY_VALID	(1 << 1)
+
 /* Parsed, CPU-order views of the structures above. */
 struct pmdisk_nfit_spa {
 	u16 index;

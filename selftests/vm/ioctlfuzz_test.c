@@ -160,7 +160,7 @@ static const struct entry_kind entry_kinds[] = {
 	  { ZR(struct pmemdisk_dimm_info, reserved0), ZR(struct pmemdisk_dimm_info, reserved1),
 	    ZR(struct pmemdisk_dimm_info, reserved) } },
 	{ PMEMDISK_IOC_LIST_REGIONS, sizeof(struct pmemdisk_region_info),
-	  { ZR(struct pmemdisk_region_info, reserved0), ZR(struct pmemdisk_region_info, reserved) } },
+	  { ZR(struct pmemdisk_region_info, reserved) } },
 	{ PMEMDISK_IOC_LIST_DISKS, sizeof(struct pmemdisk_disk_info),
 	  { ZR(struct pmemdisk_disk_info, reserved1),
 	    ZR(struct pmemdisk_disk_info, reserved) } },

@@ -180,33 +180,68 @@ void image_print_created(const struct image_layout *c)
 	       (unsigned long long)c->geo.region_size, c->geo.label_size);
 }
 
-void image_print_fit(const char *path, const struct image_geo *g, int slot)
+/* The file's absolute path, for options that outlive the current directory. */
+static void fit_path(const char *path, char *abs)
+{
+	if (!realpath(path, abs))
+		snprintf(abs, PATH_MAX, "%s", path);
+}
+
+void image_fit_qemu(const char *path, const struct image_geo *g, int slot,
+		    char *object, char *device, size_t len)
 {
 	char abs[PATH_MAX], label[64] = "";
 	unsigned int s = slot < 0 ? 0 : slot;
 
-	if (!realpath(path, abs))
-		snprintf(abs, sizeof(abs), "%s", path);
+	fit_path(path, abs);
 	if (g->label_size)
 		snprintf(label, sizeof(label), ",label-size=%u", g->label_size);
-	printf("\nQEMU (the guest needs -machine ...,nvdimm=on and -m SIZE,slots=%u,maxmem=...):\n"
-	       "  -object memory-backend-file,id=pmem%u,share=on,mem-path=%s,size=%llu%s\n"
-	       "  -device nvdimm,id=nvdimm%u,memdev=pmem%u,slot=%u%s\n",
-	       s + 1, s, abs, (unsigned long long)g->file_size,
-	       g->align == IMAGE_FILE_ALIGN ? ",align=2M" : "", s, s, s, label);
-	printf("\nlibvirt (in <devices>; the domain needs <maxMemory slots='%u'> and a NUMA cell):\n"
-	       "  <memory model='nvdimm' access='shared'>\n"
-	       "    <source><path>%s</path>%s</source>\n"
-	       "    <target>\n"
-	       "      <size unit='KiB'>%llu</size>\n", s + 1, abs,
-	       g->align == IMAGE_FILE_ALIGN ? "<alignsize unit='KiB'>2048</alignsize>" : "",
-	       (unsigned long long)g->file_size >> 10);
+	snprintf(object, len, "memory-backend-file,id=pmem%u,share=on,mem-path=%s,size=%llu%s",
+		 s, abs, (unsigned long long)g->file_size,
+		 g->align == IMAGE_FILE_ALIGN ? ",align=2M" : "");
+	snprintf(device, len, "nvdimm,id=nvdimm%u,memdev=pmem%u,slot=%u%s", s, s, s, label);
+}
+
+void image_fit_libvirt(FILE *f, const char *path, const struct image_geo *g, int slot)
+{
+	char abs[PATH_MAX];
+	unsigned int s = slot < 0 ? 0 : slot;
+
+	fit_path(path, abs);
+	fprintf(f, "<memory model='nvdimm' access='shared'>\n"
+		"  <source><path>%s</path>%s</source>\n"
+		"  <target>\n"
+		"    <size unit='KiB'>%llu</size>\n", abs,
+		g->align == IMAGE_FILE_ALIGN ? "<alignsize unit='KiB'>2048</alignsize>" : "",
+		(unsigned long long)g->file_size >> 10);
 	if (g->label_size)
-		printf("      <label><size unit='KiB'>%u</size></label>\n", g->label_size >> 10);
-	printf("      <node>0</node>\n"
-	       "    </target>\n"
-	       "    <address type='dimm' slot='%u'/>\n"
-	       "  </memory>\n", s);
+		fprintf(f, "    <label><size unit='KiB'>%u</size></label>\n", g->label_size >> 10);
+	fprintf(f, "    <node>0</node>\n"
+		"  </target>\n"
+		"  <address type='dimm' slot='%u'/>\n"
+		"</memory>\n", s);
+}
+
+void image_print_fit(const char *path, const struct image_geo *g, int slot)
+{
+	char object[PATH_MAX + 128], device[128], *xml = NULL, *line;
+	unsigned int s = slot < 0 ? 0 : slot;
+	size_t len = 0;
+	FILE *f;
+
+	image_fit_qemu(path, g, slot, object, device, sizeof(object));
+	printf("\nQEMU (the guest needs -machine ...,nvdimm=on and -m SIZE,slots=%u,maxmem=...):\n"
+	       "  -object %s\n  -device %s\n", s + 1, object, device);
+	printf("\nlibvirt (in <devices>; the domain needs <maxMemory slots='%u'> and a NUMA cell):\n",
+	       s + 1);
+	f = open_memstream(&xml, &len);
+	if (f) {
+		image_fit_libvirt(f, path, g, slot);
+		fclose(f);
+	}
+	for (line = xml ? strtok(xml, "\n") : NULL; line; line = strtok(NULL, "\n"))
+		printf("  %s\n", line);
+	free(xml);
 	if (slot < 0)
 		printf("(label-less: any slot will do)\n");
 }

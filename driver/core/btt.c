@@ -1304,9 +1304,12 @@ int pmdisk_btt_check(struct pmdisk_media *m, const struct pmdisk_btt_id *want,
 		if (rc)
 			break;
 		report->arenas++;
-		if (n == 0)
+		report->nlba += g.external_nlba;
+		if (n == 0) {
+			report->lbasize = g.external_lbasize;
 			c.total = pmdisk_btt_nlba(want->start, m->size - want->start,
 						  g.external_lbasize);
+		}
 		rc = check_info_pair(&c, n, base, info, info2, &g, why, why2);
 		if (rc)
 			break;

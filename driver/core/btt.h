@@ -288,6 +288,9 @@ struct pmdisk_btt_check_report {
 	u64 blocks_duplicate;	/* internal blocks used twice */
 	u64 map_bad;		/* map entries pointing outside the arena */
 	u32 repaired;		/* structures rewritten by a repair */
+	/* what the arenas checked export, as a load would find it */
+	u64 nlba;		/* sectors, summed over the arenas */
+	u32 lbasize;		/* their size: arena 0's */
 };
 
 /*

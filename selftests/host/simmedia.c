@@ -210,38 +210,8 @@ out:
 	return rc;
 }
 
-static int win_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
-{
-	struct sim_window *w = (struct sim_window *)m;
-
-	return pmdisk_media_read(w->under, w->base + off, buf, len);
-}
-
-static int win_write(struct pmdisk_media *m, u64 off, const void *buf, size_t len)
-{
-	struct sim_window *w = (struct sim_window *)m;
-
-	return pmdisk_media_write(w->under, w->base + off, buf, len);
-}
-
-static void win_persist(struct pmdisk_media *m)
-{
-	pmdisk_media_persist(((struct sim_window *)m)->under);
-}
-
-static const struct pmdisk_media_ops win_ops = { win_read, win_write, win_persist };
-
-void sim_window_init(struct sim_window *w, struct pmdisk_media *under, u64 base,
-		     u64 size)
-{
-	w->media.ops = &win_ops;
-	w->media.size = size;
-	w->under = under;
-	w->base = base;
-}
-
-int sim_lsa_load(struct sim_window *win, unsigned int n, struct pmdisk_lsa *lsa,
-		 struct pmdisk_lsa **lsap)
+int sim_lsa_load(struct pmdisk_media_window *win, unsigned int n,
+		 struct pmdisk_lsa *lsa, struct pmdisk_lsa **lsap)
 {
 	unsigned int i;
 

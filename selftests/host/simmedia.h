@@ -68,26 +68,13 @@ int sim_enumerate_cuts(struct sim_media *sim, const u8 *initial,
 		       u64 *visited);
 
 /*
- * A window of @size bytes at @base of another medium, as a medium of its
- * own: the label areas of several DIMMs side by side on one simulated
- * medium, so one cut or error point counts the stores to all of them.
+ * Load the label areas of the @n windows @win (core/media.h: several
+ * DIMMs' label areas side by side on one simulated medium) into @lsa,
+ * with @lsap[i] pointing at @lsa[i], or none of them: 0 or -1. Release
+ * with sim_lsa_release().
  */
-struct sim_window {
-	struct pmdisk_media media;
-	struct pmdisk_media *under;
-	u64 base;
-};
-
-void sim_window_init(struct sim_window *w, struct pmdisk_media *under, u64 base,
-		     u64 size);
-
-/*
- * Load the label areas of the @n windows @win into @lsa, with @lsap[i]
- * pointing at @lsa[i], or none of them: 0 or -1. Release with
- * sim_lsa_release().
- */
-int sim_lsa_load(struct sim_window *win, unsigned int n, struct pmdisk_lsa *lsa,
-		 struct pmdisk_lsa **lsap);
+int sim_lsa_load(struct pmdisk_media_window *win, unsigned int n,
+		 struct pmdisk_lsa *lsa, struct pmdisk_lsa **lsap);
 void sim_lsa_release(struct pmdisk_lsa *lsa, unsigned int n);
 
 /*

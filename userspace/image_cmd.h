@@ -31,9 +31,13 @@ struct image_layout {
  */
 const char *image_plan(struct image_layout *c);
 /*
- * Lay out @c on the new, empty file @fd: label index, the BTT, then the
+ * Lay out @c on a new, empty image whose label area is @labels and whose
+ * region (the guest's pmem) is @region: label index, the BTT, then the
  * labels that name it (the commit point). Returns NULL, or what failed.
  */
+const char *image_write_media(const struct image_layout *c, struct pmdisk_media *labels,
+			      struct pmdisk_media *region);
+/* image_write_media() on the file @fd. */
 const char *image_write(const struct image_layout *c, int fd);
 void image_print_created(const struct image_layout *c);
 /* The QEMU options and libvirt XML that give a guest @path (@slot -1: any). */

@@ -2,7 +2,9 @@
 /*
  * pmemctl image create's layout: how large the file must be for the
  * capacity asked, and what goes into it, in the order that makes a cut
- * short harmless (the labels, written last, are the commit point). The
+ * short harmless (the labels, written last, are the commit point), on
+ * any medium: the file, or a simulated one that loses power
+ * (selftests/host/image_create_test.c). The
  * decisions are the module's own (core/provision.c): an image's namespace
  * is the one `pmemctl create` would make on a region of that size.
  */
@@ -84,13 +86,13 @@ const char *image_plan(struct image_layout *c)
 	return c->labels ? plan_labelled(c) : plan_label_less(c);
 }
 
-/* The BTT of @c's namespace, before any label names it. */
-static int write_btt(const struct image_layout *c, int fd)
+/* The BTT of @c's namespace on @region, before any label names it. */
+static int write_btt(const struct image_layout *c, struct pmdisk_media *region)
 {
-	struct image_media nm;
+	struct pmdisk_media_window nm;
 	struct pmdisk_btt_id id;
 
-	image_media_init(&nm, fd, c->plan.offset, c->plan.size);
+	pmdisk_media_window_init(&nm, region, c->plan.offset, c->plan.size);
 	memset(&id, 0, sizeof(id));
 	pmdisk_btt_id_for_start(&id, c->plan.btt_start);
 	id.claimed = c->plan.btt_claimed;
@@ -123,27 +125,25 @@ static int write_labels(const struct image_layout *c, struct pmdisk_lsa *lsa)
 	return pmdisk_prov_write(&s, &label, &slot, c->plan.offset, c->plan.size);
 }
 
-const char *image_write(const struct image_layout *c, int fd)
+const char *image_write_media(const struct image_layout *c, struct pmdisk_media *labels,
+			      struct pmdisk_media *region)
 {
 	static char why[128];
-	struct image_media lm;
 	struct pmdisk_lsa lsa;
 	int rc;
 
 	if (!c->labels)
-		rc = c->btt ? write_btt(c, fd) : 0;
+		rc = c->btt ? write_btt(c, region) : 0;
 	else {
-		image_media_init(&lm, fd, c->geo.file_size - c->geo.label_size,
-				 c->geo.label_size);
-		rc = pmdisk_lsa_init(&lm.media, c->labels, pmdisk_dstate_tail(c->geo.label_size));
+		rc = pmdisk_lsa_init(labels, c->labels, pmdisk_dstate_tail(c->geo.label_size));
 		if (!rc)
-			rc = pmdisk_lsa_load(&lsa, &lm.media);
+			rc = pmdisk_lsa_load(&lsa, labels);
 		if (rc) {
 			snprintf(why, sizeof(why), "writing the label index failed: %s",
 				 strerror(-rc));
 			return why;
 		}
-		rc = c->btt ? write_btt(c, fd) : 0;
+		rc = c->btt ? write_btt(c, region) : 0;
 		if (!rc)
 			rc = write_labels(c, &lsa);
 		pmdisk_lsa_release(&lsa);
@@ -154,6 +154,15 @@ const char *image_write(const struct image_layout *c, int fd)
 		return why;
 	}
 	return NULL;
+}
+
+const char *image_write(const struct image_layout *c, int fd)
+{
+	struct image_media lm, rm;
+
+	image_media_init(&lm, fd, c->geo.file_size - c->geo.label_size, c->geo.label_size);
+	image_media_init(&rm, fd, 0, c->geo.region_size);
+	return image_write_media(c, &lm.media, &rm.media);
 }
 
 void image_print_created(const struct image_layout *c)

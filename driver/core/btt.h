@@ -174,8 +174,10 @@ typedef void (*pmdisk_btt_note_fn)(void *ctx, const char *msg);
 /*
  * Lay out a fresh BTT on all of @m from id->start, sectors of @lbasize (512
  * or 4096): every arena's map zeroed (identity), its flog in the initial
- * state, info2 then info. Arena 0's primary info block is invalidated first
- * and written last, so an interrupted format leaves no valid BTT.
+ * state, info2 then info, whose signature goes last. Arena 0's primary
+ * info block is invalidated first and written last, so an interrupted
+ * format leaves no valid BTT, nor a primary with a signature and a bad
+ * checksum (which Linux, reading only the primary, would call no BTT).
  */
 int pmdisk_btt_format(struct pmdisk_media *m, const struct pmdisk_btt_id *id,
 		      u32 lbasize, pmdisk_btt_progress_fn progress, void *ctx);

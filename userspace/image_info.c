@@ -172,6 +172,7 @@ static void print_report(const struct image_info *in, const char *path)
 	} else {
 		printf("label-less: no label index in the last %u bytes; the whole pmem is one namespace\n",
 		       r->label_probe);
+		print_notes(&r->ns[0].notes);
 		print_btt(&r->ns[0]);
 	}
 	if (!in->check)

@@ -221,8 +221,12 @@ static int image_examine(const struct cmd_spec *spec, bool check, int argc, char
 	image_media_init(&file, in.fd, 0, in.r.geo.file_size);
 	rc = image_inspect(&in.r, &file.media, in.repair);
 	if (rc) {
-		fprintf(stderr, "pmemctl %s: %s: %s\n", spec->name, path[0], rc == -EINVAL ?
-			"too small for an image" : "its label area is unreadable");
+		if (rc == -EINVAL)
+			fprintf(stderr, "pmemctl %s: %s: too small for an image\n", spec->name,
+				path[0]);
+		else
+			fprintf(stderr, "pmemctl %s: %s: its label area is unreadable: %s\n",
+				spec->name, path[0], strerror(-rc));
 		close(in.fd);
 		return EXIT_REFUSED;
 	}

@@ -235,6 +235,16 @@ $(BUILD)/host/pmemctl_table_test: selftests/host/pmemctl_table_test.c $(PMEMCTL_
 		-DPMEMCTL_MAN='"$(SRC)/userspace/pmemctl.8"' -o $@ $< $(PMEMCTL_LIB_SRCS) \
 		$(CORE_SRCS) $(PMEMCTL_PKG_LIBS)
 
+# pmemctl image create cut short on the simulated medium: userspace/ without
+# main, and the simulated medium.
+$(BUILD)/host/image_create_test: selftests/host/image_create_test.c $(PMEMCTL_LIB_SRCS) \
+		$(PMEMCTL_HDRS) $(CORE_SRCS) $(CORE_HDRS) selftests/host/simmedia.c \
+		selftests/host/simmedia.h $(KSRC_EXTRACT)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(PMEMCTL_PKG_CFLAGS) -fsanitize=address,undefined -I$(KSFT) \
+		-o $@ $< $(PMEMCTL_LIB_SRCS) selftests/host/simmedia.c $(CORE_SRCS) \
+		$(PMEMCTL_PKG_LIBS)
+
 # Guest test programs are static: the initramfs needs no libraries for them.
 $(BUILD)/guest/%_test: selftests/vm/%_test.c uapi/pmemdisk.h $(KSRC_EXTRACT)/.stamp
 	@mkdir -p $(dir $@)

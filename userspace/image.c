@@ -144,38 +144,63 @@ static bool pid_uses(const char *pid, const struct stat *st)
 	return used;
 }
 
-int image_users(const char *path, char *buf, size_t len)
+/* The command name of process @pid, "?" when it is gone. */
+static void pid_comm(const char *pid, char *comm, size_t len)
+{
+	char path[300];
+	FILE *f;
+
+	snprintf(comm, len, "?");
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(comm, len, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(f);
+}
+
+int image_user_list(const char *path, struct image_user *u, unsigned int max)
 {
 	struct dirent *e;
 	struct stat st;
-	size_t at = 0;
-	int n = 0;
+	unsigned int n = 0;
 	DIR *d;
 
-	buf[0] = '\0';
 	if (stat(path, &st))
 		return -errno;
 	d = opendir("/proc");
 	if (!d)
 		return -errno;
 	while ((e = readdir(d))) {
-		char comm[64] = "?", cpath[300];
-		FILE *f;
-
 		if (!isdigit((unsigned char)e->d_name[0]) || !pid_uses(e->d_name, &st))
 			continue;
-		snprintf(cpath, sizeof(cpath), "/proc/%s/comm", e->d_name);
-		f = fopen(cpath, "r");
-		if (f) {
-			if (fgets(comm, sizeof(comm), f))
-				comm[strcspn(comm, "\n")] = '\0';
-			fclose(f);
+		if (n < max) {
+			u[n].pid = atoi(e->d_name);
+			pid_comm(e->d_name, u[n].comm, sizeof(u[n].comm));
 		}
-		if (at < len)
-			at += snprintf(buf + at, len - at, "%s%s (pid %s)", n ? ", " : "",
-				       comm, e->d_name);
 		n++;
 	}
 	closedir(d);
+	return n;
+}
+
+void image_users_format(const struct image_user *u, unsigned int n, char *buf, size_t len)
+{
+	size_t at = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && at < len; i++)
+		at += snprintf(buf + at, len - at, "%s%s (pid %d)", i ? ", " : "", u[i].comm,
+			       u[i].pid);
+}
+
+int image_users(const char *path, char *buf, size_t len)
+{
+	struct image_user u[8];
+	int n = image_user_list(path, u, 8);
+
+	image_users_format(u, n < 0 ? 0 : n < 8 ? n : 8, buf, len);
 	return n;
 }

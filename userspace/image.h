@@ -64,6 +64,19 @@ struct image_media {
 
 void image_media_init(struct image_media *im, int fd, u64 base, u64 size);
 
+/* A process that has an image mapped. */
+struct image_user {
+	int pid;
+	char comm[64];
+};
+
+/*
+ * The processes that have @path mapped, the first @max in @u; returns how
+ * many there are, or a negative errno.
+ */
+int image_user_list(const char *path, struct image_user *u, unsigned int max);
+/* "qemu-system-x86 (pid 12), ..." of @u[0..@n) in @buf. */
+void image_users_format(const struct image_user *u, unsigned int n, char *buf, size_t len);
 /*
  * The processes that have @path mapped, as "qemu-system-x86 (pid 12), ..."
  * in @buf; returns how many, or a negative errno.

@@ -6,6 +6,8 @@
 #ifndef _PMEMCTL_IMAGE_CMD_H
 #define _PMEMCTL_IMAGE_CMD_H
 
+#include <stdio.h>
+
 #include "image.h"
 #include "../driver/core/provision.h"
 
@@ -29,13 +31,22 @@ struct image_layout {
  */
 const char *image_plan(struct image_layout *c);
 /*
- * Lay out @c on the new, empty file @fd: label index, the BTT, then the
+ * Lay out @c on a new, empty image whose label area is @labels and whose
+ * region (the guest's pmem) is @region: label index, the BTT, then the
  * labels that name it (the commit point). Returns NULL, or what failed.
  */
+const char *image_write_media(const struct image_layout *c, struct pmdisk_media *labels,
+			      struct pmdisk_media *region);
+/* image_write_media() on the file @fd. */
 const char *image_write(const struct image_layout *c, int fd);
 void image_print_created(const struct image_layout *c);
 /* The QEMU options and libvirt XML that give a guest @path (@slot -1: any). */
 void image_print_fit(const char *path, const struct image_geo *g, int slot);
+/* The -object and -device values of those options, @len bytes each. */
+void image_fit_qemu(const char *path, const struct image_geo *g, int slot,
+		    char *object, char *device, size_t len);
+/* The libvirt <memory> element, unindented, on @f. */
+void image_fit_libvirt(FILE *f, const char *path, const struct image_geo *g, int slot);
 
 int cmd_image_create(int argc, char **argv);
 int cmd_image_info(int argc, char **argv);

@@ -3,8 +3,9 @@
  * pmemctl image info FILE: what an image file holds, read with the core the
  * module uses: its geometry as QEMU will see it, its label area, the QEMU
  * slot its labels fit, its namespaces and their BTTs (checked, not
- * changed), who has it mapped, and the options that give it to a guest.
- * Exit status 1 when something in it is wrong.
+ * changed), who has it mapped, and the options that give it to a guest;
+ * with --json all of it as one document (image_info_json.c). Exit status
+ * 1 when something in it is wrong.
  *
  * pmemctl image check FILE [--repair]: the same examination, and with
  * --repair the BTT check's repairs (an info block restored from its valid
@@ -24,13 +25,16 @@
 #include "commands.h"
 #include "ctl.h"
 #include "image_cmd.h"
+#include "image_report.h"
 #include "table.h"
-#include "../driver/core/btt.h"
 
-enum { II_LABEL_SIZE, II_REPAIR };
+/* --label-size, then the one flag each has: info --json, check --repair */
+enum { II_LABEL_SIZE, II_JSON, II_REPAIR = II_JSON };
 
 static const struct cmd_opt image_info_opts[] = {
 	[II_LABEL_SIZE] = { "label-size", 0, "SIZE", "the label area the guest is given (128K)", 0 },
+	/* image info --json (image_info_json.c) */
+	[II_JSON] = { "json", 0, NULL, "print JSON (schema 1) for programs", 0 },
 	{ 0 },
 };
 
@@ -57,114 +61,58 @@ const struct cmd_spec image_check_spec = {
 };
 
 struct image_info {
+	struct image_report r;
 	int fd;
-	struct image_geo geo;
-	struct image_media lm;
-	struct pmdisk_lsa lsa;
-	u32 label_probe;	/* where a label area was looked for */
-	bool labelled;
-	int slot;		/* the QEMU slot the labels fit; -1: none or any */
 	bool check;		/* image check: no QEMU options */
 	bool repair;
-	unsigned int problems;
+	bool json;
 };
 
 static int image_info_set(void *ctx, unsigned int opt, const char *val)
 {
 	struct image_info *in = ctx;
 
-	if (opt == II_REPAIR) {
-		in->repair = true;
+	if (opt != II_LABEL_SIZE) {
+		*(in->check ? &in->repair : &in->json) = true;
 		return 0;
 	}
-	return image_parse_label_size(val, &in->geo.label_size) ? CMD_BAD_VALUE : 0;
+	return image_parse_label_size(val, &in->r.geo.label_size) ? CMD_BAD_VALUE : 0;
 }
 
-static void note_print(void *ctx, const char *msg)
+static void print_notes(const struct image_notes *n)
 {
-	printf("  note: %s\n", msg);
+	unsigned int i;
+
+	for (i = 0; i < n->nr; i++)
+		printf("  note: %s\n", n->msg[i]);
 }
 
-/* The QEMU slot whose DIMM gives the cookie @label carries; -1: none. */
-static int slot_of(const struct image_info *in, const struct pmdisk_nslabel *label)
+/* A namespace's BTT: repairs, then its state. */
+static void print_btt(const struct image_ns *in)
 {
-	enum pmdisk_cookie_kind kind = in->lsa.label_size == 256 ? PMDISK_COOKIE_V1_2 :
-								   PMDISK_COOKIE_V1_1;
-	struct pmdisk_iset_dimm d;
-	unsigned int s;
+	const struct pmdisk_btt_id *id = &in->btt_id;
 
-	for (s = 0; s <= IMAGE_MAX_SLOT; s++) {
-		image_qemu_dimm(s, in->geo.region_size, &d);
-		if (pmdisk_iset_cookie(&d, 1, kind) == le64_to_cpu(label->isetcookie))
-			return s;
-	}
-	return -1;
-}
-
-/* Load the label area at the end of the file, if it has an index. */
-static int info_labels(struct image_info *in)
-{
-	int rc;
-
-	in->label_probe = in->geo.label_size;
-	image_media_init(&in->lm, in->fd, in->geo.file_size - in->geo.label_size,
-			 in->geo.label_size);
-	rc = pmdisk_lsa_load(&in->lsa, &in->lm.media);
-	in->labelled = !rc;
-	if (rc == -ENODEV) {
-		in->geo.label_size = 0;	/* QEMU gives it no label area */
-		return image_geo_fix(&in->geo);
-	}
-	if (rc)
-		printf("label area: unreadable: %s\n", strerror(-rc));
-	return rc;
-}
-
-/* A BTT at @start of [@off, @off + @size), checked; prints its state. */
-static void info_btt(struct image_info *in, u64 off, u64 size, u64 start,
-		     const u8 *parent, bool claimed)
-{
-	struct pmdisk_btt_check_report rep;
-	struct image_media nm;
-	struct pmdisk_btt_id id;
-	struct pmdisk_btt btt;
-	int rc;
-
-	image_media_init(&nm, in->fd, off, size);
-	memset(&id, 0, sizeof(id));
-	pmdisk_btt_id_for_start(&id, start);
-	id.claimed = claimed;
-	if (parent)
-		memcpy(id.parent_uuid, parent, 16);
-	memset(&rep, 0, sizeof(rep));
-	rc = pmdisk_btt_check(&nm.media, &id, in->repair, &rep, note_print, NULL, NULL);
-	if (rep.repaired)
-		printf("  BTT %u.%u: %u structure(s) repaired\n", id.version_major,
-		       id.version_minor, rep.repaired);
-	if (rc == -ENOENT && !claimed)
+	if (in->rep.repaired)
+		printf("  BTT %u.%u: %u structure(s) repaired\n", id->version_major,
+		       id->version_minor, in->rep.repaired);
+	if (!in->btt)
 		return;		/* a raw namespace */
-	if (rc) {
-		printf("  BTT %u.%u at %llu: %s\n", id.version_major, id.version_minor,
-		       (unsigned long long)start,
-		       rc == -ENOENT ? "missing" : rc == -EUCLEAN ? "damaged" : strerror(-rc));
-		in->problems++;
-		return;
-	}
-	rc = pmdisk_btt_load(&btt, &nm.media, &id, note_print, NULL);
-	if (rc) {
-		printf("  BTT %u.%u: consistent, but not loadable: %s\n", id.version_major,
-		       id.version_minor, strerror(-rc));
-		in->problems++;
+	if (in->btt_rc) {
+		printf("  BTT %u.%u at %llu: %s\n", id->version_major, id->version_minor,
+		       (unsigned long long)id->start,
+		       in->btt_rc == -ENOENT || in->btt_rc == -EUCLEAN ? image_btt_state(in) :
+									 strerror(-in->btt_rc));
 		return;
 	}
 	printf("  BTT %u.%u: consistent, %u arena(s), %llu sectors of %u bytes (%llu bytes)\n",
-	       id.version_major, id.version_minor, rep.arenas, (unsigned long long)btt.nlba,
-	       btt.lbasize, (unsigned long long)btt.nlba * btt.lbasize);
-	pmdisk_btt_release(&btt);
+	       id->version_major, id->version_minor, in->rep.arenas,
+	       (unsigned long long)in->rep.nlba, in->rep.lbasize,
+	       (unsigned long long)in->rep.nlba * in->rep.lbasize);
 }
 
-static void info_namespace(struct image_info *in, const struct pmdisk_ns *ns)
+static void print_namespace(const struct image_ns *in)
 {
+	const struct pmdisk_ns *ns = &in->ns;
 	char uuid[UUID_STR_LEN], size[32];
 
 	uuid_unparse_lower(ns->uuid, uuid);
@@ -173,58 +121,62 @@ static void info_namespace(struct image_info *in, const struct pmdisk_ns *ns)
 	       uuid, ns->name[0] ? " name " : "", ns->name, size,
 	       (unsigned long long)ns->size, (unsigned long long)ns->offset, ns->lbasize,
 	       pmdisk_claim_key(ns->claim), ns->updating ? " (an update was interrupted)" : "");
-	if (ns->claim == PMDISK_CLAIM_BTT2)
-		info_btt(in, ns->offset, ns->size, PMDISK_BTT_START_V2_0, ns->uuid, true);
-	else if (ns->claim == PMDISK_CLAIM_NONE)
-		info_btt(in, ns->offset, ns->size, PMDISK_BTT_START_V1_1, ns->uuid, false);
+	print_notes(&in->notes);
+	print_btt(in);
 }
 
-static void info_labelled(struct image_info *in)
+static void print_labelled(const struct image_report *r)
 {
-	struct pmdisk_ns ns[PMDISK_MAX_NS_PER_REGION];
-	struct pmdisk_lsa *lsap = &in->lsa;
-	struct pmdisk_iset_dimm dimm;
-	struct pmdisk_nslabel first;
 	unsigned int i;
-	int n;
 
 	printf("label area: %u bytes, v1.%d labels, %u of %u slots used\n",
-	       in->lsa.size, in->lsa.label_size == 256 ? 2 : 1, pmdisk_lsa_used(&in->lsa),
-	       in->lsa.nslot);
-	for (i = 0; i < in->lsa.nslot; i++)
-		if (!pmdisk_lsa_read_label(&in->lsa, i, &first))
-			break;
-	if (i == in->lsa.nslot) {
+	       r->geo.label_size, r->labels == PMDISK_LABEL_V1_2 ? 2 : 1, r->slots_used,
+	       r->nslot);
+	if (!r->has_cookie) {
 		printf("no namespaces: the labels fit any slot\n");
 		return;
 	}
-	in->slot = slot_of(in, &first);
-	if (in->slot < 0) {
+	if (r->slot < 0) {
 		printf("the labels' interleave-set cookie 0x%016llx fits no QEMU slot (0-%u)\n",
-		       (unsigned long long)le64_to_cpu(first.isetcookie), IMAGE_MAX_SLOT);
-		in->problems++;
+		       (unsigned long long)r->cookie, IMAGE_MAX_SLOT);
 		return;
 	}
 	printf("the labels (interleave-set cookie 0x%016llx) fit QEMU slot %d only\n",
-	       (unsigned long long)le64_to_cpu(first.isetcookie), in->slot);
-	image_qemu_dimm(in->slot, in->geo.region_size, &dimm);
-	n = pmdisk_ns_scan(&lsap, &dimm, 1, ns, PMDISK_MAX_NS_PER_REGION, note_print, NULL);
-	for (i = 0; i < (unsigned int)n; i++)
-		info_namespace(in, &ns[i]);
+	       (unsigned long long)r->cookie, r->slot);
+	print_notes(&r->notes);
+	for (i = 0; i < r->nr_ns; i++)
+		print_namespace(&r->ns[i]);
 }
 
-static void info_file(struct image_info *in, const char *path)
+static void print_file(const struct image_report *r, const char *path)
 {
 	char users[256];
 	int n;
 
 	printf("file %s: %llu bytes; the guest's pmem: %llu bytes\n", path,
-	       (unsigned long long)in->geo.file_size, (unsigned long long)in->geo.region_size);
-	if (in->geo.file_size % IMAGE_FILE_ALIGN)
-		printf("warning: the size is not a multiple of 2 MiB: libvirt rounds it up and so moves the label area\n");
+	       (unsigned long long)r->geo.file_size, (unsigned long long)r->geo.region_size);
+	if (r->geo.file_size % IMAGE_FILE_ALIGN)
+		printf("warning: %s\n", IMAGE_WARN_UNALIGNED);
 	n = image_users(path, users, sizeof(users));
 	if (n > 0)
 		printf("warning: in use: mapped by %s\n", users);
+}
+
+static void print_report(const struct image_info *in, const char *path)
+{
+	const struct image_report *r = &in->r;
+
+	print_file(r, path);
+	if (r->labels) {
+		print_labelled(r);
+	} else {
+		printf("label-less: no label index in the last %u bytes; the whole pmem is one namespace\n",
+		       r->label_probe);
+		print_notes(&r->ns[0].notes);
+		print_btt(&r->ns[0]);
+	}
+	if (!in->check)
+		image_print_fit(path, &r->geo, r->labels ? r->slot : -1);
 }
 
 /* Open @path for @in: read-only, or for writing when repairing. */
@@ -242,45 +194,50 @@ static int image_info_open(struct image_info *in, const char *path, const char *
 	if (in->fd < 0 || fstat(in->fd, &st) || !S_ISREG(st.st_mode)) {
 		fprintf(stderr, "pmemctl %s: %s: %s\n", cmd, path,
 			in->fd < 0 ? strerror(errno) : "not a regular file");
+		if (in->fd >= 0)
+			close(in->fd);
 		return -1;
 	}
-	in->geo.file_size = st.st_size;
-	if (image_geo_fix(&in->geo) || (info_labels(in) && !in->labelled)) {
-		fprintf(stderr, "pmemctl %s: %s: too small for an image, or its label area is unreadable\n",
-			cmd, path);
-		close(in->fd);
-		return -1;
-	}
+	in->r.geo.file_size = st.st_size;
 	return 0;
 }
 
 static int image_examine(const struct cmd_spec *spec, bool check, int argc, char **argv)
 {
-	struct image_info in = { .geo = { .label_size = IMAGE_LABEL_MIN, .align = 4096 },
-				 .slot = -1, .check = check };
-	char **file;
+	static struct image_info in;
+	struct image_media file;
+	char **path;
 	int rc, nr;
 
-	rc = cmd_parse(spec, argc, argv, image_info_set, &in, &file, &nr);
+	memset(&in, 0, sizeof(in));
+	in.r.geo.label_size = IMAGE_LABEL_MIN;
+	in.r.geo.align = 4096;
+	in.check = check;
+	rc = cmd_parse(spec, argc, argv, image_info_set, &in, &path, &nr);
 	if (rc)
 		return rc;
-	if (image_info_open(&in, file[0], spec->name))
+	if (image_info_open(&in, path[0], spec->name))
 		return EXIT_REFUSED;
-	info_file(&in, file[0]);
-	if (in.labelled) {
-		info_labelled(&in);
-		pmdisk_lsa_release(&in.lsa);
-	} else {
-		printf("label-less: no label index in the last %u bytes; the whole pmem is one namespace\n",
-		       in.label_probe);
-		info_btt(&in, 0, in.geo.region_size, PMDISK_BTT_START_V1_1, NULL, false);
+	image_media_init(&file, in.fd, 0, in.r.geo.file_size);
+	rc = image_inspect(&in.r, &file.media, in.repair);
+	if (rc) {
+		if (rc == -EINVAL)
+			fprintf(stderr, "pmemctl %s: %s: too small for an image\n", spec->name,
+				path[0]);
+		else
+			fprintf(stderr, "pmemctl %s: %s: its label area is unreadable: %s\n",
+				spec->name, path[0], strerror(-rc));
+		close(in.fd);
+		return EXIT_REFUSED;
 	}
-	if (!check)
-		image_print_fit(file[0], &in.geo, in.labelled ? in.slot : -1);
+	if (in.json)
+		image_info_json(&in.r, path[0]);
+	else
+		print_report(&in, path[0]);
 	if (in.repair && fsync(in.fd))
-		in.problems++;
+		in.r.problems++;
 	close(in.fd);
-	return in.problems ? EXIT_REFUSED : EXIT_OK;
+	return in.r.problems ? EXIT_REFUSED : EXIT_OK;
 }
 
 int cmd_image_info(int argc, char **argv)

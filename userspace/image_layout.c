@@ -2,7 +2,9 @@
 /*
  * pmemctl image create's layout: how large the file must be for the
  * capacity asked, and what goes into it, in the order that makes a cut
- * short harmless (the labels, written last, are the commit point). The
+ * short harmless (the labels, written last, are the commit point), on
+ * any medium: the file, or a simulated one that loses power
+ * (selftests/host/image_create_test.c). The
  * decisions are the module's own (core/provision.c): an image's namespace
  * is the one `pmemctl create` would make on a region of that size.
  */
@@ -84,13 +86,13 @@ const char *image_plan(struct image_layout *c)
 	return c->labels ? plan_labelled(c) : plan_label_less(c);
 }
 
-/* The BTT of @c's namespace, before any label names it. */
-static int write_btt(const struct image_layout *c, int fd)
+/* The BTT of @c's namespace on @region, before any label names it. */
+static int write_btt(const struct image_layout *c, struct pmdisk_media *region)
 {
-	struct image_media nm;
+	struct pmdisk_media_window nm;
 	struct pmdisk_btt_id id;
 
-	image_media_init(&nm, fd, c->plan.offset, c->plan.size);
+	pmdisk_media_window_init(&nm, region, c->plan.offset, c->plan.size);
 	memset(&id, 0, sizeof(id));
 	pmdisk_btt_id_for_start(&id, c->plan.btt_start);
 	id.claimed = c->plan.btt_claimed;
@@ -123,27 +125,25 @@ static int write_labels(const struct image_layout *c, struct pmdisk_lsa *lsa)
 	return pmdisk_prov_write(&s, &label, &slot, c->plan.offset, c->plan.size);
 }
 
-const char *image_write(const struct image_layout *c, int fd)
+const char *image_write_media(const struct image_layout *c, struct pmdisk_media *labels,
+			      struct pmdisk_media *region)
 {
 	static char why[128];
-	struct image_media lm;
 	struct pmdisk_lsa lsa;
 	int rc;
 
 	if (!c->labels)
-		rc = c->btt ? write_btt(c, fd) : 0;
+		rc = c->btt ? write_btt(c, region) : 0;
 	else {
-		image_media_init(&lm, fd, c->geo.file_size - c->geo.label_size,
-				 c->geo.label_size);
-		rc = pmdisk_lsa_init(&lm.media, c->labels, pmdisk_dstate_tail(c->geo.label_size));
+		rc = pmdisk_lsa_init(labels, c->labels, pmdisk_dstate_tail(c->geo.label_size));
 		if (!rc)
-			rc = pmdisk_lsa_load(&lsa, &lm.media);
+			rc = pmdisk_lsa_load(&lsa, labels);
 		if (rc) {
 			snprintf(why, sizeof(why), "writing the label index failed: %s",
 				 strerror(-rc));
 			return why;
 		}
-		rc = c->btt ? write_btt(c, fd) : 0;
+		rc = c->btt ? write_btt(c, region) : 0;
 		if (!rc)
 			rc = write_labels(c, &lsa);
 		pmdisk_lsa_release(&lsa);
@@ -154,6 +154,15 @@ const char *image_write(const struct image_layout *c, int fd)
 		return why;
 	}
 	return NULL;
+}
+
+const char *image_write(const struct image_layout *c, int fd)
+{
+	struct image_media lm, rm;
+
+	image_media_init(&lm, fd, c->geo.file_size - c->geo.label_size, c->geo.label_size);
+	image_media_init(&rm, fd, 0, c->geo.region_size);
+	return image_write_media(c, &lm.media, &rm.media);
 }
 
 void image_print_created(const struct image_layout *c)
@@ -180,33 +189,68 @@ void image_print_created(const struct image_layout *c)
 	       (unsigned long long)c->geo.region_size, c->geo.label_size);
 }
 
-void image_print_fit(const char *path, const struct image_geo *g, int slot)
+/* The file's absolute path, for options that outlive the current directory. */
+static void fit_path(const char *path, char *abs)
+{
+	if (!realpath(path, abs))
+		snprintf(abs, PATH_MAX, "%s", path);
+}
+
+void image_fit_qemu(const char *path, const struct image_geo *g, int slot,
+		    char *object, char *device, size_t len)
 {
 	char abs[PATH_MAX], label[64] = "";
 	unsigned int s = slot < 0 ? 0 : slot;
 
-	if (!realpath(path, abs))
-		snprintf(abs, sizeof(abs), "%s", path);
+	fit_path(path, abs);
 	if (g->label_size)
 		snprintf(label, sizeof(label), ",label-size=%u", g->label_size);
-	printf("\nQEMU (the guest needs -machine ...,nvdimm=on and -m SIZE,slots=%u,maxmem=...):\n"
-	       "  -object memory-backend-file,id=pmem%u,share=on,mem-path=%s,size=%llu%s\n"
-	       "  -device nvdimm,id=nvdimm%u,memdev=pmem%u,slot=%u%s\n",
-	       s + 1, s, abs, (unsigned long long)g->file_size,
-	       g->align == IMAGE_FILE_ALIGN ? ",align=2M" : "", s, s, s, label);
-	printf("\nlibvirt (in <devices>; the domain needs <maxMemory slots='%u'> and a NUMA cell):\n"
-	       "  <memory model='nvdimm' access='shared'>\n"
-	       "    <source><path>%s</path>%s</source>\n"
-	       "    <target>\n"
-	       "      <size unit='KiB'>%llu</size>\n", s + 1, abs,
-	       g->align == IMAGE_FILE_ALIGN ? "<alignsize unit='KiB'>2048</alignsize>" : "",
-	       (unsigned long long)g->file_size >> 10);
+	snprintf(object, len, "memory-backend-file,id=pmem%u,share=on,mem-path=%s,size=%llu%s",
+		 s, abs, (unsigned long long)g->file_size,
+		 g->align == IMAGE_FILE_ALIGN ? ",align=2M" : "");
+	snprintf(device, len, "nvdimm,id=nvdimm%u,memdev=pmem%u,slot=%u%s", s, s, s, label);
+}
+
+void image_fit_libvirt(FILE *f, const char *path, const struct image_geo *g, int slot)
+{
+	char abs[PATH_MAX];
+	unsigned int s = slot < 0 ? 0 : slot;
+
+	fit_path(path, abs);
+	fprintf(f, "<memory model='nvdimm' access='shared'>\n"
+		"  <source><path>%s</path>%s</source>\n"
+		"  <target>\n"
+		"    <size unit='KiB'>%llu</size>\n", abs,
+		g->align == IMAGE_FILE_ALIGN ? "<alignsize unit='KiB'>2048</alignsize>" : "",
+		(unsigned long long)g->file_size >> 10);
 	if (g->label_size)
-		printf("      <label><size unit='KiB'>%u</size></label>\n", g->label_size >> 10);
-	printf("      <node>0</node>\n"
-	       "    </target>\n"
-	       "    <address type='dimm' slot='%u'/>\n"
-	       "  </memory>\n", s);
+		fprintf(f, "    <label><size unit='KiB'>%u</size></label>\n", g->label_size >> 10);
+	fprintf(f, "    <node>0</node>\n"
+		"  </target>\n"
+		"  <address type='dimm' slot='%u'/>\n"
+		"</memory>\n", s);
+}
+
+void image_print_fit(const char *path, const struct image_geo *g, int slot)
+{
+	char object[PATH_MAX + 128], device[128], *xml = NULL, *line;
+	unsigned int s = slot < 0 ? 0 : slot;
+	size_t len = 0;
+	FILE *f;
+
+	image_fit_qemu(path, g, slot, object, device, sizeof(object));
+	printf("\nQEMU (the guest needs -machine ...,nvdimm=on and -m SIZE,slots=%u,maxmem=...):\n"
+	       "  -object %s\n  -device %s\n", s + 1, object, device);
+	printf("\nlibvirt (in <devices>; the domain needs <maxMemory slots='%u'> and a NUMA cell):\n",
+	       s + 1);
+	f = open_memstream(&xml, &len);
+	if (f) {
+		image_fit_libvirt(f, path, g, slot);
+		fclose(f);
+	}
+	for (line = xml ? strtok(xml, "\n") : NULL; line; line = strtok(NULL, "\n"))
+		printf("  %s\n", line);
+	free(xml);
 	if (slot < 0)
 		printf("(label-less: any slot will do)\n");
 }

@@ -488,6 +488,29 @@ static int format_arena_meta(struct pmdisk_media *m, const struct pmdisk_btt_geo
 	return rc;
 }
 
+/*
+ * A primary info block, its signature last: a cut while it is written
+ * leaves either no signature (no BTT where nothing claims one, for Linux,
+ * which reads only the primary, as for us) or the whole block. Written in
+ * one store, a torn block could carry the signature with a bad checksum,
+ * a BTT to us (from its backup) and none to Linux.
+ */
+static int info_write_sig_last(struct pmdisk_media *m, u64 off,
+			       const struct pmdisk_btt_info *info)
+{
+	size_t sig = sizeof(info->sig);
+	int rc;
+
+	rc = pmdisk_media_write(m, off + sig, (const u8 *)info + sig, sizeof(*info) - sig);
+	if (rc)
+		return rc;
+	pmdisk_media_persist(m);
+	rc = pmdisk_media_write(m, off, info->sig, sig);
+	if (!rc)
+		pmdisk_media_persist(m);
+	return rc;
+}
+
 int pmdisk_btt_format(struct pmdisk_media *m, const struct pmdisk_btt_id *id,
 		      u32 lbasize, pmdisk_btt_progress_fn progress, void *ctx)
 {
@@ -537,10 +560,9 @@ int pmdisk_btt_format(struct pmdisk_media *m, const struct pmdisk_btt_id *id,
 		if (rc)
 			goto out;
 		pmdisk_media_persist(m);
-		rc = pmdisk_media_write(m, geo[i].off, info, sizeof(*info));
+		rc = info_write_sig_last(m, geo[i].off, info);
 		if (rc)
 			goto out;
-		pmdisk_media_persist(m);
 	}
 out:
 	pmdisk_free(zeroes);
@@ -1304,9 +1326,12 @@ int pmdisk_btt_check(struct pmdisk_media *m, const struct pmdisk_btt_id *want,
 		if (rc)
 			break;
 		report->arenas++;
-		if (n == 0)
+		report->nlba += g.external_nlba;
+		if (n == 0) {
+			report->lbasize = g.external_lbasize;
 			c.total = pmdisk_btt_nlba(want->start, m->size - want->start,
 						  g.external_lbasize);
+		}
 		rc = check_info_pair(&c, n, base, info, info2, &g, why, why2);
 		if (rc)
 			break;

@@ -174,8 +174,10 @@ typedef void (*pmdisk_btt_note_fn)(void *ctx, const char *msg);
 /*
  * Lay out a fresh BTT on all of @m from id->start, sectors of @lbasize (512
  * or 4096): every arena's map zeroed (identity), its flog in the initial
- * state, info2 then info. Arena 0's primary info block is invalidated first
- * and written last, so an interrupted format leaves no valid BTT.
+ * state, info2 then info, whose signature goes last. Arena 0's primary
+ * info block is invalidated first and written last, so an interrupted
+ * format leaves no valid BTT, nor a primary with a signature and a bad
+ * checksum (which Linux, reading only the primary, would call no BTT).
  */
 int pmdisk_btt_format(struct pmdisk_media *m, const struct pmdisk_btt_id *id,
 		      u32 lbasize, pmdisk_btt_progress_fn progress, void *ctx);
@@ -288,6 +290,9 @@ struct pmdisk_btt_check_report {
 	u64 blocks_duplicate;	/* internal blocks used twice */
 	u64 map_bad;		/* map entries pointing outside the arena */
 	u32 repaired;		/* structures rewritten by a repair */
+	/* what the arenas checked export, as a load would find it */
+	u64 nlba;		/* sectors, summed over the arenas */
+	u32 lbasize;		/* their size: arena 0's */
 };
 
 /*

@@ -58,4 +58,53 @@ static inline void pmdisk_media_persist(struct pmdisk_media *m)
 	m->ops->persist(m);
 }
 
+/*
+ * A window of @size bytes at @base of another medium, as a medium of its
+ * own: a namespace inside a region, a label area at the end of an image
+ * file, the label areas of several DIMMs side by side on one simulated
+ * medium (so one cut point counts the stores to all of them).
+ */
+struct pmdisk_media_window {
+	struct pmdisk_media media;
+	struct pmdisk_media *under;
+	u64 base;
+};
+
+static inline int pmdisk_window_read(struct pmdisk_media *m, u64 off, void *buf,
+				     size_t len)
+{
+	struct pmdisk_media_window *w = (struct pmdisk_media_window *)m;
+
+	return pmdisk_media_read(w->under, w->base + off, buf, len);
+}
+
+static inline int pmdisk_window_write(struct pmdisk_media *m, u64 off,
+				      const void *buf, size_t len)
+{
+	struct pmdisk_media_window *w = (struct pmdisk_media_window *)m;
+
+	return pmdisk_media_write(w->under, w->base + off, buf, len);
+}
+
+static inline void pmdisk_window_persist(struct pmdisk_media *m)
+{
+	pmdisk_media_persist(((struct pmdisk_media_window *)m)->under);
+}
+
+static inline void pmdisk_media_window_init(struct pmdisk_media_window *w,
+					    struct pmdisk_media *under, u64 base,
+					    u64 size)
+{
+	static const struct pmdisk_media_ops window_ops = {
+		.read = pmdisk_window_read,
+		.write = pmdisk_window_write,
+		.persist = pmdisk_window_persist,
+	};
+
+	w->media.ops = &window_ops;
+	w->media.size = size;
+	w->under = under;
+	w->base = base;
+}
+
 #endif /* _PMDISK_CORE_MEDIA_H */

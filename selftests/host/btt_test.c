@@ -1068,6 +1068,9 @@ TEST(two_arena_btt_keeps_its_arenas_apart)
 	EXPECT_EQ(2, r.arenas);
 	EXPECT_EQ(0, r.blocks_missing);
 	EXPECT_EQ(0, r.blocks_duplicate);
+	/* the check says what a load finds: both arenas' sectors, their size */
+	EXPECT_EQ(d.nlba, r.nlba);
+	EXPECT_EQ(512, r.lbasize);
 
 	/* arena 1's primary info damaged: its backup stands in, check repairs */
 	info_at(&d, 20 * MiB)->checksum ^= 1;

@@ -3,7 +3,8 @@
 #
 # pmemctl image create, info and check on regular files, as an ordinary user, with
 # no module: sizes, label formats, QEMU slots' cookies, BTTs, sparse
-# layout, refusals that change nothing, and a damaged image found out.
+# layout, refusals that change nothing, and a damaged image found out;
+# info --json says the same as the text (and who maps the file).
 # (selftests/vm/220-image.sh boots these images in a guest.)
 . "$(dirname "$0")/lib.sh"
 
@@ -52,6 +53,32 @@ check "info: a consistent BTT 2.0 of at least 1 GiB" \
 sectors=$(sed -nE 's/^  BTT 2\.0: consistent, 1 arena\(s\), ([0-9]+) sectors.*/\1/p' "$ofile")
 check "info: the BTT holds at least the 1 GiB asked" test "${sectors:-0}" -ge $(((1 << 30) / 512))
 
+# --- info --json: the same facts, for programs ------------------------------
+check "info --json reads it (0)" run image info "$img/a.img" --json
+j() { jq -r "$1" "$ofile"; }
+check_eq "  geometry: file, label area, alignment, region, in bytes" \
+	"$size 131072 4096 $((size - 131072))" \
+	"$(j '"\(.file_size) \(.label_area_size) \(.align) \(.region_size)"')"
+check_eq "  v1.2 labels, slot 0, one slot used" "v1.2 0 false 1" \
+	"$(j '"\(.label_state) \(.slot) \(.any_slot) \(.label_slots_used)"')"
+# (jq reads numbers as doubles: the 64-bit cookie is compared as printed)
+check "  slot 0's v1.2 cookie, 0x00ba90120012b4dc" \
+	grep -qxF "  \"isetcookie\": $((0x00ba90120012b4dc))," "$ofile"
+check_eq "  the namespace: uuid, name, mode, sector size, offset, claim" \
+	"$uuid db btt 512 0 btt2 false" \
+	"$(j '.namespaces[0] | "\(.uuid) \(.name) \(.mode) \(.sector_size) \(.offset) \(.claim) \(.updating)"')"
+check_eq "  its BTT: 2.0, consistent, the sectors the text gives" \
+	"2.0 consistent $sectors 512 $((sectors * 512)) 0 0" \
+	"$(j '.namespaces[0].btt | "\(.version) \(.state) \(.sectors) \(.sector_size) \(.size) \(.blocks_missing) \(.repaired)"')"
+check_eq "  no problems, users or warnings" "0 0 0" \
+	"$(j '"\(.problems) \(.users | length) \(.warnings | length)"')"
+check "  the QEMU options create printed" \
+	grep -qF -- "-device $(j .qemu.device)" <(as_user image info "$img/a.img")
+check_eq "  and the libvirt XML" "<memory model='nvdimm' access='shared'>" \
+	"$(j .libvirt | head -n 1)"
+check "info --json is one JSON text that the schema accepts" \
+	"$top/selftests/json-validate" "$top/userspace/schema/image-info.json" "$ofile"
+
 # --- v1.1 labels, 4 KiB sectors, slot 1 ---------------------------------
 check "create: v1.1 labels, 4096-byte sectors, slot 1" \
 	run image create "$img/b.img" --size 64M --labels v1.1 --btt --sector-size 4096 --slot 1
@@ -75,9 +102,18 @@ check "QEMU gets no label-size for it" \
 check "info: label-less with a BTT 1.1" run image info "$img/c.img"
 check "  whose sectors hold 100 MiB" \
 	grep -qE "^  BTT 1\.1: consistent, 1 arena\(s\), [0-9]+ sectors of 512 bytes \(([0-9]+) bytes\)" "$ofile"
+run image info "$img/c.img" --json
+check_eq "  --json: label-less, any slot, one namespace with no uuid, name or claim" \
+	"label-less 0 null true null null null" \
+	"$(jq -r '"\(.label_state) \(.label_area_size) \(.slot) \(.any_slot) \(.namespaces[0] | "\(.uuid) \(.name) \(.claim)")"' "$ofile")"
+check "  and a BTT 1.1 at 4 KiB of at least 100 MiB" \
+	jq -e '.namespaces[0].btt | .version == "1.1" and .start == 4096 and .size >= 104857600' "$ofile"
 check "a raw label-less image has no BTT" run image create "$img/d.img" --size 20M --labels none
 as_user image info "$img/d.img" >"$ofile" 2>&1
 check_fails "  info finds none" grep -q "BTT" "$ofile"
+run image info "$img/d.img" --json
+check_eq "  --json: a raw namespace, btt null" "raw null" \
+	"$(jq -r '.namespaces[0] | "\(.mode) \(.btt)"' "$ofile")"
 check_eq "  and the file is exactly 20 MiB" $((20 << 20)) "$(stat -c %s "$img/d.img")"
 
 # --- sparse -------------------------------------------------------------
@@ -123,6 +159,11 @@ dd if=/dev/zero of="$img/bad.img" conv=notrunc bs=4096 seek=2 count=64 status=no
 run image info "$img/bad.img"
 check_eq "info on a BTT whose map and log are overwritten exits 1" 1 $?
 check "  and says it is damaged" grep -qE "^  BTT 2\.0 at 0: damaged|^  note:" "$ofile"
+run image info "$img/bad.img" --json
+check_eq "  --json prints the document all the same, and exits 1" 1 $?
+check_eq "  saying so: BTT damaged, one problem, the check's note, no sectors" \
+	"damaged 1 arena 0: info block no BTT signature null" \
+	"$(jq -r '"\(.namespaces[0].btt.state) \(.problems) \(.namespaces[0].notes[0]) \(.namespaces[0].btt.sectors)"' "$ofile")"
 
 # --- check and repair -------------------------------------------------------
 cp "$img/a.img" "$img/fix.img"
@@ -155,6 +196,11 @@ for _ in $(seq 50); do grep -q mapped "$work/mapper" && break; sleep 0.1; done
 "$pmemctl" image info "$img/a.img" >"$ofile" 2>&1
 check "info (as root) warns that a running process maps the image" \
 	grep -qE "^warning: in use: mapped by python3 \(pid $mapper\)" "$ofile"
+"$pmemctl" image info "$img/a.img" --json >"$ofile" 2>&1
+check_eq "info --json lists the process that maps it" "python3 $mapper" \
+	"$(jq -r '.users[] | "\(.command) \(.pid)"' "$ofile")"
+check_eq "  and warns of it" "in use: mapped by python3 (pid $mapper)" \
+	"$(jq -r '.warnings[]' "$ofile")"
 sum=$(sha256sum <"$img/a.img")
 "$pmemctl" image check "$img/a.img" --repair >"$ofile" 2>&1
 check_eq "check --repair of an image in use: refused (1)" 1 $?

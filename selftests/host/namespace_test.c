@@ -327,7 +327,7 @@ enum pair_op { OP_CREATE, OP_RESET, OP_RELABEL, OP_REMOVE };
 static const char *const op_names[] = { "create", "reset-id", "relabel", "remove" };
 
 struct pair {
-	struct sim_window win[MAX_WAYS];
+	struct pmdisk_media_window win[MAX_WAYS];
 	struct pmdisk_iset_dimm dimms[MAX_WAYS];
 	unsigned int ways;
 	enum pmdisk_label_version version;
@@ -344,7 +344,7 @@ static void pair_setup(struct pair *p, struct sim_media *sim, unsigned int ways,
 	p->version = v;
 	p->ways = ways;
 	for (i = 0; i < ways; i++) {
-		sim_window_init(&p->win[i], &sim->media, (u64)i * LSA_SIZE, LSA_SIZE);
+		pmdisk_media_window_init(&p->win[i], &sim->media, (u64)i * LSA_SIZE, LSA_SIZE);
 		p->dimms[i].region_offset = (u64)i * 64 * MiB;
 		p->dimms[i].size = 64 * MiB;
 		p->dimms[i].serial = 100 + i;

@@ -213,7 +213,7 @@ static const char *const op_names[] = { "create", "remove", "reset-id", "relabel
 /* A region of @ways DIMMs whose label areas sit side by side on one medium. */
 struct rig {
 	struct sim_media sim;
-	struct sim_window win[MAX_WAYS];
+	struct pmdisk_media_window win[MAX_WAYS];
 	struct pmdisk_iset_dimm dimms[MAX_WAYS];
 	unsigned int ways;
 	enum pmdisk_label_version v;
@@ -416,7 +416,7 @@ static void rig_setup(struct __test_metadata *_metadata, struct rig *r,
 	r->v = v;
 	ASSERT_EQ(0, sim_media_init(&r->sim, ways * LSA_SIZE));
 	for (i = 0; i < ways; i++) {
-		sim_window_init(&r->win[i], &r->sim.media, (u64)i * LSA_SIZE, LSA_SIZE);
+		pmdisk_media_window_init(&r->win[i], &r->sim.media, (u64)i * LSA_SIZE, LSA_SIZE);
 		r->dimms[i].region_offset = (u64)i * SHARE;
 		r->dimms[i].size = SHARE;
 		r->dimms[i].serial = 100 + i;

@@ -26,6 +26,18 @@ static int sim_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
 	return 0;
 }
 
+#define PAGE 4096ULL
+
+/* Bytes [@off, @off + @len) are about to change: mark their pages. */
+static void sim_mark(struct sim_media *sim, u64 off, u64 len)
+{
+	u64 p;
+
+	if (sim->dirty && len)
+		for (p = off / PAGE; p <= (off + len - 1) / PAGE; p++)
+			sim->dirty[p] = 1;
+}
+
 /* Apply the first @words 8-byte words of a store, cut on media boundaries. */
 static void sim_apply_prefix(struct sim_media *sim, u64 off, const u8 *src,
 			     u64 len, u64 words)
@@ -33,11 +45,14 @@ static void sim_apply_prefix(struct sim_media *sim, u64 off, const u8 *src,
 	u64 end = off + len;
 	u64 stop;
 
+	sim->cut_changed = false;
 	if (!words)
 		return;
 	stop = (off / WORD + words) * WORD;
 	if (stop < end)
 		end = stop;
+	sim->cut_changed = memcmp(sim->bytes + off, src, end - off) != 0;
+	sim_mark(sim, off, end - off);
 	memcpy(sim->bytes + off, src, end - off);
 }
 
@@ -68,6 +83,7 @@ static int sim_write(struct pmdisk_media *m, u64 off, const void *buf, size_t le
 		sim_apply_prefix(sim, off, buf, len, words);
 		return -EIO;
 	}
+	sim_mark(sim, off, len);
 	memcpy(sim->bytes + off, buf, len);
 	return 0;
 }
@@ -102,7 +118,38 @@ int sim_media_init(struct sim_media *sim, u64 size)
 void sim_media_free(struct sim_media *sim)
 {
 	free(sim->bytes);
+	free(sim->dirty);
 	sim->bytes = NULL;
+	sim->dirty = NULL;
+}
+
+int sim_media_track_stores(struct sim_media *sim)
+{
+	sim->dirty = calloc(1, sim->media.size / PAGE + 1);
+	return sim->dirty ? 0 : -ENOMEM;
+}
+
+/*
+ * The media back to @initial: whole the first time, then (tracking stores)
+ * only the pages stored to since.
+ */
+static void sim_restore(struct sim_media *sim, const u8 *initial, bool first)
+{
+	u64 p, pages = sim->media.size / PAGE + 1, len;
+
+	if (!sim->dirty || first) {
+		memcpy(sim->bytes, initial, sim->media.size);
+		if (sim->dirty)
+			memset(sim->dirty, 0, pages);
+		return;
+	}
+	for (p = 0; p < pages; p++) {
+		if (!sim->dirty[p])
+			continue;
+		len = sim->media.size - p * PAGE < PAGE ? sim->media.size - p * PAGE : PAGE;
+		memcpy(sim->bytes + p * PAGE, initial + p * PAGE, len);
+		sim->dirty[p] = 0;
+	}
 }
 
 void sim_media_arm_cut(struct sim_media *sim, u64 store, long words)
@@ -146,7 +193,7 @@ int sim_enumerate_cuts(struct sim_media *sim, const u8 *initial,
 		long words = 0, max_words = 1;
 
 		for (; words < max_words; words++) {
-			memcpy(sim->bytes, initial, sim->media.size);
+			sim_restore(sim, initial, n == 1 && words == 0);
 			sim_media_reboot(sim);
 			sim_media_arm_cut(sim, n, words);
 			rc = op(sim, ctx);
@@ -210,38 +257,8 @@ out:
 	return rc;
 }
 
-static int win_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
-{
-	struct sim_window *w = (struct sim_window *)m;
-
-	return pmdisk_media_read(w->under, w->base + off, buf, len);
-}
-
-static int win_write(struct pmdisk_media *m, u64 off, const void *buf, size_t len)
-{
-	struct sim_window *w = (struct sim_window *)m;
-
-	return pmdisk_media_write(w->under, w->base + off, buf, len);
-}
-
-static void win_persist(struct pmdisk_media *m)
-{
-	pmdisk_media_persist(((struct sim_window *)m)->under);
-}
-
-static const struct pmdisk_media_ops win_ops = { win_read, win_write, win_persist };
-
-void sim_window_init(struct sim_window *w, struct pmdisk_media *under, u64 base,
-		     u64 size)
-{
-	w->media.ops = &win_ops;
-	w->media.size = size;
-	w->under = under;
-	w->base = base;
-}
-
-int sim_lsa_load(struct sim_window *win, unsigned int n, struct pmdisk_lsa *lsa,
-		 struct pmdisk_lsa **lsap)
+int sim_lsa_load(struct pmdisk_media_window *win, unsigned int n,
+		 struct pmdisk_lsa *lsa, struct pmdisk_lsa **lsap)
 {
 	unsigned int i;
 

@@ -34,6 +34,9 @@ struct sim_media {
 	long tear_words;		/* words of store cut_at that land; -1: all */
 	bool power_lost;		/* the cut has happened */
 	u64 cut_store_words;		/* words the cut store spanned */
+	bool cut_changed;		/* what landed of it changed a byte */
+	u8 *dirty;			/* sim_media_track_stores(): a flag */
+					/* per 4 KiB page stored to */
 	u64 fail_at;			/* 0: no error; else the store that fails */
 	long fail_words;		/* words of store fail_at that land; -1: all */
 	u64 fail_store_words;		/* words the failed store spanned */
@@ -46,6 +49,14 @@ void sim_media_free(struct sim_media *sim);
 void sim_media_arm_cut(struct sim_media *sim, u64 store, long words);
 /* Fail store @store (1-based) with -EIO, landing @words of it (-1: all). */
 void sim_media_arm_error(struct sim_media *sim, u64 store, long words);
+/*
+ * Promise that between the cuts of sim_enumerate_cuts() the media changes
+ * only through stores (no test writes @bytes itself), so that each cut
+ * restores only the pages stored to since the last, not the whole media:
+ * what makes a walk over a BTT-sized image affordable. 0 or -ENOMEM.
+ */
+int sim_media_track_stores(struct sim_media *sim);
+
 /* Power back on: counters reset, nothing armed; the image is kept. */
 void sim_media_reboot(struct sim_media *sim);
 
@@ -57,7 +68,9 @@ u64 sim_store_words(u64 off, u64 len);
  * and every torn prefix of it, restore the media to @initial, arm the cut,
  * run @op, reboot, and call @check(store = n, words = landed words). When @op
  * completes without reaching the cut, @check is called once more with
- * store 0 and words -1 (no cut) and the walk ends. A non-zero value from
+ * store 0 and words -1 (no cut) and the walk ends. A torn prefix that
+ * changed nothing (sim->cut_changed false, words > 0) leaves the media as
+ * the cut with no word of that store did: @check may skip it. A non-zero value from
  * @check stops the walk and is returned. *visited counts @check calls.
  */
 typedef int (*sim_op_fn)(struct sim_media *sim, void *ctx);
@@ -68,26 +81,13 @@ int sim_enumerate_cuts(struct sim_media *sim, const u8 *initial,
 		       u64 *visited);
 
 /*
- * A window of @size bytes at @base of another medium, as a medium of its
- * own: the label areas of several DIMMs side by side on one simulated
- * medium, so one cut or error point counts the stores to all of them.
+ * Load the label areas of the @n windows @win (core/media.h: several
+ * DIMMs' label areas side by side on one simulated medium) into @lsa,
+ * with @lsap[i] pointing at @lsa[i], or none of them: 0 or -1. Release
+ * with sim_lsa_release().
  */
-struct sim_window {
-	struct pmdisk_media media;
-	struct pmdisk_media *under;
-	u64 base;
-};
-
-void sim_window_init(struct sim_window *w, struct pmdisk_media *under, u64 base,
-		     u64 size);
-
-/*
- * Load the label areas of the @n windows @win into @lsa, with @lsap[i]
- * pointing at @lsa[i], or none of them: 0 or -1. Release with
- * sim_lsa_release().
- */
-int sim_lsa_load(struct sim_window *win, unsigned int n, struct pmdisk_lsa *lsa,
-		 struct pmdisk_lsa **lsap);
+int sim_lsa_load(struct pmdisk_media_window *win, unsigned int n,
+		 struct pmdisk_lsa *lsa, struct pmdisk_lsa **lsap);
 void sim_lsa_release(struct pmdisk_lsa *lsa, unsigned int n);
 
 /*

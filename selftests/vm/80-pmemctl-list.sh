@@ -30,9 +30,9 @@ for what in devices regions list; do
 	check "pmemctl $what prints a table with a row per object" sh -c \
 		"test \$(pmemctl $what | wc -l) -eq \$((1 + \$(echo '$json' | jq '.$key | length')))"
 done
-check_eq "disk keys" 'atomicity,can_be_removed,dax,dirty_shutdown_count,disk,health,mode,name,number,offset,operational_status,physical_devices,readonly,region,sector_size,size,unsafe_shutdown_count,uuid' \
+check_eq "disk keys" 'atomicity,can_be_removed,dax,dirty_shutdown_count,disk,health,mode,name,number,numa_node,offset,operational_status,physical_devices,readonly,region,sector_size,size,target_node,unsafe_shutdown_count,uuid' \
 	"$(pmemctl list --json | jq -r '.disks[0] | keys | join(",")')"
-check_eq "region keys" 'available_size,base,dimms,disks,free_extents,interleave_ways,label_state,max_available_extent,persistence_domain,readonly,region,size,source' \
+check_eq "region keys" 'available_size,base,dimms,disks,free_extents,interleave_ways,label_state,max_available_extent,numa_node,persistence_domain,readonly,region,size,source,target_node' \
 	"$(pmemctl regions --json | jq -r '.regions[0] | keys | join(",")')"
 check_eq "device keys" 'device,device_id,firmware_revision,flags,handle,health,id,label_area_size,label_method,label_slots,label_slots_used,label_state,labels_writable,last_shutdown,location,operational_status,phys_id,revision_id,serial,simulated,unsafe_shutdown_count,vendor_id' \
 	"$(pmemctl devices --json | jq -r '.devices[0] | keys | join(",")')"

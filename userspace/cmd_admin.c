@@ -217,7 +217,7 @@ static int cmd_create(int argc, char **argv)
 	fd = ctl_open();
 	if (fd < 0)
 		return -fd;
-	rc = ctl_request_progress(fd, PMEMDISK_IOC_CREATE, &a.req, "create",
+	rc = ctl_request_progress(fd, PMEMDISK_IOC_CREATE, &a.req, "create", NULL,
 				  "laying out the BTT");
 	close(fd);
 	if (rc && a.req.reason == PMEMDISK_REASON_NO_SPACE)
@@ -298,11 +298,12 @@ static int remove_each(int fd, const struct pmemdisk_disk_info **todo, int n)
 
 	for (i = 0; i < n; i++) {
 		struct pmemdisk_remove req = { .size = sizeof(req), .number = todo[i]->number };
-		char what[40];
+		char what[40], block[32];
 
 		snprintf(what, sizeof(what), "remove %s%u", disk_prefix(todo[i]),
 			 todo[i]->number);
-		rc = ctl_request(fd, PMEMDISK_IOC_REMOVE, &req, what);
+		snprintf(block, sizeof(block), "pmemdisk%u", todo[i]->number);
+		rc = ctl_request_on(fd, PMEMDISK_IOC_REMOVE, &req, what, block);
 		if (rc)
 			worst = rc;
 		else

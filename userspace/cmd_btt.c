@@ -81,7 +81,7 @@ static int cmd_check(int argc, char **argv)
 	const struct pmemdisk_disk_info *d;
 	struct check_args a;
 	struct pmem_state st;
-	char **disk;
+	char **disk, block[32];
 	int fd, rc, nr;
 
 	memset(&a, 0, sizeof(a));
@@ -92,7 +92,8 @@ static int cmd_check(int argc, char **argv)
 	if (rc)
 		return rc;
 	a.req.number = d->number;
-	rc = ctl_request_progress(fd, PMEMDISK_IOC_CHECK, &a.req, "check",
+	snprintf(block, sizeof(block), "pmemdisk%u", d->number);
+	rc = ctl_request_progress(fd, PMEMDISK_IOC_CHECK, &a.req, "check", block,
 				  "checking (the disk is offline meanwhile)");
 	if (rc)
 		goto out;
@@ -169,7 +170,7 @@ static int cmd_convert(int argc, char **argv)
 	const struct pmemdisk_disk_info *d;
 	struct convert_args a;
 	struct pmem_state st;
-	char **disk, size[32];
+	char **disk, size[32], block[32];
 	int fd, rc, nr;
 
 	memset(&a, 0, sizeof(a));
@@ -180,11 +181,12 @@ static int cmd_convert(int argc, char **argv)
 	if (rc)
 		return rc;
 	a.req.number = d->number;
+	snprintf(block, sizeof(block), "pmemdisk%u", d->number);
 	if (!a.req.sector_size)
 		a.req.sector_size = d->sector_size;	/* keep it */
 	rc = convert_confirm(&a, d);
 	if (!rc)
-		rc = ctl_request_progress(fd, PMEMDISK_IOC_CONVERT, &a.req, "convert",
+		rc = ctl_request_progress(fd, PMEMDISK_IOC_CONVERT, &a.req, "convert", block,
 					  "laying out the BTT");
 	if (!rc) {
 		format_size(size, sizeof(size), a.req.actual_size);

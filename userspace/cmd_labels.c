@@ -295,7 +295,7 @@ static int cmd_reset_id(int argc, char **argv)
 	struct pmemdisk_reset_id req;
 	const struct pmemdisk_disk_info *d;
 	struct pmem_state st;
-	char before[UUID_STR_LEN], after[UUID_STR_LEN], **disk;
+	char before[UUID_STR_LEN], after[UUID_STR_LEN], block[32], **disk;
 	int fd, rc, nr;
 
 	memset(&req, 0, sizeof(req));
@@ -307,7 +307,8 @@ static int cmd_reset_id(int argc, char **argv)
 		return rc;
 	req.number = d->number;
 	uuid_unparse_lower(d->uuid, before);
-	rc = ctl_request(fd, PMEMDISK_IOC_RESET_ID, &req, "reset-id");
+	snprintf(block, sizeof(block), "pmemdisk%u", d->number);
+	rc = ctl_request_on(fd, PMEMDISK_IOC_RESET_ID, &req, "reset-id", block);
 	if (!rc) {
 		uuid_unparse_lower(req.uuid, after);
 		printf("pmemdisk%u: uuid %s -> %s\n", d->number, before, after);

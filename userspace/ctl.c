@@ -7,12 +7,14 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
+#include "holders.h"
 #include "../uapi/pmemdisk.h"
 
 static const char *const reason_text[PMEMDISK_REASON_MAX] = {
@@ -93,7 +95,26 @@ int ctl_open(void)
 	return errno == EACCES || errno == EPERM ? -EXIT_NO_PERM : -EXIT_REFUSED;
 }
 
-int ctl_request(int fd, unsigned long cmd, void *req, const char *what)
+/*
+ * "the disk is open or mounted" says nothing an admin can act on when the
+ * kernel itself holds the disk for device-mapper (a dm-writecache cache, an
+ * LVM physical volume): name the holders then.
+ */
+static void print_busy(const char *what, const char *disk, int err)
+{
+	char *holders = disk ? disk_holders_text(disk) : NULL;
+
+	if (holders)
+		fprintf(stderr, "pmemctl: %s: the disk is held by device-mapper: %s; "
+			"remove that first (%s)\n", what, holders, strerror(err));
+	else
+		fprintf(stderr, "pmemctl: %s: %s (%s)\n", what,
+			ctl_reason_text(PMEMDISK_REASON_DISK_OPEN), strerror(err));
+	free(holders);
+}
+
+int ctl_request_on(int fd, unsigned long cmd, void *req, const char *what,
+		   const char *disk)
 {
 	uint32_t *head = req;
 
@@ -103,12 +124,19 @@ int ctl_request(int fd, unsigned long cmd, void *req, const char *what)
 		fprintf(stderr, "pmemctl: %s: not permitted (needs root)\n", what);
 		return EXIT_NO_PERM;
 	}
-	if (head[1] != PMEMDISK_REASON_NONE)
+	if (head[1] == PMEMDISK_REASON_DISK_OPEN)
+		print_busy(what, disk, errno);
+	else if (head[1] != PMEMDISK_REASON_NONE)
 		fprintf(stderr, "pmemctl: %s: %s (%s)\n", what,
 			ctl_reason_text(head[1]), strerror(errno));
 	else
 		fprintf(stderr, "pmemctl: %s: %s\n", what, strerror(errno));
 	return EXIT_REFUSED;
+}
+
+int ctl_request(int fd, unsigned long cmd, void *req, const char *what)
+{
+	return ctl_request_on(fd, cmd, req, what, NULL);
 }
 
 /* ---- progress of a long request -------------------------------------- */
@@ -160,7 +188,7 @@ static void *progress_thread(void *arg)
 }
 
 int ctl_request_progress(int fd, unsigned long cmd, void *req, const char *what,
-			 const char *label)
+			 const char *disk, const char *label)
 {
 	struct progress p = {
 		.fd = fd, .label = label,
@@ -172,7 +200,7 @@ int ctl_request_progress(int fd, unsigned long cmd, void *req, const char *what,
 
 	threaded = isatty(STDERR_FILENO) &&
 		   !pthread_create(&thread, NULL, progress_thread, &p);
-	rc = ctl_request(fd, cmd, req, what);
+	rc = ctl_request_on(fd, cmd, req, what, disk);
 	if (threaded) {
 		pthread_mutex_lock(&p.lock);
 		p.done = true;

@@ -30,13 +30,19 @@ int ctl_open(void);
  * exit status to leave with.
  */
 int ctl_request(int fd, unsigned long cmd, void *req, const char *what);
+/*
+ * ctl_request() on the block device @disk ("pmemdisk0"): a refusal because
+ * the disk is open names what holds it, when device-mapper does.
+ */
+int ctl_request_on(int fd, unsigned long cmd, void *req, const char *what,
+		   const char *disk);
 
 /*
- * ctl_request() for a request that may run long (BTT format, check): on a
- * terminal, "<label>: NN%" is shown on stderr meanwhile and cleared after.
+ * ctl_request_on() for a request that may run long (BTT format, check): on
+ * a terminal, "<label>: NN%" is shown on stderr meanwhile and cleared after.
  */
 int ctl_request_progress(int fd, unsigned long cmd, void *req, const char *what,
-			 const char *label);
+			 const char *disk, const char *label);
 
 /* The sentence for a PMEMDISK_REASON_* code. */
 const char *ctl_reason_text(uint32_t reason);

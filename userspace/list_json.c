@@ -9,6 +9,7 @@
 
 #include <uuid/uuid.h>
 
+#include "holders.h"
 #include "json_out.h"
 #include "listing.h"
 
@@ -206,6 +207,29 @@ static void json_disk_dax(struct json_object *j, const struct pmemdisk_disk_info
 	json_add_u64(dax, "align", d->dax_align);
 }
 
+/*
+ * "holders": what the kernel holds the disk open for (device-mapper:
+ * dm-writecache, LVM), each {device, dm_name, lvm_volume}; [] when nothing.
+ */
+static void json_disk_holders(struct json_object *j, const struct pmemdisk_disk_info *d)
+{
+	struct json_object *a = json_add_array(j, "holders"), *e;
+	struct holder h[HOLDERS_MAX];
+	unsigned int i, n = 0;
+	char block[32];
+
+	if (d->mode != PMEMDISK_MODE_DEVDAX) {
+		snprintf(block, sizeof(block), "pmemdisk%u", d->number);
+		n = disk_holders(SYSFS_BLOCK, block, h, HOLDERS_MAX);
+	}
+	for (i = 0; i < n; i++) {
+		e = json_add_object(a, NULL);
+		json_add_string(e, "device", h[i].dev);
+		json_add_string(e, "dm_name", h[i].dm_name[0] ? h[i].dm_name : NULL);
+		json_add_string(e, "lvm_volume", h[i].lv[0] ? h[i].lv : NULL);
+	}
+}
+
 static void json_disk(struct json_object *a, const struct pmem_state *st, unsigned int n)
 {
 	const struct pmemdisk_disk_info *d = &st->disks[n];
@@ -228,6 +252,8 @@ static void json_disk(struct json_object *a, const struct pmem_state *st, unsign
 	json_add_string(j, "atomicity", d->atomicity == PMEMDISK_ATOMICITY_BTT ? "btt" : "none");
 	json_add_string(j, "mode", pmemdisk_mode_name(d->mode));
 	json_disk_dax(j, d);
+	/* what dm-writecache's pmem mode and filesystems' -o dax can use */
+	json_add_bool(j, "block_dax", d->mode == PMEMDISK_MODE_FSDAX);
 	json_add_string(j, "region", region);
 	json_add_u64(j, "offset", d->offset);
 	json_node(j, "numa_node", r, r ? r->numa_node : -1);
@@ -238,6 +264,7 @@ static void json_disk(struct json_object *a, const struct pmem_state *st, unsign
 	else
 		json_dimm_names(j, "physical_devices", NULL, 0);
 	json_add_bool(j, "can_be_removed", !d->open);
+	json_disk_holders(j, d);
 	json_add_bool(j, "readonly", d->readonly);
 	json_words(j, "operational_status", words, disk_status(st, d, words, MAX_STATUS_WORDS));
 	/* the platform's count, summed over the devices; null unless all say */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "ctl.h"
+#include "holders.h"
 #include "listing.h"
 
 /* "dimm1,dimm2,...": the devices of an interleave set, however many. */
@@ -164,8 +165,8 @@ int print_regions_table(const struct pmem_state *st, const struct table_opts *o,
 
 enum {
 	DISK_NUMBER, DISK_SIZE, DISK_HEALTH, DISK_STATUS, DISK_ATOMICITY, DISK_MODE,
-	DISK_REMOVABLE, DISK_DEVICES, DISK_NODE, DISK_USC, DISK_DIRTY, DISK_NAME,
-	DISK_NR_COLUMNS
+	DISK_REMOVABLE, DISK_HELD_BY, DISK_DEVICES, DISK_NODE, DISK_USC, DISK_DIRTY,
+	DISK_NAME, DISK_NR_COLUMNS
 };
 
 const struct table_column disk_columns[] = {
@@ -176,6 +177,7 @@ const struct table_column disk_columns[] = {
 	[DISK_ATOMICITY] = { "AtomicityType" },
 	[DISK_MODE] = { "Mode" },
 	[DISK_REMOVABLE] = { "CanBeRemoved" },
+	[DISK_HELD_BY] = { "HeldBy" },
 	[DISK_DEVICES] = { "PhysicalDeviceIds" },
 	[DISK_NODE] = { "Node", TABLE_RIGHT },
 	[DISK_USC] = { "UnsafeShutdownCount", TABLE_RIGHT },
@@ -183,6 +185,19 @@ const struct table_column disk_columns[] = {
 	[DISK_NAME] = { "Name" },
 };
 const unsigned int nr_disk_columns = DISK_NR_COLUMNS;
+
+/* "dm-0 (wc)": what device-mapper holds the disk for; "-" when nothing */
+static void cell_holders(struct table *t, unsigned int col, const struct pmemdisk_disk_info *d)
+{
+	char block[32], *s = NULL;
+
+	if (d->mode != PMEMDISK_MODE_DEVDAX) {
+		snprintf(block, sizeof(block), "pmemdisk%u", d->number);
+		s = disk_holders_text(block);
+	}
+	table_cell(t, col, s);
+	free(s);
+}
 
 static void disk_row(struct table *t, const struct pmem_state *st,
 		     const struct pmemdisk_disk_info *d)
@@ -200,6 +215,7 @@ static void disk_row(struct table *t, const struct pmem_state *st,
 		   d->atomicity == PMEMDISK_ATOMICITY_BTT ? "BlockTranslationTable" : "None");
 	table_cell(t, DISK_MODE, pmemdisk_mode_name(d->mode));
 	table_cell(t, DISK_REMOVABLE, d->open ? "False" : "True");
+	cell_holders(t, DISK_HELD_BY, d);
 	cell_dimms(t, DISK_DEVICES, r ? r->dimms : NULL, r ? r->interleave_ways : 0);
 	cell_node(t, DISK_NODE, r);
 	if (disk_platform_usc(st, d, &usc))

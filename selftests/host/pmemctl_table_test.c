@@ -6,7 +6,8 @@
  * numbers), a row per object, and the lsblk-style options: -o picks and
  * orders columns by name in any case and refuses an unknown one,
  * --noheadings, --raw (one field per column, blanks escaped), --bytes.
- * Every column name is in pmemctl(8).
+ * Every column name is in pmemctl(8). The holders of a disk (holders.c)
+ * are read from a sysfs tree made here: dm names, LVM volumes.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "kselftest_harness.h"
 #include "../../userspace/ctl.h"
+#include "../../userspace/holders.h"
 #include "../../userspace/listing.h"
 
 #define WAYS 16
@@ -228,6 +230,73 @@ TEST(every_column_is_documented)
 		}
 	}
 	free(page);
+}
+
+TEST(lvm_names_split_at_the_single_dash)
+{
+	char lv[64];
+
+	ASSERT_EQ(1, lvm_name_of("vg-main", lv, sizeof(lv)));
+	EXPECT_STREQ("vg/main", lv);
+	ASSERT_EQ(1, lvm_name_of("my--vg-fast_cvol", lv, sizeof(lv)));
+	EXPECT_STREQ("my-vg/fast_cvol", lv);
+	ASSERT_EQ(1, lvm_name_of("vg-a--b", lv, sizeof(lv)));
+	EXPECT_STREQ("vg/a-b", lv);
+	/* not LVM's "vg-lv": no dash, a third part, an empty part */
+	EXPECT_EQ(0, lvm_name_of("wc", lv, sizeof(lv)));
+	EXPECT_EQ(0, lvm_name_of("vg-lv-real", lv, sizeof(lv)));
+	EXPECT_EQ(0, lvm_name_of("-lv", lv, sizeof(lv)));
+	EXPECT_EQ(0, lvm_name_of("vg-", lv, sizeof(lv)));
+	EXPECT_STREQ("", lv);
+}
+
+/* @root/@dev/dm/{name,uuid} and a holder link of pmemdisk0 to it */
+static void fake_dm(const char *root, const char *dev, const char *name, const char *uuid)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "mkdir -p %s/%s/dm %s/pmemdisk0/holders && "
+		 "ln -s ../../%s %s/pmemdisk0/holders/%s", root, dev, root, dev, root, dev);
+	if (system(path))
+		abort();
+	snprintf(path, sizeof(path), "%s/%s/dm/name", root, dev);
+	f = fopen(path, "w");
+	fprintf(f, "%s\n", name);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/%s/dm/uuid", root, dev);
+	f = fopen(path, "w");
+	fprintf(f, "%s\n", uuid);
+	fclose(f);
+}
+
+TEST(holders_are_named_by_dm_name_and_lvm_volume)
+{
+	char root[] = "/tmp/pmd-holders.XXXXXX", text[320], cmd[64];
+	struct holder h[HOLDERS_MAX];
+	unsigned int n;
+
+	ASSERT_NE(NULL, mkdtemp(root));
+	EXPECT_EQ(0, disk_holders(root, "pmemdisk0", h, HOLDERS_MAX));
+	fake_dm(root, "dm-10", "wc", "");
+	fake_dm(root, "dm-2", "vg-fast_cvol", "LVM-abcdef-cvol");
+	/* an LVM-like name on a device LVM did not make stays a dm name */
+	fake_dm(root, "dm-3", "not-lvm", "CRYPT-xyz");
+	n = disk_holders(root, "pmemdisk0", h, HOLDERS_MAX);
+	ASSERT_EQ(3, n);
+	/* in device order: dm-2 before dm-10 */
+	holder_text(&h[0], text, sizeof(text));
+	EXPECT_STREQ("dm-2 (LVM volume vg/fast_cvol)", text);
+	holder_text(&h[1], text, sizeof(text));
+	EXPECT_STREQ("dm-3 (not-lvm)", text);
+	holder_text(&h[2], text, sizeof(text));
+	EXPECT_STREQ("dm-10 (wc)", text);
+	EXPECT_STREQ("vg-fast_cvol", h[0].dm_name);
+	EXPECT_STREQ("", h[2].lv);
+	EXPECT_EQ(1, disk_holders(root, "pmemdisk0", h, 1));
+	EXPECT_EQ(0, disk_holders(root, "pmemdisk1", h, HOLDERS_MAX));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	ASSERT_EQ(0, system(cmd));
 }
 
 TEST_HARNESS_MAIN

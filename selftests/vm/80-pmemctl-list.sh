@@ -30,7 +30,7 @@ for what in devices regions list; do
 	check "pmemctl $what prints a table with a row per object" sh -c \
 		"test \$(pmemctl $what | wc -l) -eq \$((1 + \$(echo '$json' | jq '.$key | length')))"
 done
-check_eq "disk keys" 'atomicity,block_dax,can_be_removed,dax,dirty_shutdown_count,disk,health,holders,mode,name,number,numa_node,offset,operational_status,physical_devices,readonly,region,sector_size,size,target_node,unsafe_shutdown_count,uuid' \
+check_eq "disk keys" 'atomicity,block_dax,can_be_removed,dax,dirty_shutdown_count,disk,health,holders,mode,name,numa_node,number,offset,operational_status,physical_devices,readonly,region,sector_size,size,target_node,unsafe_shutdown_count,uuid' \
 	"$(pmemctl list --json | jq -r '.disks[0] | keys | join(",")')"
 check_eq "region keys" 'available_size,base,dimms,disks,free_extents,interleave_ways,label_state,max_available_extent,numa_node,persistence_domain,readonly,region,size,source,target_node' \
 	"$(pmemctl regions --json | jq -r '.regions[0] | keys | join(",")')"

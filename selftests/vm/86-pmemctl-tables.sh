@@ -23,7 +23,7 @@ check_eq "list -o PhysicalDeviceIds,DiskNumber --noheadings --raw: those cells, 
 	"$dimms $num" "$(pmemctl list -o PhysicalDeviceIds,DiskNumber --noheadings --raw)"
 check_eq "list -o size -b -n (--bytes --noheadings): the size in bytes, as --json has it" \
 	"$size" "$(pmemctl list -o size -b -n | tr -d ' ')"
-check_eq "regions --raw: one field per column in every row" "9 9" \
+check_eq "regions --raw: one field per column in every row" "10 10" \
 	"$(pmemctl regions --raw | awk '{ print NF }' | tr '\n' ' ' | sed 's/ $//')"
 out=$(pmemctl list -o DiskNumber,Nope 2>&1); rc=$?
 check_eq "an unknown column: exit 2, and the columns listed" "2 yes" \

@@ -85,22 +85,6 @@ static void note_print(void *ctx, const char *msg)
 	printf("  note: %s\n", msg);
 }
 
-/* The QEMU slot whose DIMM gives the cookie @label carries; -1: none. */
-static int slot_of(const struct image_info *in, const struct pmdisk_nslabel *label)
-{
-	enum pmdisk_cookie_kind kind = in->lsa.label_size == 256 ? PMDISK_COOKIE_V1_2 :
-								   PMDISK_COOKIE_V1_1;
-	struct pmdisk_iset_dimm d;
-	unsigned int s;
-
-	for (s = 0; s <= IMAGE_MAX_SLOT; s++) {
-		image_qemu_dimm(s, in->geo.region_size, &d);
-		if (pmdisk_iset_cookie(&d, 1, kind) == le64_to_cpu(label->isetcookie))
-			return s;
-	}
-	return -1;
-}
-
 /* Load the label area at the end of the file, if it has an index. */
 static int info_labels(struct image_info *in)
 {
@@ -198,7 +182,7 @@ static void info_labelled(struct image_info *in)
 		printf("no namespaces: the labels fit any slot\n");
 		return;
 	}
-	in->slot = slot_of(in, &first);
+	in->slot = image_label_slot(in->geo.region_size, in->lsa.label_size, &first);
 	if (in->slot < 0) {
 		printf("the labels' interleave-set cookie 0x%016llx fits no QEMU slot (0-%u)\n",
 		       (unsigned long long)le64_to_cpu(first.isetcookie), IMAGE_MAX_SLOT);

@@ -72,7 +72,7 @@ static const char *convert_plan(const struct convert_req *r, const struct image_
 	nlba = pmdisk_btt_nlba(p->btt_start, p->size - p->btt_start, c->sector_size);
 	if (!nlba) {
 		snprintf(why, sizeof(why), "the namespace is %llu bytes: a BTT needs at least %llu",
-			 (unsigned long long)p->size, PMDISK_BTT_ARENA_MIN);
+			 (unsigned long long)p->size, p->btt_start + PMDISK_BTT_ARENA_MIN);
 		return why;
 	}
 	p->actual = nlba * c->sector_size;
@@ -346,8 +346,6 @@ int cmd_image_convert(int argc, char **argv)
 	rc = cmd_parse(&image_convert_spec, argc, argv, image_convert_set, &r, &files, &nr);
 	if (rc)
 		return rc;
-	if (r.btt && r.raw)
-		return cmd_usage_error(&image_convert_spec, "--btt or --raw, not both");
 	r.src = files[0];
 	r.dst = files[1];
 	return convert_to_file(&r);

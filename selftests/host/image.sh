@@ -212,7 +212,7 @@ round_trip() {	# size sector labels
 	check "  the raw copy holds the data at its place" holds "$r2" $at
 	check "  and zeroes at its end" zero_tail "$r2"
 	check_eq "  of the original size" "$raw_bytes" "$(disk_bytes "$r2")"
-	if [ "$size" != 64G ]; then
+	if [ "${size%M}" != "$size" ]; then	# whole disks: the small ones
 		check_eq "  byte for byte the original disk" \
 			"$(as_user image cat "$r" | sha256sum)" "$(as_user image cat "$r2" | sha256sum)"
 	fi

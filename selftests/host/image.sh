@@ -23,6 +23,17 @@ as_user() {
 ofile=$work/out efile=$work/err
 
 run() { as_user "$@" >"$ofile" 2>"$efile"; }
+# A process that maps FILE, as a guest's QEMU does: its pid in $mapper.
+map_file() {
+	python3 -c '
+import mmap, sys, time
+f = open(sys.argv[1], "r+b")
+m = mmap.mmap(f.fileno(), 4096)
+print("mapped", flush=True)
+time.sleep(30)' "$1" >"$work/mapper" &
+	mapper=$!
+	for _ in $(seq 50); do grep -q mapped "$work/mapper" && break; sleep 0.1; done
+}
 has() { grep -qF -- "$1" "$ofile"; }
 
 # --- v1.2 labels, BTT, slot 0 ------------------------------------------
@@ -143,14 +154,7 @@ run image check "$img/c.img"
 check_eq "check of a label-less BTT image (0)" 0 $?
 
 # --- in use -------------------------------------------------------------
-python3 -c '
-import mmap, sys, time
-f = open(sys.argv[1], "r+b")
-m = mmap.mmap(f.fileno(), 4096)
-print("mapped", flush=True)
-time.sleep(30)' "$img/a.img" >"$work/mapper" &
-mapper=$!
-for _ in $(seq 50); do grep -q mapped "$work/mapper" && break; sleep 0.1; done
+map_file "$img/a.img"
 # /proc/PID/maps of another user's process is readable only by root
 "$pmemctl" image info "$img/a.img" >"$ofile" 2>&1
 check "info (as root) warns that a running process maps the image" \
@@ -300,14 +304,7 @@ run image cat "$cv/s.img" --offset 67108000
 check_eq "cat of the last 864 bytes" 864 "$(wc -c <"$ofile")"
 
 # in use (root reads other users' maps, as with check --repair above)
-python3 -c '
-import mmap, sys, time
-f = open(sys.argv[1], "r+b")
-m = mmap.mmap(f.fileno(), 4096)
-print("mapped", flush=True)
-time.sleep(30)' "$cv/s.img" >"$work/mapper" &
-mapper=$!
-for _ in $(seq 50); do grep -q mapped "$work/mapper" && break; sleep 0.1; done
+map_file "$cv/s.img"
 if [ "$(id -u)" = 0 ]; then
 	as_user() { "$pmemctl" "$@"; }
 	refused 1 "it is in use: mapped by python3 (pid $mapper)" "convert of an image in use" \

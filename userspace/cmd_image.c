@@ -198,6 +198,7 @@ int cmd_image_create(int argc, char **argv)
 
 static const struct cmd_spec *const image_commands[] = {
 	&image_create_spec, &image_info_spec, &image_check_spec,
+	&image_convert_spec, &image_cat_spec,	/* image convert, image cat */
 };
 
 #define NR_IMAGE_COMMANDS (sizeof(image_commands) / sizeof(image_commands[0]))
@@ -206,7 +207,7 @@ static void image_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: pmemctl image create|info|check ...\n\n"
+	fprintf(f, "usage: pmemctl image create|info|check|convert|cat ...\n\n"
 		"Image files that QEMU gives a guest as an emulated NVDIMM, laid out\n"
 		"offline: no module, no root, only the file's permissions.\n\ncommands:\n");
 	for (i = 0; i < NR_IMAGE_COMMANDS; i++) {
@@ -239,7 +240,7 @@ static int cmd_image(int argc, char **argv)
 }
 
 const struct cmd_spec image_spec = {
-	.name = "image", .run = cmd_image, .operands = "create|info|check ...",
+	.name = "image", .run = cmd_image, .operands = "create|info|check|convert|cat ...",
 	.min_operands = 1, .max_operands = 100,
 	.summary = "image files for VMs' emulated NVDIMMs (pmemctl image --help)",
 };

@@ -49,9 +49,27 @@ static struct image_media *to_image(struct pmdisk_media *m)
 	return (struct image_media *)m;
 }
 
+/* Lay the writes a read-only medium kept over [@off, @off + @len) of @buf. */
+static void patches_apply(const struct image_media *im, u64 off, void *buf, size_t len)
+{
+	const struct image_patch *p;
+	u64 from, to;
+
+	for (p = im->patches; p; p = p->next) {
+		if (p->off >= off + len || p->off + p->len <= off)
+			continue;
+		from = p->off > off ? p->off : off;
+		to = p->off + p->len < off + len ? p->off + p->len : off + len;
+		memcpy((char *)buf + (from - off), p->data + (from - p->off), to - from);
+	}
+}
+
 static int image_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
 {
 	struct image_media *im = to_image(m);
+	void *start = buf;
+	u64 at = off;
+	size_t want = len;
 	ssize_t n;
 
 	while (len) {
@@ -64,18 +82,18 @@ static int image_read(struct pmdisk_media *m, u64 off, void *buf, size_t len)
 		off += n;
 		len -= n;
 	}
+	patches_apply(im, at, start, want);
 	return 0;
 }
 
-static bool all_zero(const void *buf, size_t len)
+bool image_all_zero(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 
 	return !len || (!p[0] && !memcmp(p, p + 1, len - 1));
 }
 
-/* Whether [@off, @off + @len) of the file is one hole (reads as zeroes). */
-static bool in_hole(int fd, u64 off, size_t len)
+bool image_in_hole(int fd, u64 off, u64 len)
 {
 	off_t data = lseek(fd, off, SEEK_DATA);
 
@@ -84,12 +102,41 @@ static bool in_hole(int fd, u64 off, size_t len)
 	return (u64)data >= off + len;
 }
 
+/* A read-only medium keeps what is written in memory, over the file. */
+static int patch_add(struct image_media *im, u64 off, const void *buf, size_t len)
+{
+	struct image_patch *p = malloc(sizeof(*p) + len), **tail = &im->patches;
+
+	if (!p)
+		return im->err = -ENOMEM;
+	p->next = NULL;
+	p->off = off;
+	p->len = len;
+	memcpy(p->data, buf, len);
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = p;
+	return 0;
+}
+
+bool image_media_patched(const struct image_media *im, u64 off, u64 len)
+{
+	const struct image_patch *p;
+
+	for (p = im->patches; p; p = p->next)
+		if (p->off < off + len && p->off + p->len > off)
+			return true;
+	return false;
+}
+
 static int image_write(struct pmdisk_media *m, u64 off, const void *buf, size_t len)
 {
 	struct image_media *im = to_image(m);
 	ssize_t n;
 
-	if (all_zero(buf, len) && in_hole(im->fd, im->base + off, len))
+	if (im->readonly)
+		return patch_add(im, off, buf, len);
+	if (image_all_zero(buf, len) && image_in_hole(im->fd, im->base + off, len))
 		return 0;
 	while (len) {
 		n = pwrite(im->fd, buf, len, im->base + off);
@@ -108,6 +155,8 @@ static void image_persist(struct pmdisk_media *m)
 {
 	struct image_media *im = to_image(m);
 
+	if (im->readonly || im->nosync)
+		return;
 	if (fdatasync(im->fd) && !im->err)
 		im->err = -errno;
 }
@@ -123,6 +172,31 @@ void image_media_init(struct image_media *im, int fd, u64 base, u64 size)
 	im->media.size = size;
 	im->fd = fd;
 	im->base = base;
+}
+
+void image_media_release(struct image_media *im)
+{
+	struct image_patch *p;
+
+	while ((p = im->patches)) {
+		im->patches = p->next;
+		free(p);
+	}
+}
+
+int image_label_slot(u64 region_size, u32 label_size, const struct pmdisk_nslabel *label)
+{
+	enum pmdisk_cookie_kind kind = label_size == 256 ? PMDISK_COOKIE_V1_2 :
+							   PMDISK_COOKIE_V1_1;
+	struct pmdisk_iset_dimm d;
+	unsigned int s;
+
+	for (s = 0; s <= IMAGE_MAX_SLOT; s++) {
+		image_qemu_dimm(s, region_size, &d);
+		if (pmdisk_iset_cookie(&d, 1, kind) == le64_to_cpu(label->isetcookie))
+			return s;
+	}
+	return -1;
 }
 
 /* Whether /proc/@pid maps the file @st names. */

@@ -49,20 +49,45 @@ int image_geo_fix(struct image_geo *g);
 /* The DIMM in QEMU slot @slot holding a region of @size bytes. */
 void image_qemu_dimm(unsigned int slot, u64 size, struct pmdisk_iset_dimm *d);
 
+/* The QEMU slot whose DIMM gives the cookie @label carries; -1: none. */
+int image_label_slot(u64 region_size, u32 label_size, const struct pmdisk_nslabel *label);
+
 /*
  * A range of an image file as a medium for the core: pread and pwrite,
  * fdatasync as the persist barrier. A write of zeroes over a hole is
  * skipped (a hole reads as zero), so formatting a fresh sparse image
  * allocates only what holds data. An I/O error is kept in @err.
+ *
+ * @readonly: the file is never written; what the core writes (a BTT load
+ * finishing an interrupted write) is kept in memory as patches that reads
+ * see, so a reader sees what a guest would, and the file stays as it was.
+ * @nosync: persist does nothing (a file nobody sees until it is complete
+ * and synced whole, as convert's temporary file).
  */
+struct image_patch {
+	struct image_patch *next;
+	u64 off, len;
+	unsigned char data[];
+};
+
 struct image_media {
 	struct pmdisk_media media;
 	int fd;
 	u64 base;
 	int err;
+	bool readonly, nosync;
+	struct image_patch *patches;
 };
 
 void image_media_init(struct image_media *im, int fd, u64 base, u64 size);
+/* Free a read-only medium's patches. */
+void image_media_release(struct image_media *im);
+/* Whether a kept write overlaps [@off, @off + @len) of the medium. */
+bool image_media_patched(const struct image_media *im, u64 off, u64 len);
+
+bool image_all_zero(const void *buf, size_t len);
+/* Whether [@off, @off + @len) of the file is one hole (reads as zeroes). */
+bool image_in_hole(int fd, u64 off, u64 len);
 
 /* A process that has an image mapped. */
 struct image_user {

@@ -52,4 +52,10 @@ int cmd_image_create(int argc, char **argv);
 int cmd_image_info(int argc, char **argv);
 extern const struct cmd_spec image_create_spec, image_info_spec, image_check_spec;
 
+/* ---- image cat, image convert (image_cat.c, image_convert.c) ---- */
+int cmd_image_cat(int argc, char **argv);
+int cmd_image_convert(int argc, char **argv);
+extern const struct cmd_spec image_cat_spec, image_convert_spec;
+/* ---- end image cat, image convert ---- */
+
 #endif /* _PMEMCTL_IMAGE_CMD_H */

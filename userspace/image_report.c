@@ -85,22 +85,6 @@ static void inspect_ns(struct image_report *r, struct pmdisk_media *region,
 		in->ns.lbasize = in->rep.lbasize;
 }
 
-/* The QEMU slot whose DIMM gives the cookie @r has; -1: none. */
-static int slot_of(const struct image_report *r)
-{
-	enum pmdisk_cookie_kind kind = r->labels == PMDISK_LABEL_V1_2 ? PMDISK_COOKIE_V1_2 :
-									 PMDISK_COOKIE_V1_1;
-	struct pmdisk_iset_dimm d;
-	unsigned int s;
-
-	for (s = 0; s <= IMAGE_MAX_SLOT; s++) {
-		image_qemu_dimm(s, r->geo.region_size, &d);
-		if (pmdisk_iset_cookie(&d, 1, kind) == r->cookie)
-			return s;
-	}
-	return -1;
-}
-
 static void inspect_labelled(struct image_report *r, struct pmdisk_lsa *lsa,
 			     struct pmdisk_media *region, bool repair)
 {
@@ -120,7 +104,7 @@ static void inspect_labelled(struct image_report *r, struct pmdisk_lsa *lsa,
 		return;		/* no namespaces: any slot */
 	r->has_cookie = true;
 	r->cookie = le64_to_cpu(first.isetcookie);
-	r->slot = slot_of(r);
+	r->slot = image_label_slot(r->geo.region_size, lsa->label_size, &first);
 	if (r->slot < 0) {
 		r->problems++;
 		return;

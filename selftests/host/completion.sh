@@ -86,8 +86,8 @@ for c in $commands; do
 done
 
 # image: its commands, then each one's options as its --help lists them.
-check_eq "image offers its commands" "$(lines check create info)" "$(complete_ pmemctl image "")"
-for c in create info check; do
+check_eq "image offers its commands" "$(lines cat check convert create info)" "$(complete_ pmemctl image "")"
+for c in create info check convert cat; do
 	opts=$("$pmemctl" image "$c" --help | sed -n '/^options:/,$p' | grep -oE -- '--[a-z-]+' |
 		grep -vx -- --help | sort -u)
 	check_eq "'pmemctl image $c -' offers the options its help lists" \

@@ -24,6 +24,17 @@ as_user() {
 ofile=$work/out efile=$work/err
 
 run() { as_user "$@" >"$ofile" 2>"$efile"; }
+# A process that maps FILE, as a guest's QEMU does: its pid in $mapper.
+map_file() {
+	python3 -c '
+import mmap, sys, time
+f = open(sys.argv[1], "r+b")
+m = mmap.mmap(f.fileno(), 4096)
+print("mapped", flush=True)
+time.sleep(30)' "$1" >"$work/mapper" &
+	mapper=$!
+	for _ in $(seq 50); do grep -q mapped "$work/mapper" && break; sleep 0.1; done
+}
 has() { grep -qF -- "$1" "$ofile"; }
 
 # --- v1.2 labels, BTT, slot 0 ------------------------------------------
@@ -184,14 +195,7 @@ run image check "$img/c.img"
 check_eq "check of a label-less BTT image (0)" 0 $?
 
 # --- in use -------------------------------------------------------------
-python3 -c '
-import mmap, sys, time
-f = open(sys.argv[1], "r+b")
-m = mmap.mmap(f.fileno(), 4096)
-print("mapped", flush=True)
-time.sleep(30)' "$img/a.img" >"$work/mapper" &
-mapper=$!
-for _ in $(seq 50); do grep -q mapped "$work/mapper" && break; sleep 0.1; done
+map_file "$img/a.img"
 # /proc/PID/maps of another user's process is readable only by root
 "$pmemctl" image info "$img/a.img" >"$ofile" 2>&1
 check "info (as root) warns that a running process maps the image" \
@@ -209,4 +213,158 @@ check_eq "  and the image is unchanged" "$sum" "$(sha256sum <"$img/a.img")"
 kill "$mapper"; wait "$mapper" 2>/dev/null
 "$pmemctl" image info "$img/a.img" >"$ofile" 2>&1
 check_fails "  and not once it is gone" grep -q "in use" "$ofile"
+# ==== image convert and image cat (begin) =================================
+# Known data goes in through a raw image's region bytes (DPA 0 = file offset
+# 0, the namespace at 0); convert writes it through a BTT, whose sectors cat
+# reads back through the BTT's map; back to raw, the region bytes again.
+head -c $((3 << 20)) /dev/urandom >"$work/known"
+known_len=$((3 << 20))
+chmod 644 "$work/known"
+cv=$img/cv
+mkdir -p "$cv"
+chown nobody "$cv" 2>/dev/null
+# put @known at byte $2 of the raw image $1's disk
+poke() { dd if="$work/known" of="$1" bs=4096 seek=$(($2 / 4096)) conv=notrunc status=none; }
+# the disk of image $1 holds @known at byte $2, and zeroes up to $3 bytes in
+holds() {
+	as_user image cat "$1" --offset "$2" --length $known_len | cmp -s - "$work/known" &&
+	as_user image cat "$1" --length "$2" | cmp -s - <(head -c "$2" /dev/zero)
+}
+alloc_kib() { du -k "$1" | cut -f1; }
+# the disk's size in bytes, from cat's refusal to read past it
+disk_bytes() {
+	as_user image cat "$1" --offset $((1 << 60)) 2>&1 >/dev/null | sed -nE "s/.*the disk's ([0-9]+) bytes$/\1/p"
+}
+# image $1's disk reads as zeroes in its last MiB
+zero_tail() {
+	local n
+	n=$(disk_bytes "$1")
+	as_user image cat "$1" --offset $((n - (1 << 20))) | cmp -s - <(head -c $((1 << 20)) /dev/zero)
+}
+round_trip() {	# size sector labels
+	local size=$1 ss=$2 labels=$3 r=$cv/r-$1-$2-$3.img b=$cv/b-$1-$2-$3.img
+	local r2=$cv/r2-$1-$2-$3.img at=$((1 << 20)) raw_bytes rss=$2
+	# a label-less raw disk has 512-byte sectors: no label keeps another size
+	[ "$labels" = none ] && rss=512
+	as_user image create "$r" --size "$size" --sector-size "$rss" --labels "$labels" >/dev/null ||
+		{ check "create $r" false; return; }
+	[ "$(id -u)" = 0 ] && chown nobody "$r"
+	poke "$r" $at
+	raw_bytes=$(disk_bytes "$r")
+	check "$size $ss $labels: raw -> BTT" run image convert "$r" "$b" --btt --sector-size "$ss"
+	check "  says what it made" grep -qE "^converted .* \(raw\) into .*: a .* BTT disk of $ss-byte sectors" "$ofile"
+	check "  cat through the BTT gives the data at its place" holds "$b" $at
+	check "  the BTT checks clean" run image check "$b"
+	check "  the BTT image is sparse (the data and under 2 MiB more allocated)" \
+		test "$(alloc_kib "$b")" -lt $((known_len / 1024 + 2048))
+	check_eq "  same file size" "$(stat -c %s "$r")" "$(stat -c %s "$b")"
+	local bsum=
+	[ "${size%M}" != "$size" ] && bsum=$(sha256sum <"$b")
+	check "  BTT -> raw" run image convert "$b" "$r2" --raw --sector-size "$rss"
+	if [ -n "$bsum" ]; then
+		check_eq "  the BTT source is not changed by a convert" "$bsum" "$(sha256sum <"$b")"
+	fi
+	check "  the raw copy holds the data at its place" holds "$r2" $at
+	check "  and zeroes at its end" zero_tail "$r2"
+	check_eq "  of the original size" "$raw_bytes" "$(disk_bytes "$r2")"
+	if [ "${size%M}" != "$size" ]; then	# whole disks: the small ones
+		check_eq "  byte for byte the original disk" \
+			"$(as_user image cat "$r" | sha256sum)" "$(as_user image cat "$r2" | sha256sum)"
+	fi
+	check "  the raw image is sparse" test "$(alloc_kib "$r2")" -lt $((known_len / 1024 + 2048))
+	if [ "$labels" != none ]; then
+		as_user image info "$r" | grep '^namespace' >"$work/ns1"
+		as_user image info "$r2" | grep '^namespace' >"$work/ns2"
+		check "  the namespace (uuid, place, sectors, claim) is the original's" cmp -s "$work/ns1" "$work/ns2"
+		as_user image info "$r" | grep 'fit QEMU slot' >"$work/ns1"
+		as_user image info "$b" | grep 'fit QEMU slot' >"$work/ns2"
+		check "  the BTT image's labels fit the same slot" cmp -s "$work/ns1" "$work/ns2"
+	fi
+	rm -f "$r" "$b" "$r2"
+}
+round_trip 16M 512 v1.2
+round_trip 20M 4096 none
+round_trip 1G 4096 v1.1
+round_trip 1G 512 none
+round_trip 64G 512 v1.2
+round_trip 64G 4096 v1.1
+
+# sector size changes and a new identity
+as_user image create "$cv/s.img" --size 64M --slot 3 --name keep >/dev/null
+[ "$(id -u)" = 0 ] && chown nobody "$cv/s.img"
+poke "$cv/s.img" 4096
+check "512 -> 4096-byte BTT sectors, --new-id" \
+	run image convert "$cv/s.img" "$cv/s4.img" --btt --sector-size 4096 --new-id
+check "  cat gives the data" holds "$cv/s4.img" 4096
+as_user image info "$cv/s4.img" >"$ofile"
+check "  4096-byte sectors, name kept, slot 3 kept" \
+	grep -qE "^namespace [0-9a-f-]+ name keep: .*, 4096-byte sectors, claim btt2$" "$ofile"
+check "  (slot)" has "fit QEMU slot 3 only"
+old=$(as_user image info "$cv/s.img" | sed -nE 's/^namespace ([0-9a-f-]+).*/\1/p')
+new=$(sed -nE 's/^namespace ([0-9a-f-]+).*/\1/p' "$ofile")
+check "  a new uuid" test -n "$new" -a "$new" != "$old"
+check "  the BTT's parent is the new uuid (it loads under it)" has "BTT 2.0: consistent"
+check "without --new-id the uuid is kept" run image convert "$cv/s.img" "$cv/k.img" --btt
+check "  (the same)" grep -qF "uuid $old," "$ofile"
+
+# refusals: a reason, exit 1 (2: usage), SRC unchanged, no DST left
+refused() {	# code what-message description command...
+	local code=$1 msg=$2 what=$3 keep=$4
+	shift 4
+	local before after
+	before=$(sha256sum <"$keep" 2>/dev/null)
+	run "$@"
+	check_eq "$what: refused ($code)" "$code" $?
+	check "  with the reason" grep -qF -- "$msg" "$efile"
+	after=$(sha256sum <"$keep" 2>/dev/null)
+	check_eq "  the source is unchanged" "$before" "$after"
+	check_fails "  no new file" test -e "$cv/new.img"
+	check_fails "  no temporary file left" compgen -G "$cv/new.img.pmemctl-*"
+}
+# (operand 1 of `refused` after the description is what must stay unchanged)
+refused 1 "DST exists (convert makes new files only); nothing changed" "DST exists" \
+	"$cv/k.img" image convert "$cv/s.img" "$cv/k.img" --raw
+as_user image create "$cv/full.img" --size 16M >/dev/null
+[ "$(id -u)" = 0 ] && chown nobody "$cv/full.img"
+dd if=/dev/urandom of="$cv/full.img" bs=1M count=16 conv=notrunc status=none
+refused 1 "(a BTT's map and log take the rest), and data lies up to byte 16777216:" \
+	"raw -> BTT of a full disk (data would be lost)" \
+	"$cv/full.img" image convert "$cv/full.img" "$cv/new.img" --btt
+check "  saying how much" grep -qE "would hold 15.72 MiB \(16487424 bytes\) of the 16 MiB now there .*: 283 KiB \(289792 bytes\) would be lost" "$efile"
+as_user image create "$cv/small.img" --size 14M >/dev/null
+refused 1 "the namespace is 14680064 bytes: a BTT needs at least 16777216" \
+	"a BTT on a namespace under 16 MiB" \
+	"$cv/small.img" image convert "$cv/small.img" "$cv/new.img" --btt
+as_user image create "$cv/ll.img" --size 20M --labels none >/dev/null
+refused 1 "a label-less raw disk has 512-byte sectors" "label-less raw of 4096-byte sectors" \
+	"$cv/ll.img" image convert "$cv/ll.img" "$cv/new.img" --raw --sector-size 4096
+refused 1 "--new-id: a label-less image has no uuid" "--new-id label-less" \
+	"$cv/ll.img" image convert "$cv/ll.img" "$cv/new.img" --btt --new-id
+cp "$img/bad.img" "$cv/bad.img"
+refused 1 "its BTT is damaged (image check says more)" "a damaged BTT" \
+	"$cv/bad.img" image convert "$cv/bad.img" "$cv/new.img" --raw
+refused 1 "its BTT is damaged" "cat of a damaged BTT" "$cv/bad.img" image cat "$cv/bad.img"
+refused 2 "--btt and --raw exclude each other" "--btt and --raw" \
+	"$cv/s.img" image convert "$cv/s.img" "$cv/new.img" --btt --raw
+refused 2 "" "neither --btt nor --raw" "$cv/s.img" image convert "$cv/s.img" "$cv/new.img"
+refused 1 "ends beyond the disk's 67108864 bytes" "cat past the end" \
+	"$cv/s.img" image cat "$cv/s.img" --offset 67108864 --length 1
+refused 1 "No such file or directory" "a missing SRC" \
+	"$cv/s.img" image convert "$cv/none.img" "$cv/new.img" --raw
+run image cat "$cv/s.img" --offset 67108000
+check_eq "cat of the last 864 bytes" 864 "$(wc -c <"$ofile")"
+
+# in use (root reads other users' maps, as with check --repair above)
+map_file "$cv/s.img"
+if [ "$(id -u)" = 0 ]; then
+	as_user() { "$pmemctl" "$@"; }
+	refused 1 "it is in use: mapped by python3 (pid $mapper)" "convert of an image in use" \
+		"$cv/s.img" image convert "$cv/s.img" "$cv/new.img" --btt
+	refused 1 "it is in use: mapped by python3 (pid $mapper)" "cat of an image in use" \
+		"$cv/s.img" image cat "$cv/s.img"
+fi
+kill "$mapper"; wait "$mapper" 2>/dev/null
+check "cat works once nobody maps it" holds "$cv/s.img" 4096
+# ==== image convert and image cat (end) ===================================
+
 finish

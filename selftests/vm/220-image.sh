@@ -62,6 +62,27 @@ for f in a b c; do
 done
 diag_lines "$(grep -h 'BTT\|fit' "$work"/[abc].info)"
 
+# ---- image cat, image convert (begin): no guest of their own ----
+# What the guest wrote through nd_btt, read on the host through the BTT by
+# image cat, then converted to raw: cat again, and the raw region bytes.
+for f in a b c; do
+	case $f in a) tag=$ua ;; b) tag=$ub ;; *) tag=other ;; esac
+	want=$(yes "$tag" | head -c 8388608 | sha256sum)
+	h_check "image cat: $f's first 8 MiB are what the guest wrote through nd_btt" \
+		test "$want" = "$("$pmemctl" image cat "$(dimm_path $f)" --length 8M | sha256sum)"
+	"$pmemctl" image convert "$(dimm_path $f)" "$work/$f-raw.img" --raw >"$work/$f.cv" 2>&1
+	h_check "image convert --raw: $f" grep -q "^converted .* (BTT) into .*: a .* raw disk" "$work/$f.cv"
+	h_check "  cat of the raw image: the same bytes" \
+		test "$want" = "$("$pmemctl" image cat "$work/$f-raw.img" --length 8M | sha256sum)"
+	h_check "  the raw region bytes (file offset 0): the same bytes" \
+		test "$want" = "$(head -c 8388608 "$work/$f-raw.img" | sha256sum)"
+	n=$("$pmemctl" image cat "$(dimm_path $f)" | wc -c)
+	h_check "  the whole BTT disk ($n bytes) is the start of the raw one" \
+		cmp -s <("$pmemctl" image cat "$(dimm_path $f)") <(head -c "$n" "$work/$f-raw.img")
+	rm -f "$work/$f-raw.img"
+done
+# ---- image cat, image convert (end) ----
+
 env_script <<'GUEST' | guest "pmemdisk serves the same images" "${dimms[@]}"
 . /pmd/tests/lib.sh
 check "pmemdisk loads" insmod /pmd/pmemdisk.ko

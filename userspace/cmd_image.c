@@ -198,7 +198,7 @@ int cmd_image_create(int argc, char **argv)
 
 static const struct cmd_spec *const image_commands[] = {
 	&image_create_spec, &image_info_spec, &image_check_spec,
-	&image_convert_spec, &image_cat_spec,	/* image convert, image cat */
+	&image_convert_spec, &image_cat_spec,
 };
 
 #define NR_IMAGE_COMMANDS (sizeof(image_commands) / sizeof(image_commands[0]))
